@@ -1,0 +1,1 @@
+"""Fixtures that run a real relay process on loopback (filled in by the relay work)."""

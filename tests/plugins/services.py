@@ -1,0 +1,1 @@
+"""Fixtures for real local servers: Dovecot, SMTP, PostgreSQL, Chromium."""
