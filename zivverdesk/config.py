@@ -102,16 +102,34 @@ def _is_url(value: Any) -> bool:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting(key="relay_url", kind=str, default="", title="Relay address", check=_is_url),
-    Setting(key="language", kind=str, default="nl", title="Language",
-            check=lambda v: v in ("nl", "en")),
-    Setting(key="notification_real_subject", kind=bool, default=False,
-            title="Show the real subject in notification mails"),
-    Setting(key="share_with_team", kind=bool, default=True,
-            title="Share secure conversations with the team"),
-    Setting(key="default_expiry_days", kind=int, default=90, title="Messages expire after (days)",
-            check=lambda v: 1 <= v <= 3650),
-    Setting(key="file_replies_folder", kind=str, default="",
-            title="Folder for reply notifications (empty: leave in inbox)"),
+    Setting(
+        key="language", kind=str, default="nl", title="Language", check=lambda v: v in ("nl", "en")
+    ),
+    Setting(
+        key="notification_real_subject",
+        kind=bool,
+        default=False,
+        title="Show the real subject in notification mails",
+    ),
+    Setting(
+        key="share_with_team",
+        kind=bool,
+        default=True,
+        title="Share secure conversations with the team",
+    ),
+    Setting(
+        key="default_expiry_days",
+        kind=int,
+        default=90,
+        title="Messages expire after (days)",
+        check=lambda v: 1 <= v <= 3650,
+    ),
+    Setting(
+        key="file_replies_folder",
+        kind=str,
+        default="",
+        title="Folder for reply notifications (empty: leave in inbox)",
+    ),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -178,7 +196,7 @@ class Settings:
         doc = {"version": SETTINGS_VERSION, "values": {**self._extra, **self._values}}
         tmp = self._paths.settings_file.with_suffix(".tmp")
         tmp.write_text(json.dumps(doc, indent=2, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self._paths.settings_file)
+        tmp.replace(self._paths.settings_file)
 
 
 def migrate_settings(raw: Mapping[str, Any]) -> dict[str, Any]:

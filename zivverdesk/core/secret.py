@@ -7,12 +7,9 @@ f-string or traceback shows `Secret('***')` instead of the value.
 from __future__ import annotations
 
 import hmac
-from typing import Generic, TypeVar
-
-T = TypeVar("T", str, bytes)
 
 
-class Secret(Generic[T]):
+class Secret[T: (str, bytes)]:
     __slots__ = ("_value",)
 
     def __init__(self, value: T) -> None:
