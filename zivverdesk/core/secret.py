@@ -12,6 +12,8 @@ import hmac
 class Secret[T: (str, bytes)]:
     __slots__ = ("_value",)
 
+    _value: T
+
     def __init__(self, value: T) -> None:
         self._value = value
 
@@ -40,5 +42,5 @@ class Secret[T: (str, bytes)]:
     def __bool__(self) -> bool:
         return bool(self._value)
 
-    def __reduce__(self) -> object:  # never pickle a secret by accident
+    def __reduce__(self) -> str:  # never pickle a secret by accident
         raise TypeError("Secret values cannot be pickled")
