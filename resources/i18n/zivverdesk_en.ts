@@ -1,0 +1,266 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en_US">
+<context>
+    <name>ComposerDialog</name>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="48" />
+        <source>New secure message</source>
+        <translation>New secure message</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="51" />
+        <source>name@example.nl; second@example.nl</source>
+        <translation>name@example.nl; second@example.nl</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="58" />
+        <source>&amp;To:</source>
+        <translation>&amp;To:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="59" />
+        <source>&amp;Subject:</source>
+        <translation>&amp;Subject:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="61" />
+        <location filename="../../zivverdesk/gui/composer.py" line="99" />
+        <source>Add attachment</source>
+        <translation>Add attachment</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="63" />
+        <source>Remove</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="66" />
+        <source>Send securely</source>
+        <translation>Send securely</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="69" />
+        <location filename="../../zivverdesk/gui/composer.py" line="125" />
+        <source>Send without protection</source>
+        <translation>Send without protection</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="120" />
+        <source>Enter at least one recipient.</source>
+        <translation>Enter at least one recipient.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="127" />
+        <source>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</source>
+        <translation>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="136" />
+        <source>Sending…</source>
+        <translation>Sending…</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationListModel</name>
+    <message>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="66" />
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="67" />
+        <source>Contact</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="68" />
+        <source>Subject</source>
+        <translation>Subject</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="69" />
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+</context>
+<context>
+    <name>Details</name>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="25" />
+        <source>Waiting to be sent</source>
+        <translation>Waiting to be sent</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="26" />
+        <source>Not delivered</source>
+        <translation>Not delivered</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="27" />
+        <source>Not opened</source>
+        <translation>Not opened</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="28" />
+        <source>Opened</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="29" />
+        <source>Revoked</source>
+        <translation>Revoked</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="30" />
+        <source>Expired</source>
+        <translation>Expired</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="36" />
+        <source>Access code</source>
+        <translation>Access code</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="37" />
+        <source>SMS code</source>
+        <translation>SMS code</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="38" />
+        <source>E-mail code</source>
+        <translation>E-mail code</translation>
+    </message>
+</context>
+<context>
+    <name>DetailsDialog</name>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="48" />
+        <source>Message details</source>
+        <translation>Message details</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="52" />
+        <source>Recipient</source>
+        <translation>Recipient</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="52" />
+        <source>Check</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="52" />
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="63" />
+        <source>Resend notification</source>
+        <translation>Resend notification</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="65" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="98" />
+        <source>Send to another address</source>
+        <translation>Send to another address</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="67" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="106" />
+        <source>Revoke</source>
+        <translation>Revoke</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="98" />
+        <source>New e-mail address:</source>
+        <translation>New e-mail address:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="107" />
+        <source>Nobody will be able to open this message any more. Revoke it?</source>
+        <translation>Nobody will be able to open this message any more. Revoke it?</translation>
+    </message>
+</context>
+<context>
+    <name>Envelope</name>
+    <message>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="57" />
+        <source>Opened</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="58" />
+        <source>Not opened</source>
+        <translation>Not opened</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="59" />
+        <source>Partly opened</source>
+        <translation>Partly opened</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="60" />
+        <source>Not delivered</source>
+        <translation>Not delivered</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="61" />
+        <source>Not encrypted</source>
+        <translation>Not encrypted</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="45" />
+        <source>Something went wrong. The details are in the log file.</source>
+        <translation>Something went wrong. The details are in the log file.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="57" />
+        <source>Folders</source>
+        <translation>Folders</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="75" />
+        <source>Message</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="96" />
+        <source>Main</source>
+        <translation>Main</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="99" />
+        <source>New secure message</source>
+        <translation>New secure message</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="102" />
+        <source>Message details</source>
+        <translation>Message details</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="104" />
+        <source>Synchronise</source>
+        <translation>Synchronise</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="107" />
+        <source>Mark as reviewed</source>
+        <translation>Mark as reviewed</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../zivverdesk/gui/main_window.py" line="148" />
+        <source>%n conversation(s)</source>
+        <translation>
+            <numerusform>%n conversation</numerusform><numerusform>%n conversations</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="206" />
+        <source>Synchronising…</source>
+        <translation>Synchronising…</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,266 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="nl_NL">
+<context>
+    <name>ComposerDialog</name>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="48" />
+        <source>New secure message</source>
+        <translation>Nieuw beveiligd bericht</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="51" />
+        <source>name@example.nl; second@example.nl</source>
+        <translation>naam@voorbeeld.nl; tweede@voorbeeld.nl</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="58" />
+        <source>&amp;To:</source>
+        <translation>&amp;Aan:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="59" />
+        <source>&amp;Subject:</source>
+        <translation>&amp;Onderwerp:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="61" />
+        <location filename="../../zivverdesk/gui/composer.py" line="99" />
+        <source>Add attachment</source>
+        <translation>Bijlage toevoegen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="63" />
+        <source>Remove</source>
+        <translation>Verwijderen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="66" />
+        <source>Send securely</source>
+        <translation>Veilig verzenden</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="69" />
+        <location filename="../../zivverdesk/gui/composer.py" line="125" />
+        <source>Send without protection</source>
+        <translation>Verzenden zonder beveiliging</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="120" />
+        <source>Enter at least one recipient.</source>
+        <translation>Vul minstens één ontvanger in.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="127" />
+        <source>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</source>
+        <translation>Dit bericht en de bijlagen worden als gewone e-mail verstuurd die anderen kunnen lezen. Doe dit alleen als er geen persoonlijke of medische gegevens in staan. Verzenden zonder beveiliging?</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="136" />
+        <source>Sending…</source>
+        <translation>Bezig met verzenden…</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationListModel</name>
+    <message>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="66" />
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="67" />
+        <source>Contact</source>
+        <translation>Contactpersoon</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="68" />
+        <source>Subject</source>
+        <translation>Onderwerp</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="69" />
+        <source>Date</source>
+        <translation>Datum</translation>
+    </message>
+</context>
+<context>
+    <name>Details</name>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="25" />
+        <source>Waiting to be sent</source>
+        <translation>Wacht op verzending</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="26" />
+        <source>Not delivered</source>
+        <translation>Niet afgeleverd</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="27" />
+        <source>Not opened</source>
+        <translation>Niet geopend</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="28" />
+        <source>Opened</source>
+        <translation>Geopend</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="29" />
+        <source>Revoked</source>
+        <translation>Ingetrokken</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="30" />
+        <source>Expired</source>
+        <translation>Verlopen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="36" />
+        <source>Access code</source>
+        <translation>Toegangscode</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="37" />
+        <source>SMS code</source>
+        <translation>Sms-code</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="38" />
+        <source>E-mail code</source>
+        <translation>E-mailcode</translation>
+    </message>
+</context>
+<context>
+    <name>DetailsDialog</name>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="48" />
+        <source>Message details</source>
+        <translation>Berichtdetails</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="52" />
+        <source>Recipient</source>
+        <translation>Ontvanger</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="52" />
+        <source>Check</source>
+        <translation>Ontvangerscontrole</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="52" />
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="63" />
+        <source>Resend notification</source>
+        <translation>Melding opnieuw versturen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="65" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="98" />
+        <source>Send to another address</source>
+        <translation>Naar ander adres versturen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="67" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="106" />
+        <source>Revoke</source>
+        <translation>Intrekken</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="98" />
+        <source>New e-mail address:</source>
+        <translation>Nieuw e-mailadres:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="107" />
+        <source>Nobody will be able to open this message any more. Revoke it?</source>
+        <translation>Niemand kan dit bericht daarna nog openen. Intrekken?</translation>
+    </message>
+</context>
+<context>
+    <name>Envelope</name>
+    <message>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="57" />
+        <source>Opened</source>
+        <translation>Geopend</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="58" />
+        <source>Not opened</source>
+        <translation>Niet geopend</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="59" />
+        <source>Partly opened</source>
+        <translation>Deels geopend</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="60" />
+        <source>Not delivered</source>
+        <translation>Niet afgeleverd</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="61" />
+        <source>Not encrypted</source>
+        <translation>Niet versleuteld</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="45" />
+        <source>Something went wrong. The details are in the log file.</source>
+        <translation>Er ging iets mis. De details staan in het logbestand.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="57" />
+        <source>Folders</source>
+        <translation>Mappen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="75" />
+        <source>Message</source>
+        <translation>Bericht</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="96" />
+        <source>Main</source>
+        <translation>Hoofdbalk</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="99" />
+        <source>New secure message</source>
+        <translation>Nieuw beveiligd bericht</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="102" />
+        <source>Message details</source>
+        <translation>Berichtdetails</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="104" />
+        <source>Synchronise</source>
+        <translation>Synchroniseren</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="107" />
+        <source>Mark as reviewed</source>
+        <translation>Markeren als beoordeeld</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../zivverdesk/gui/main_window.py" line="148" />
+        <source>%n conversation(s)</source>
+        <translation>
+            <numerusform>%n gesprek</numerusform><numerusform>%n gesprekken</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="206" />
+        <source>Synchronising…</source>
+        <translation>Bezig met synchroniseren…</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,100 @@
+"""An in-memory `Backend` for window tests: the engine itself is tested against real servers
+elsewhere; here we check what the windows do with what the engine answers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from zivverdesk.core.errors import ZivverdeskError
+from zivverdesk.core.model import EnvelopeState
+from zivverdesk.gui.backend import (
+    ConversationDetails,
+    MessageView,
+    OutgoingMessage,
+    RecipientDetails,
+    TimelineEntry,
+)
+from zivverdesk.gui.conversation_model import ConversationRow
+
+
+class FakeBackend:
+    def __init__(self) -> None:
+        now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+        self.rows = [
+            ConversationRow(
+                conversation_id="a" * 32,
+                correspondent="J. de Vries",
+                subject="Uw keuringsrapport",
+                updated=now,
+                envelope=EnvelopeState.OPEN,
+                secure=True,
+                has_attachments=True,
+            ),
+            ConversationRow(
+                conversation_id="b" * 32,
+                correspondent="Verzekeraar NL",
+                subject="Medisch advies",
+                updated=now,
+                envelope=EnvelopeState.CLOSED,
+                secure=True,
+            ),
+        ]
+        self.sent: list[OutgoingMessage] = []
+        self.revoked: list[str] = []
+        self.resent: list[tuple[str, str, str | None]] = []
+        self.fail_send: str | None = None
+
+    def folders(self):
+        return [("secure", "Beveiligd"), ("inbox", "Postvak IN")]
+
+    def conversations(self, folder, offset, limit):
+        return self.rows[offset : offset + limit] if folder == "secure" else []
+
+    def details(self, conversation_id):
+        now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+        return ConversationDetails(
+            conversation_id=conversation_id,
+            subject="Uw keuringsrapport",
+            messages=[
+                MessageView(
+                    message_id="c" * 32,
+                    sender="Secretariaat",
+                    sent=now,
+                    subject="Uw keuringsrapport",
+                    body="Zie bijlage.",
+                    attachments=[("rapport.pdf", 1234)],
+                )
+            ],
+            recipients=[
+                RecipientDetails(
+                    address="jan@example.test",
+                    method="access_code",
+                    state="opened",
+                    timeline=[TimelineEntry(at=now, what="opened")],
+                )
+            ],
+        )
+
+    def send(self, message, *, progress=None):
+        if self.fail_send:
+            raise ZivverdeskError(self.fail_send)
+        self.sent.append(message)
+        return "d" * 32
+
+    def resend(self, conversation_id, address, new_address):
+        self.resent.append((conversation_id, address, new_address))
+
+    def revoke(self, conversation_id):
+        self.revoked.append(conversation_id)
+
+    def mark_reviewed(self, conversation_id):
+        pass
+
+    def save_attachment(self, message_id, name, target):
+        pass
+
+    def sync(self):
+        pass
+
+    def close(self):
+        pass

@@ -1,0 +1,72 @@
+"""The conversation list model: Qt's model checks, paging, roles and envelope words."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+
+from zivverdesk.core.model import EnvelopeState
+from zivverdesk.gui.conversation_model import (
+    PAGE_SIZE,
+    ROLE_CONVERSATION_ID,
+    ROLE_ENVELOPE,
+    Column,
+    ConversationListModel,
+    ConversationRow,
+)
+
+pytestmark = pytest.mark.gui
+
+
+def make_rows(count):
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    states = [*EnvelopeState, None]
+    return [
+        ConversationRow(
+            conversation_id=f"{i:032x}",
+            correspondent=f"Patient {i}",
+            subject=f"Brief {i}",
+            updated=start + timedelta(minutes=i),
+            envelope=states[i % len(states)],
+            secure=states[i % len(states)] is not None,
+            has_attachments=i % 2 == 0,
+        )
+        for i in range(count)
+    ]
+
+
+def test_model_passes_qt_model_tester(qtmodeltester):
+    model = ConversationListModel()
+    model.set_rows(make_rows(25))
+    qtmodeltester.check(model)
+
+
+def test_big_folder_loads_in_pages():
+    rows = make_rows(PAGE_SIZE * 2 + 10)
+    calls = []
+
+    def fetch(offset, limit):
+        calls.append(offset)
+        return rows[offset : offset + limit]
+
+    model = ConversationListModel()
+    model.load(fetch)
+    assert model.rowCount() == PAGE_SIZE
+    assert model.canFetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == len(rows)
+    assert not model.canFetchMore(QModelIndex())
+    assert calls == [0, PAGE_SIZE, PAGE_SIZE * 2]
+
+
+def test_roles_and_screen_reader_text():
+    model = ConversationListModel()
+    model.set_rows(make_rows(5))
+    first = model.index(0, Column.ENVELOPE)
+    assert first.data(ROLE_CONVERSATION_ID) == f"{0:032x}"
+    assert first.data(ROLE_ENVELOPE) == "not_delivered"
+    assert first.data(Qt.ItemDataRole.AccessibleTextRole) == "Not delivered"
+    plain = model.index(4, Column.ENVELOPE)
+    assert plain.data(ROLE_ENVELOPE) is None
+    assert model.index(1, Column.SUBJECT).data() == "Brief 1"

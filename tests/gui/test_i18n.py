@@ -1,0 +1,54 @@
+"""Every shipped language loads, and no translation changes a placeholder."""
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+
+from zivverdesk.gui.i18n import LANGUAGES, compiled_translation, install_translator
+from zivverdesk.gui.resources import translations_dir
+
+pytestmark = pytest.mark.gui
+
+PLACEHOLDER = re.compile(r"%n|%\d|\{[a-z_]*\}")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_language_loads_and_translates(qapp, language):
+    translator = install_translator(qapp, language)
+    try:
+        text = QCoreApplication.translate("ComposerDialog", "Send securely")
+        assert text == {"nl": "Veilig verzenden", "en": "Send securely"}[language]
+    finally:
+        qapp.removeTranslator(translator)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_is_translated_with_the_same_placeholders(language):
+    tree = ET.parse(translations_dir() / f"zivverdesk_{language}.ts")
+    messages = list(tree.iter("message"))
+    assert messages
+    for message in messages:
+        source = message.findtext("source")
+        translation = message.find("translation")
+        assert translation.get("type") != "unfinished", f"untranslated: {source!r}"
+        forms = [f.text or "" for f in translation.findall("numerusform")] or [translation.text]
+        for form in forms:
+            assert form, f"empty translation for {source!r}"
+            assert sorted(PLACEHOLDER.findall(form)) == sorted(PLACEHOLDER.findall(source)), (
+                f"placeholders differ in {language}: {source!r} -> {form!r}"
+            )
+
+
+def test_dutch_and_english_cover_the_same_messages():
+    def sources(language):
+        tree = ET.parse(translations_dir() / f"zivverdesk_{language}.ts")
+        return {(m.findtext("source")) for m in tree.iter("message")}
+
+    assert sources("nl") == sources("en")
+
+
+def test_compiled_translation_is_rebuilt_when_missing(tmp_path, monkeypatch):
+    path = compiled_translation("nl")
+    assert path.exists() and path.stat().st_size > 0

@@ -1,0 +1,89 @@
+"""What the windows ask of the desktop engine, as one small protocol.
+
+The windows depend on this protocol only; `gui.engine_backend` implements it over
+`zivverdesk.services`. Every method may block (disk, network), so windows call them through
+`gui.operations.Operation`, never directly on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from zivverdesk.gui.conversation_model import ConversationRow
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimelineEntry:
+    at: datetime
+    what: str  # an event kind from zivverdesk.core.model.EventKind
+    detail: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecipientDetails:
+    address: str
+    method: str  # access_code | sms | email
+    state: str  # a RecipientState value
+    timeline: Sequence[TimelineEntry] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessageView:
+    message_id: str
+    sender: str
+    sent: datetime
+    subject: str
+    body: str
+    attachments: Sequence[tuple[str, int]] = ()  # (name, size)
+    from_recipient: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConversationDetails:
+    conversation_id: str
+    subject: str
+    messages: Sequence[MessageView]
+    recipients: Sequence[RecipientDetails]
+    to_review: bool = False
+    assigned_to: str | None = None
+    reviewed_by: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutgoingMessage:
+    to: Sequence[str]
+    subject: str
+    body: str
+    attachments: Sequence[Path] = field(default_factory=tuple)
+    secure: bool = True
+
+
+Progress = Callable[[int, int], None]
+
+
+class Backend(Protocol):
+    def folders(self) -> Sequence[tuple[str, str]]:
+        """(folder key, display name) in display order."""
+        ...
+
+    def conversations(self, folder: str, offset: int, limit: int) -> Sequence[ConversationRow]: ...
+
+    def details(self, conversation_id: str) -> ConversationDetails: ...
+
+    def send(self, message: OutgoingMessage, *, progress: Progress | None = None) -> str:
+        """Queue and send; returns the message id. Raises ZivverdeskError on a problem."""
+        ...
+
+    def resend(self, conversation_id: str, address: str, new_address: str | None) -> None: ...
+
+    def revoke(self, conversation_id: str) -> None: ...
+
+    def mark_reviewed(self, conversation_id: str) -> None: ...
+
+    def save_attachment(self, message_id: str, name: str, target: Path) -> None: ...
+
+    def sync(self) -> None: ...

@@ -1,0 +1,146 @@
+"""The composer: secure by default ("Veilig verzenden"); plain sending needs a confirmation.
+
+Attachments are only listed here; they are encrypted locally by the engine when the message
+is sent, never uploaded in plain form.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zivverdesk.gui.backend import OutgoingMessage
+from zivverdesk.gui.resources import icon
+
+
+def _human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"
+
+
+class ComposerDialog(QDialog):
+    """Emits `send_requested` with an `OutgoingMessage`; the caller sends it in the background."""
+
+    send_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("New secure message"))
+        self.resize(720, 560)
+        self.to_edit = QLineEdit()
+        self.to_edit.setPlaceholderText(self.tr("name@example.nl; second@example.nl"))
+        self.subject_edit = QLineEdit()
+        self.body_edit = QPlainTextEdit()
+        self.attachments = QListWidget()
+        self.attachments.setMaximumHeight(110)
+
+        form = QFormLayout()
+        form.addRow(self.tr("&To:"), self.to_edit)
+        form.addRow(self.tr("&Subject:"), self.subject_edit)
+
+        self.add_attachment_button = QPushButton(icon("paperclip"), self.tr("Add attachment"))
+        self.add_attachment_button.clicked.connect(self._choose_files)
+        self.remove_attachment_button = QPushButton(self.tr("Remove"))
+        self.remove_attachment_button.clicked.connect(self._remove_selected)
+
+        self.send_secure_button = QPushButton(icon("lock"), self.tr("Send securely"))
+        self.send_secure_button.setDefault(True)
+        self.send_secure_button.clicked.connect(lambda: self._submit(secure=True))
+        self.send_plain_button = QPushButton(self.tr("Send without protection"))
+        self.send_plain_button.clicked.connect(lambda: self._submit(secure=False))
+        self.status = QLabel()
+        self.status.setObjectName("composerStatus")
+
+        attach_row = QHBoxLayout()
+        attach_row.addWidget(self.add_attachment_button)
+        attach_row.addWidget(self.remove_attachment_button)
+        attach_row.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.send_plain_button)
+        buttons.addWidget(self.send_secure_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.body_edit, 1)
+        layout.addLayout(attach_row)
+        layout.addWidget(self.attachments)
+        layout.addLayout(buttons)
+
+    def add_attachment(self, path: Path) -> None:
+        item = QListWidgetItem(f"{path.name} ({_human_size(path.stat().st_size)})")
+        item.setData(0x0100, str(path))
+        self.attachments.addItem(item)
+
+    def attachment_paths(self) -> list[Path]:
+        return [
+            Path(self.attachments.item(i).data(0x0100)) for i in range(self.attachments.count())
+        ]
+
+    def _choose_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Add attachment"))
+        for name in files:
+            self.add_attachment(Path(name))
+
+    def _remove_selected(self) -> None:
+        for item in self.attachments.selectedItems():
+            self.attachments.takeItem(self.attachments.row(item))
+
+    def message(self, *, secure: bool) -> OutgoingMessage:
+        to = [a.strip() for a in self.to_edit.text().replace(",", ";").split(";") if a.strip()]
+        return OutgoingMessage(
+            to=to,
+            subject=self.subject_edit.text().strip(),
+            body=self.body_edit.toPlainText(),
+            attachments=tuple(self.attachment_paths()),
+            secure=secure,
+        )
+
+    def _submit(self, *, secure: bool) -> None:
+        message = self.message(secure=secure)
+        if not message.to:
+            self.status.setText(self.tr("Enter at least one recipient."))
+            return
+        if not secure:
+            answer = QMessageBox.warning(
+                self,
+                self.tr("Send without protection"),
+                self.tr(
+                    "This message and its attachments will be sent as ordinary e-mail that "
+                    "others can read. Only do this when it contains no personal or medical "
+                    "information. Send without protection?"
+                ),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.status.setText(self.tr("Sending…"))
+        self.send_secure_button.setEnabled(False)
+        self.send_plain_button.setEnabled(False)
+        self.send_requested.emit(message)
+
+    def send_failed(self, reason: str) -> None:
+        self.status.setText(reason)
+        self.send_secure_button.setEnabled(True)
+        self.send_plain_button.setEnabled(True)

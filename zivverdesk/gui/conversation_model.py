@@ -1,0 +1,174 @@
+"""The conversation list: one Qt table model over a plain Python list of rows.
+
+Rows come from the services layer (via `gui.backend`); the model only adapts them to Qt. Big
+folders load in pages through `canFetchMore`/`fetchMore` so the first screen appears at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from zivverdesk.core.model import EnvelopeState
+
+ROLE_CONVERSATION_ID = Qt.ItemDataRole.UserRole + 1000
+ROLE_ENVELOPE = Qt.ItemDataRole.UserRole + 1001
+ROLE_SECURE = Qt.ItemDataRole.UserRole + 1002
+ROLE_HAS_ATTACHMENTS = Qt.ItemDataRole.UserRole + 1003
+ROLE_SORT = Qt.ItemDataRole.UserRole + 1004
+
+PAGE_SIZE = 200
+
+
+class Column(IntEnum):
+    ENVELOPE = 0
+    CORRESPONDENT = 1
+    SUBJECT = 2
+    DATE = 3
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConversationRow:
+    conversation_id: str
+    correspondent: str
+    subject: str
+    updated: datetime
+    envelope: EnvelopeState | None  # None for plain (unencrypted) mail
+    secure: bool
+    has_attachments: bool = False
+    unread: bool = False
+    to_review: bool = False
+
+
+def envelope_text(state: EnvelopeState | None) -> str:
+    """The words for an envelope state: tooltip and what a screen reader says (S10)."""
+    return {
+        EnvelopeState.OPEN: QCoreApplication.translate("Envelope", "Opened"),
+        EnvelopeState.CLOSED: QCoreApplication.translate("Envelope", "Not opened"),
+        EnvelopeState.PARTLY_OPEN: QCoreApplication.translate("Envelope", "Partly opened"),
+        EnvelopeState.NOT_DELIVERED: QCoreApplication.translate("Envelope", "Not delivered"),
+        None: QCoreApplication.translate("Envelope", "Not encrypted"),
+    }[state]
+
+
+_HEADERS: dict[Column, Callable[[], str]] = {
+    Column.ENVELOPE: lambda: QCoreApplication.translate("ConversationListModel", "Status"),
+    Column.CORRESPONDENT: lambda: QCoreApplication.translate("ConversationListModel", "Contact"),
+    Column.SUBJECT: lambda: QCoreApplication.translate("ConversationListModel", "Subject"),
+    Column.DATE: lambda: QCoreApplication.translate("ConversationListModel", "Date"),
+}
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class ConversationListModel(QAbstractTableModel):
+    """Rows of one folder; `load(fetch)` takes a callable that returns a page of rows."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ConversationRow] = []
+        self._fetch: Callable[[int, int], Sequence[ConversationRow]] | None = None
+        self._exhausted = True
+
+    # --- loading ---
+    def load(self, fetch: Callable[[int, int], Sequence[ConversationRow]]) -> None:
+        """Replace the content; `fetch(offset, limit)` returns the next rows."""
+        self.beginResetModel()
+        self._fetch = fetch
+        self._rows = list(fetch(0, PAGE_SIZE))
+        self._exhausted = len(self._rows) < PAGE_SIZE
+        self.endResetModel()
+
+    def set_rows(self, rows: Sequence[ConversationRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._fetch = None
+        self._exhausted = True
+        self.endResetModel()
+
+    def row_at(self, row: int) -> ConversationRow:
+        return self._rows[row]
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._exhausted and self._fetch is not None
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self._fetch is None:
+            return
+        more = list(self._fetch(len(self._rows), PAGE_SIZE))
+        self._exhausted = len(more) < PAGE_SIZE
+        if more:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+            self._rows.extend(more)
+            self.endInsertRows()
+
+    # --- Qt model interface ---
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(Column):
+            return _HEADERS[Column(section)]()
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = Column(index.column())
+        if role == ROLE_CONVERSATION_ID:
+            return row.conversation_id
+        if role == ROLE_ENVELOPE:
+            return row.envelope.value if row.envelope else None
+        if role == ROLE_SECURE:
+            return row.secure
+        if role == ROLE_HAS_ATTACHMENTS:
+            return row.has_attachments
+        if role == ROLE_SORT:
+            return _sort_key(row, column)
+        tip_roles = (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole)
+        if role in tip_roles and column is Column.ENVELOPE:
+            return envelope_text(row.envelope)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column is Column.CORRESPONDENT:
+                return row.correspondent
+            if column is Column.SUBJECT:
+                return row.subject
+            if column is Column.DATE:
+                return row.updated.astimezone().strftime("%d-%m-%Y %H:%M")
+        if role == Qt.ItemDataRole.FontRole and row.unread:
+            from PySide6.QtGui import QFont
+
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+
+def _sort_key(row: ConversationRow, column: Column) -> Any:
+    if column is Column.DATE:
+        return row.updated.timestamp()
+    if column is Column.CORRESPONDENT:
+        return row.correspondent.casefold()
+    if column is Column.SUBJECT:
+        return row.subject.casefold()
+    order = [None, *EnvelopeState]
+    return order.index(row.envelope)
