@@ -1,0 +1,504 @@
+"""Folders, conversations, messages (plain and secure) and attachments.
+
+Subjects, bodies, attachment names and cached attachment content are sealed per row; the
+search index (memory only) is kept in step with every write.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from zivverdesk.core.errors import ZivverdeskError
+from zivverdesk.core.model import new_id
+from zivverdesk.store.database import Database, utc_now
+from zivverdesk.store.search import SearchIndex
+
+Kind = Literal["secure", "plain"]
+Direction = Literal["in", "out"]
+
+_MSG_SUBJECT = "messages.subject"
+_MSG_BODY = "messages.body"
+_CONV_SUBJECT = "conversations.subject"
+_ATT_NAME = "attachments.name"
+_ATT_CONTENT = "attachments.content"
+
+
+class MessageNotFound(ZivverdeskError):
+    code = "not_found"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Folder:
+    id: int
+    account_id: str
+    name: str
+    special_use: str | None
+    uidvalidity: int | None
+    uidnext: int | None
+    highestmodseq: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Conversation:
+    id: str
+    account_id: str | None
+    kind: Kind
+    subject: str
+    shared: bool
+    assigned_to: str | None
+    to_review: bool
+    reviewed_by: str | None
+    reviewed_at: str | None
+    created: str
+    updated: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Message:
+    id: str
+    account_id: str | None
+    conversation_id: str | None
+    kind: Kind
+    direction: Direction
+    folder_id: int | None
+    uid: int | None
+    header_message_id: str | None
+    in_reply_to: str | None
+    sender: str
+    recipients: str
+    subject: str
+    date: str
+    flags: str
+    size: int
+    has_attachments: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class Attachment:
+    id: str
+    message_id: str
+    name: str
+    size: int
+    media_type: str
+    sha256: str
+    cached: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewEntry:
+    action: str
+    actor: str
+    at: str
+
+
+class Mailbox:
+    def __init__(self, db: Database, index: SearchIndex) -> None:
+        self._db = db
+        self._index = index
+
+    # --- search index -----------------------------------------------------------------
+
+    def build_index(self) -> int:
+        """Decrypt the searchable columns once into the memory index; returns the count."""
+        cipher = self._db.cipher
+        rows = self._db.query(
+            "SELECT id, date, sender, recipients, subject_sealed, body_sealed FROM messages"
+        )
+        for row in rows:
+            subject = (
+                cipher.open_text(row["subject_sealed"], label=_MSG_SUBJECT, row=row["id"])
+                if row["subject_sealed"] is not None
+                else ""
+            )
+            body = (
+                cipher.open_text(row["body_sealed"], label=_MSG_BODY, row=row["id"])
+                if row["body_sealed"] is not None
+                else ""
+            )
+            self._index.add(
+                row["id"],
+                date=row["date"],
+                correspondents=f"{row['sender']} {row['recipients']}",
+                subject=subject,
+                body=body,
+            )
+        return len(rows)
+
+    def search(self, query: str, *, limit: int = 500) -> list[str]:
+        return self._index.search(query, limit=limit)
+
+    # --- folders ----------------------------------------------------------------------
+
+    def folder(self, account_id: str, name: str, *, special_use: str | None = None) -> Folder:
+        """The folder of that name, made if new."""
+        with self._db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO folders (account_id, name, special_use) VALUES (?, ?, ?) "
+                "ON CONFLICT (account_id, name) DO UPDATE SET "
+                "special_use = COALESCE(excluded.special_use, folders.special_use)",
+                (account_id, name, special_use),
+            )
+            row = conn.execute(
+                "SELECT * FROM folders WHERE account_id = ? AND name = ?", (account_id, name)
+            ).fetchone()
+        return _folder(row)
+
+    def folders(self, account_id: str) -> list[Folder]:
+        return [
+            _folder(r)
+            for r in self._db.query(
+                "SELECT * FROM folders WHERE account_id = ? ORDER BY name", (account_id,)
+            )
+        ]
+
+    def set_folder_sync_state(
+        self, folder_id: int, *, uidvalidity: int, uidnext: int, highestmodseq: int | None
+    ) -> None:
+        self._db.execute(
+            "UPDATE folders SET uidvalidity = ?, uidnext = ?, highestmodseq = ? WHERE id = ?",
+            (uidvalidity, uidnext, highestmodseq, folder_id),
+        )
+
+    def clear_folder(self, folder_id: int) -> None:
+        """Forget a folder's messages (after a UIDVALIDITY change the UIDs mean nothing)."""
+        with self._db.transaction() as conn:
+            ids = [
+                r["id"]
+                for r in conn.execute("SELECT id FROM messages WHERE folder_id = ?", (folder_id,))
+            ]
+            conn.execute("DELETE FROM messages WHERE folder_id = ?", (folder_id,))
+        for message_id in ids:
+            self._index.remove(message_id)
+
+    def uids(self, folder_id: int) -> dict[int, str]:
+        return {
+            r["uid"]: r["id"]
+            for r in self._db.query(
+                "SELECT uid, id FROM messages WHERE folder_id = ? AND uid IS NOT NULL",
+                (folder_id,),
+            )
+        }
+
+    # --- conversations ----------------------------------------------------------------
+
+    def ensure_conversation(
+        self,
+        conversation_id: str,
+        *,
+        account_id: str | None,
+        kind: Kind,
+        subject: str,
+        shared: bool = False,
+    ) -> None:
+        now = utc_now()
+        sealed = self._db.cipher.seal_text(subject, label=_CONV_SUBJECT, row=conversation_id)
+        self._db.execute(
+            "INSERT INTO conversations (id, account_id, kind, subject_sealed, shared, created, "
+            "updated) VALUES (?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING",
+            (conversation_id, account_id, kind, sealed, int(shared), now, now),
+        )
+
+    def conversation(self, conversation_id: str) -> Conversation:
+        row = self._db.query_one("SELECT * FROM conversations WHERE id = ?", (conversation_id,))
+        if row is None:
+            raise MessageNotFound("That conversation does not exist.")
+        return self._conversation(row)
+
+    def conversations(self, *, to_review: bool = False, limit: int = 1000) -> list[Conversation]:
+        where = "WHERE to_review = 1" if to_review else ""
+        rows = self._db.query(
+            f"SELECT * FROM conversations {where} ORDER BY updated DESC LIMIT ?",  # noqa: S608
+            (limit,),
+        )
+        return [self._conversation(r) for r in rows]
+
+    def touch_conversation(self, conversation_id: str, *, needs_review: bool) -> None:
+        self._db.execute(
+            "UPDATE conversations SET updated = ?, to_review = MAX(to_review, ?) WHERE id = ?",
+            (utc_now(), int(needs_review), conversation_id),
+        )
+
+    def set_review(
+        self,
+        conversation_id: str,
+        *,
+        assigned_to: str | None,
+        reviewed: bool,
+        actor: str,
+        event_key: str | None = None,
+    ) -> bool:
+        """Record an assignment or review; returns False if `event_key` was applied before."""
+        now = utc_now()
+        with self._db.transaction() as conn:
+            action = "reviewed" if reviewed else f"assigned:{assigned_to or ''}"
+            try:
+                conn.execute(
+                    "INSERT INTO review_log (conversation_id, action, actor, at, event_key) "
+                    "VALUES (?,?,?,?,?)",
+                    (conversation_id, action, actor, now, event_key),
+                )
+            except sqlite3.IntegrityError:
+                return False
+            if reviewed:
+                conn.execute(
+                    "UPDATE conversations SET to_review = 0, reviewed_by = ?, reviewed_at = ? "
+                    "WHERE id = ?",
+                    (actor, now, conversation_id),
+                )
+            else:
+                conn.execute(
+                    "UPDATE conversations SET assigned_to = ? WHERE id = ?",
+                    (assigned_to, conversation_id),
+                )
+        return True
+
+    def review_log(self, conversation_id: str) -> list[ReviewEntry]:
+        return [
+            ReviewEntry(action=r["action"], actor=r["actor"], at=r["at"])
+            for r in self._db.query(
+                "SELECT action, actor, at FROM review_log WHERE conversation_id = ? ORDER BY id",
+                (conversation_id,),
+            )
+        ]
+
+    def _conversation(self, row: Any) -> Conversation:
+        subject = (
+            self._db.cipher.open_text(row["subject_sealed"], label=_CONV_SUBJECT, row=row["id"])
+            if row["subject_sealed"] is not None
+            else ""
+        )
+        return Conversation(
+            id=row["id"],
+            account_id=row["account_id"],
+            kind=row["kind"],
+            subject=subject,
+            shared=bool(row["shared"]),
+            assigned_to=row["assigned_to"],
+            to_review=bool(row["to_review"]),
+            reviewed_by=row["reviewed_by"],
+            reviewed_at=row["reviewed_at"],
+            created=row["created"],
+            updated=row["updated"],
+        )
+
+    # --- messages ---------------------------------------------------------------------
+
+    def add_message(
+        self,
+        *,
+        message_id: str | None = None,
+        account_id: str | None,
+        conversation_id: str | None,
+        kind: Kind,
+        direction: Direction,
+        sender: str,
+        recipients: str,
+        subject: str,
+        body: str | None,
+        date: str | None = None,
+        folder_id: int | None = None,
+        uid: int | None = None,
+        header_message_id: str | None = None,
+        in_reply_to: str | None = None,
+        flags: str = "",
+        size: int = 0,
+        has_attachments: bool = False,
+    ) -> str:
+        """Insert a message (or do nothing if that id or folder UID is already stored)."""
+        mid = message_id or new_id()
+        date = date or utc_now()
+        cipher = self._db.cipher
+        subject_sealed = cipher.seal_text(subject, label=_MSG_SUBJECT, row=mid)
+        body_sealed = None if body is None else cipher.seal_text(body, label=_MSG_BODY, row=mid)
+        with self._db.transaction() as conn:
+            inserted = conn.execute(
+                "INSERT INTO messages (id, account_id, conversation_id, kind, direction, "
+                "folder_id, uid, header_message_id, in_reply_to, sender, recipients, "
+                "subject_sealed, body_sealed, date, flags, size, has_attachments) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+                (
+                    mid,
+                    account_id,
+                    conversation_id,
+                    kind,
+                    direction,
+                    folder_id,
+                    uid,
+                    header_message_id,
+                    in_reply_to,
+                    sender,
+                    recipients,
+                    subject_sealed,
+                    body_sealed,
+                    date,
+                    flags,
+                    size,
+                    int(has_attachments),
+                ),
+            ).rowcount
+        if inserted:
+            self._index.add(
+                mid,
+                date=date,
+                correspondents=f"{sender} {recipients}",
+                subject=subject,
+                body=body or "",
+            )
+        return mid
+
+    def set_body(self, message_id: str, body: str) -> None:
+        sealed = self._db.cipher.seal_text(body, label=_MSG_BODY, row=message_id)
+        self._db.execute("UPDATE messages SET body_sealed = ? WHERE id = ?", (sealed, message_id))
+        message = self.message(message_id)
+        self._index.add(
+            message_id,
+            date=message.date,
+            correspondents=f"{message.sender} {message.recipients}",
+            subject=message.subject,
+            body=body,
+        )
+
+    def set_flags(self, message_id: str, flags: str) -> None:
+        self._db.execute("UPDATE messages SET flags = ? WHERE id = ?", (flags, message_id))
+
+    def remove_message(self, message_id: str) -> None:
+        self._db.execute("DELETE FROM messages WHERE id = ?", (message_id,))
+        self._index.remove(message_id)
+
+    def has_message(self, message_id: str) -> bool:
+        return self._db.query_one("SELECT 1 FROM messages WHERE id = ?", (message_id,)) is not None
+
+    def message(self, message_id: str) -> Message:
+        row = self._db.query_one("SELECT * FROM messages WHERE id = ?", (message_id,))
+        if row is None:
+            raise MessageNotFound(f"There is no message {message_id}. (Bericht niet gevonden.)")
+        return self._message(row)
+
+    def body(self, message_id: str) -> str | None:
+        row = self._db.query_one("SELECT body_sealed FROM messages WHERE id = ?", (message_id,))
+        if row is None:
+            raise MessageNotFound(f"There is no message {message_id}.")
+        if row["body_sealed"] is None:
+            return None
+        return self._db.cipher.open_text(row["body_sealed"], label=_MSG_BODY, row=message_id)
+
+    def messages(
+        self,
+        *,
+        conversation_id: str | None = None,
+        folder_id: int | None = None,
+        kind: Kind | None = None,
+        limit: int = 1000,
+    ) -> list[Message]:
+        clauses: list[str] = []
+        params: list[object] = []
+        if conversation_id is not None:
+            clauses.append("conversation_id = ?")
+            params.append(conversation_id)
+        if folder_id is not None:
+            clauses.append("folder_id = ?")
+            params.append(folder_id)
+        if kind is not None:
+            clauses.append("kind = ?")
+            params.append(kind)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._db.query(
+            f"SELECT * FROM messages {where} ORDER BY date DESC, id LIMIT ?",  # noqa: S608
+            (*params, limit),
+        )
+        return [self._message(r) for r in rows]
+
+    def _message(self, row: Any) -> Message:
+        return Message(
+            id=row["id"],
+            account_id=row["account_id"],
+            conversation_id=row["conversation_id"],
+            kind=row["kind"],
+            direction=row["direction"],
+            folder_id=row["folder_id"],
+            uid=row["uid"],
+            header_message_id=row["header_message_id"],
+            in_reply_to=row["in_reply_to"],
+            sender=row["sender"],
+            recipients=row["recipients"],
+            subject=self._db.cipher.open_text(
+                row["subject_sealed"], label=_MSG_SUBJECT, row=row["id"]
+            ),
+            date=row["date"],
+            flags=row["flags"],
+            size=row["size"],
+            has_attachments=bool(row["has_attachments"]),
+        )
+
+    # --- attachments ------------------------------------------------------------------
+
+    def add_attachment(
+        self,
+        *,
+        attachment_id: str,
+        message_id: str,
+        name: str,
+        size: int,
+        media_type: str,
+        sha256: str = "",
+        content: bytes | None = None,
+    ) -> None:
+        cipher = self._db.cipher
+        name_sealed = cipher.seal_text(name, label=_ATT_NAME, row=attachment_id)
+        content_sealed = (
+            None if content is None else cipher.seal(content, label=_ATT_CONTENT, row=attachment_id)
+        )
+        self._db.execute(
+            "INSERT INTO attachments (id, message_id, name_sealed, size, media_type, sha256, "
+            "content_sealed) VALUES (?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET "
+            "content_sealed = COALESCE(excluded.content_sealed, attachments.content_sealed)",
+            (attachment_id, message_id, name_sealed, size, media_type, sha256, content_sealed),
+        )
+
+    def cache_attachment(self, attachment_id: str, content: bytes) -> None:
+        sealed = self._db.cipher.seal(content, label=_ATT_CONTENT, row=attachment_id)
+        self._db.execute(
+            "UPDATE attachments SET content_sealed = ? WHERE id = ?", (sealed, attachment_id)
+        )
+
+    def attachments(self, message_id: str) -> list[Attachment]:
+        rows = self._db.query(
+            "SELECT id, message_id, name_sealed, size, media_type, sha256, "
+            "content_sealed IS NOT NULL AS cached FROM attachments WHERE message_id = ? "
+            "ORDER BY rowid",
+            (message_id,),
+        )
+        return [
+            Attachment(
+                id=r["id"],
+                message_id=r["message_id"],
+                name=self._db.cipher.open_text(r["name_sealed"], label=_ATT_NAME, row=r["id"]),
+                size=r["size"],
+                media_type=r["media_type"],
+                sha256=r["sha256"],
+                cached=bool(r["cached"]),
+            )
+            for r in rows
+        ]
+
+    def attachment_content(self, attachment_id: str) -> bytes | None:
+        row = self._db.query_one(
+            "SELECT content_sealed FROM attachments WHERE id = ?", (attachment_id,)
+        )
+        if row is None or row["content_sealed"] is None:
+            return None
+        return self._db.cipher.open(row["content_sealed"], label=_ATT_CONTENT, row=attachment_id)
+
+
+def _folder(row: Any) -> Folder:
+    return Folder(
+        id=row["id"],
+        account_id=row["account_id"],
+        name=row["name"],
+        special_use=row["special_use"],
+        uidvalidity=row["uidvalidity"],
+        uidnext=row["uidnext"],
+        highestmodseq=row["highestmodseq"],
+    )
