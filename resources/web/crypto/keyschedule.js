@@ -1,0 +1,132 @@
+// The key schedule of docs/PROTOCOL.md §1, §3, §4 and §6: access-code normalisation, the
+// code key (PBKDF2), wrap key and relay auth token from link secret ‖ code key, the wrapped
+// content key (CEK), file keys per blob and reply keys.
+//
+// What the relay never sees: the link secret L (it lives in the URL fragment) and the code.
+// It receives only `auth`, of which it stores SHA-256, so it can neither unwrap nor test guesses.
+
+import { b64urlDecode } from "./b64.js";
+import { concat, utf8Bytes } from "./bytes.js";
+import { BadEncoding, InvalidAccessCode, UnsupportedVersion, WrongAccessCode } from "./errors.js";
+import { aesGcmKey, aesGcmOpen, aesGcmSeal, hkdf, randomBytes, sha256 } from "./primitives.js";
+
+export const DEFAULT_ITERATIONS = 1_200_000;
+export const MIN_ITERATIONS = 600_000;
+export const MAX_ITERATIONS = 10_000_000;
+export const WRAP_VERSION = 0x01;
+export const WRAPPED_CEK_SIZE = 61;
+
+const LABEL_FILE = utf8Bytes("zivverdesk/v1/file");
+const LABEL_WRAP = utf8Bytes("zivverdesk/v1/wrap");
+const LABEL_AUTH = utf8Bytes("zivverdesk/v1/relay-auth");
+const LABEL_REPLY = utf8Bytes("zivverdesk/v1/reply");
+const EMPTY = new Uint8Array(0);
+const ID_RE = /^[0-9a-f]{32}$/;
+
+// Python's str.isspace() set, so that both sides strip exactly the same characters. JavaScript's
+// \s differs: it lacks U+001C..U+001F and U+0085 and adds U+FEFF.
+const WHITESPACE_OR_DASH =
+  /[\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000-]/gu;
+
+/** NFKC, drop every whitespace character and "-", lowercase; empty → InvalidAccessCode. */
+export function normaliseAccessCode(code) {
+  const normalised = code.normalize("NFKC").replace(WHITESPACE_OR_DASH, "").toLowerCase();
+  if (normalised === "") throw new InvalidAccessCode();
+  return normalised;
+}
+
+/** @param {string} id @param {string} what @returns {Uint8Array} the id's ASCII bytes */
+export function idBytes(id, what = "id") {
+  if (typeof id !== "string" || !ID_RE.test(id)) {
+    throw new BadEncoding(`${what} must be 32 lowercase hexadecimal characters`);
+  }
+  return utf8Bytes(id);
+}
+
+/** @returns {Uint8Array} a fresh 32-byte secret (CEK or link secret) */
+export function newSecret() {
+  return randomBytes(32);
+}
+
+/** The link secret L from a URL fragment ("#" optional): strict base64url of 32 bytes. */
+export function linkSecretFromFragment(fragment) {
+  const text = fragment.startsWith("#") ? fragment.slice(1) : fragment;
+  return b64urlDecode(text, { length: 32, what: "de link / the link" });
+}
+
+function checkIterations(iterations) {
+  if (!Number.isInteger(iterations) || iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
+    throw new BadEncoding(`iteration count ${iterations} is outside ${MIN_ITERATIONS}..${MAX_ITERATIONS}`);
+  }
+}
+
+/** K = PBKDF2-HMAC-SHA256(normalised code, code_salt, N, 32 bytes). Deliberately slow. */
+export async function deriveCodeKey(accessCode, codeSalt, iterations) {
+  checkIterations(iterations);
+  if (codeSalt.length !== 16) throw new BadEncoding("code salt must be 16 bytes");
+  const password = utf8Bytes(normaliseAccessCode(accessCode));
+  const key = await crypto.subtle.importKey("raw", password, "PBKDF2", false, ["deriveBits"]);
+  const bits = await crypto.subtle.deriveBits(
+    { name: "PBKDF2", hash: "SHA-256", salt: codeSalt, iterations },
+    key,
+    256,
+  );
+  return new Uint8Array(bits);
+}
+
+/**
+ * wrap_key and auth for one recipient. `accessCode` is null for SMS / e-mail verification
+ * (K empty: the relay gates release itself).
+ * @param {{linkSecret: Uint8Array, accessCode: string|null, codeSalt?: Uint8Array,
+ *          iterations?: number, messageId: string, recipientId: string}} params
+ * @returns {Promise<{wrapKey: Uint8Array, auth: Uint8Array}>}
+ */
+export async function deriveRecipientKeys({ linkSecret, accessCode, codeSalt, iterations, messageId, recipientId }) {
+  if (linkSecret.length !== 32) throw new BadEncoding("link secret must be 32 bytes");
+  const codeKey = accessCode === null ? EMPTY : await deriveCodeKey(accessCode, codeSalt, iterations);
+  const ikm = concat(linkSecret, codeKey);
+  const salt = concat(idBytes(messageId, "message id"), idBytes(recipientId, "recipient id"));
+  const [wrapKey, auth] = await Promise.all([hkdf(ikm, salt, LABEL_WRAP), hkdf(ikm, salt, LABEL_AUTH)]);
+  return { wrapKey, auth };
+}
+
+/** What the relay stores instead of auth: SHA-256(auth). */
+export function authVerifier(auth) {
+  return sha256(auth);
+}
+
+function wrapAad(messageId, recipientId) {
+  return concat(LABEL_WRAP, idBytes(messageId, "message id"), idBytes(recipientId, "recipient id"));
+}
+
+/** wrapped = 0x01 ‖ nonce(12) ‖ AES-256-GCM(wrap_key, nonce, CEK, aad). `nonce` for vectors only. */
+export async function wrapCek(wrapKey, cek, messageId, recipientId, { nonce = randomBytes(12) } = {}) {
+  if (cek.length !== 32) throw new BadEncoding("content key must be 32 bytes");
+  const key = await aesGcmKey(wrapKey, ["encrypt"]);
+  const ct = await aesGcmSeal(key, nonce, cek, wrapAad(messageId, recipientId));
+  return concat(new Uint8Array([WRAP_VERSION]), nonce, ct);
+}
+
+/** Unwrap the CEK; a wrong code or link secret gives WrongAccessCode. */
+export async function unwrapCek(wrapKey, wrapped, messageId, recipientId) {
+  if (wrapped.length !== WRAPPED_CEK_SIZE) throw new BadEncoding("wrapped key must be 61 bytes");
+  if (wrapped[0] !== WRAP_VERSION) throw new UnsupportedVersion("De sleutel / The key", wrapped[0]);
+  const key = await aesGcmKey(wrapKey, ["decrypt"]);
+  try {
+    return await aesGcmOpen(key, wrapped.subarray(1, 13), wrapped.subarray(13), wrapAad(messageId, recipientId));
+  } catch (error) {
+    if (error instanceof DOMException) throw new WrongAccessCode();
+    throw error;
+  }
+}
+
+/** file_key = HKDF(CEK, empty salt, "zivverdesk/v1/file" ‖ blob_id); the manifest's id is "manifest". */
+export function fileKey(cek, blobId) {
+  if (blobId !== "manifest") idBytes(blobId, "blob id");
+  return hkdf(cek, EMPTY, concat(LABEL_FILE, utf8Bytes(blobId)));
+}
+
+/** reply_cek = HKDF(CEK of the original, empty salt, "zivverdesk/v1/reply" ‖ reply_id). */
+export function replyCek(cek, replyId) {
+  return hkdf(cek, EMPTY, concat(LABEL_REPLY, idBytes(replyId, "reply id")));
+}

@@ -1,0 +1,1 @@
+"""A static test page and loopback server for the browser crypto modules."""
