@@ -102,6 +102,13 @@ export class InvalidManifest extends CryptoError {
   }
 }
 
+export class InvalidParameters extends CryptoError {
+  /** @param {string} detail */
+  constructor(detail) {
+    super("bad_parameters", `Ongeldige instelling bij de gegevens: ${detail}. / Invalid parameter: ${detail}.`);
+  }
+}
+
 export class InvalidAccessCode extends CryptoError {
   constructor() {
     super(

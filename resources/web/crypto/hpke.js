@@ -195,14 +195,16 @@ export async function sealCek(cek, recipientPublic, messageId, { ephemeralPrivat
 
 /** Open a sealed content key with the recipient's raw private key. */
 export async function openSealedCek(sealed, recipientPrivateRaw, messageId) {
-  if (sealed.length < 7) throw new BadEncoding("sealed key is too short");
-  if (sealed[0] !== SEALED_VERSION) throw new UnsupportedVersion("De sleutel / The key", sealed[0]);
+  // Checked in the order PROTOCOL.md fixes, so each malformed value gets one error code.
+  if (sealed.length < 1) throw new BadEncoding("the sealed key is empty");
+  if (sealed[0] !== SEALED_VERSION) throw new UnsupportedVersion("De verzegelde sleutel / The sealed key", sealed[0]);
+  if (sealed.length < 7) throw new BadEncoding("the sealed key is too short");
   const suite = [1, 3, 5].map((i) => (sealed[i] << 8) | sealed[i + 1]);
   const expected = [KEM_X25519_HKDF_SHA256, KDF_HKDF_SHA256, AEAD_AES_256_GCM];
   if (suite.some((id, i) => id !== expected[i])) {
-    throw new UnsupportedSuite("De sleutel / The key", suite.map((s) => `0x${s.toString(16).padStart(4, "0")}`).join("/"));
+    throw new UnsupportedSuite("De verzegelde sleutel / The sealed key", suite.map((s) => `0x${s.toString(16).padStart(4, "0")}`).join("/"));
   }
-  if (sealed.length !== SEALED_SIZE) throw new BadEncoding(`sealed key must be ${SEALED_SIZE} bytes`);
+  if (sealed.length !== SEALED_SIZE) throw new BadEncoding(`a sealed key is ${SEALED_SIZE} bytes`);
   const privateKey = await importX25519PrivateKey(recipientPrivateRaw);
   const info = await sealInfo(messageId, await publicKeyOf(privateKey));
   const context = await setupBaseRecipient(sealed.subarray(7, 39), recipientPrivateRaw, info);

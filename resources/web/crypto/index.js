@@ -20,6 +20,7 @@ export {
   deriveRecipientKeys,
   fileKey,
   linkSecretFromFragment,
+  openAsLinkRecipient,
   newSecret,
   normaliseAccessCode,
   replyCek,

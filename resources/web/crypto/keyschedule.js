@@ -6,8 +6,15 @@
 // It receives only `auth`, of which it stores SHA-256, so it can neither unwrap nor test guesses.
 
 import { b64urlDecode } from "./b64.js";
-import { concat, utf8Bytes } from "./bytes.js";
-import { BadEncoding, InvalidAccessCode, UnsupportedVersion, WrongAccessCode } from "./errors.js";
+import { concat, equalBytes, utf8Bytes } from "./bytes.js";
+import {
+  BadEncoding,
+  IntegrityError,
+  InvalidAccessCode,
+  InvalidParameters,
+  UnsupportedVersion,
+  WrongAccessCode,
+} from "./errors.js";
 import { aesGcmKey, aesGcmOpen, aesGcmSeal, hkdf, randomBytes, sha256 } from "./primitives.js";
 
 export const DEFAULT_ITERATIONS = 1_200_000;
@@ -23,14 +30,15 @@ const LABEL_REPLY = utf8Bytes("zivverdesk/v1/reply");
 const EMPTY = new Uint8Array(0);
 const ID_RE = /^[0-9a-f]{32}$/;
 
-// Python's str.isspace() set, so that both sides strip exactly the same characters. JavaScript's
-// \s differs: it lacks U+001C..U+001F and U+0085 and adds U+FEFF.
-const WHITESPACE_OR_DASH =
-  /[\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000-]/gu;
+// The Unicode White_Space property plus U+FEFF (a BOM that copy and paste brings along), and
+// "-". Listed explicitly, as on the Python side, because JavaScript's \s and Python's
+// str.isspace() disagree at the edges.
+const SEPARATORS =
+  /[\u0009-\u000d\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff-]/gu;
 
 /** NFKC, drop every whitespace character and "-", lowercase; empty → InvalidAccessCode. */
 export function normaliseAccessCode(code) {
-  const normalised = code.normalize("NFKC").replace(WHITESPACE_OR_DASH, "").toLowerCase();
+  const normalised = code.normalize("NFKC").replace(SEPARATORS, "").toLowerCase();
   if (normalised === "") throw new InvalidAccessCode();
   return normalised;
 }
@@ -56,7 +64,7 @@ export function linkSecretFromFragment(fragment) {
 
 function checkIterations(iterations) {
   if (!Number.isInteger(iterations) || iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
-    throw new BadEncoding(`iteration count ${iterations} is outside ${MIN_ITERATIONS}..${MAX_ITERATIONS}`);
+    throw new InvalidParameters(`PBKDF2 iteration count ${iterations} outside ${MIN_ITERATIONS}..${MAX_ITERATIONS}`);
   }
 }
 
@@ -107,17 +115,41 @@ export async function wrapCek(wrapKey, cek, messageId, recipientId, { nonce = ra
   return concat(new Uint8Array([WRAP_VERSION]), nonce, ct);
 }
 
-/** Unwrap the CEK; a wrong code or link secret gives WrongAccessCode. */
+/**
+ * Unwrap the CEK. A failing tag gives IntegrityError: with the relay's auth check in front (see
+ * openAsLinkRecipient) a wrong code or link never gets this far.
+ */
 export async function unwrapCek(wrapKey, wrapped, messageId, recipientId) {
-  if (wrapped.length !== WRAPPED_CEK_SIZE) throw new BadEncoding("wrapped key must be 61 bytes");
-  if (wrapped[0] !== WRAP_VERSION) throw new UnsupportedVersion("De sleutel / The key", wrapped[0]);
+  if (wrapped.length < 1) throw new BadEncoding("the wrapped key is empty");
+  if (wrapped[0] !== WRAP_VERSION) throw new UnsupportedVersion("De verpakte sleutel / The wrapped key", wrapped[0]);
+  if (wrapped.length !== WRAPPED_CEK_SIZE) throw new BadEncoding(`the wrapped key must be ${WRAPPED_CEK_SIZE} bytes`);
   const key = await aesGcmKey(wrapKey, ["decrypt"]);
   try {
     return await aesGcmOpen(key, wrapped.subarray(1, 13), wrapped.subarray(13), wrapAad(messageId, recipientId));
   } catch (error) {
-    if (error instanceof DOMException) throw new WrongAccessCode();
+    if (error instanceof DOMException) throw new IntegrityError("wrapped key");
     throw error;
   }
+}
+
+/**
+ * The recipient's side end to end, as the relay and the page split it: derive auth and
+ * wrap_key, compare SHA-256(auth) with the stored verifier (the relay's check: a mismatch is a
+ * wrong code or a damaged link), then unwrap the CEK.
+ * @param {{messageId: string, recipientId: string, codeSalt: Uint8Array|null,
+ *          iterations: number|null, verifier: Uint8Array, wrappedCek: Uint8Array}} envelope
+ */
+export async function openAsLinkRecipient(envelope, linkSecret, accessCode) {
+  const { wrapKey, auth } = await deriveRecipientKeys({
+    linkSecret,
+    accessCode,
+    codeSalt: envelope.codeSalt,
+    iterations: envelope.iterations,
+    messageId: envelope.messageId,
+    recipientId: envelope.recipientId,
+  });
+  if (!equalBytes(await authVerifier(auth), envelope.verifier)) throw new WrongAccessCode();
+  return unwrapCek(wrapKey, envelope.wrappedCek, envelope.messageId, envelope.recipientId);
 }
 
 /** file_key = HKDF(CEK, empty salt, "zivverdesk/v1/file" ‖ blob_id); the manifest's id is "manifest". */

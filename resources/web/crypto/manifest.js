@@ -2,7 +2,7 @@
 // sealed as the blob "manifest" under the message's content key.
 
 import { equalBytes, utf8Bytes } from "./bytes.js";
-import { InvalidManifest, NonCanonical, UnsupportedVersion } from "./errors.js";
+import { BadEncoding, InvalidManifest, NonCanonical, UnsupportedVersion } from "./errors.js";
 import { fileKey } from "./keyschedule.js";
 import { decryptBytes, encryptBytes } from "./stream.js";
 
@@ -51,8 +51,8 @@ export function canonicalJson(value) {
 }
 
 /**
- * Parse canonical JSON: the bytes must be valid UTF-8 JSON and re-encoding the parsed value must
- * reproduce them exactly. That one comparison rejects whitespace, key order, escapes of
+ * Parse canonical JSON: bytes that are not UTF-8 JSON are BadEncoding; otherwise re-encoding
+ * the parsed value must reproduce them exactly (NonCanonical). That one comparison rejects whitespace, key order, escapes of
  * non-ASCII, floats and exponents, and duplicate keys (JSON.parse keeps one of them).
  */
 export function parseCanonicalJson(bytes) {
@@ -60,66 +60,118 @@ export function parseCanonicalJson(bytes) {
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
-    throw new NonCanonical("not valid UTF-8");
+    throw new BadEncoding("the manifest is not UTF-8");
   }
   let value;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new NonCanonical("not valid JSON");
+    throw new BadEncoding("the manifest is not JSON");
   }
   if (!equalBytes(canonicalJson(value), bytes)) throw new NonCanonical("not in canonical form");
   return value;
 }
 
 const ID_RE = /^[0-9a-f]{32}$/;
-const SHA256_RE = /^[0-9a-f]{64}$/;
-const CREATED_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+const HEX64_RE = /^[0-9a-f]{64}$/;
+const CREATED_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
+// An attachment name becomes a file name on the recipient's disk: no paths, no control characters.
+const FORBIDDEN_IN_NAME = /[/\\\x00-\x1f\x7f]/;
+const MANIFEST_FIELDS = [
+  "v", "conversation_id", "message_id", "in_reply_to", "sender", "recipients", "subject", "body",
+  "created", "attachments",
+];
 
 function isObject(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function requireField(obj, name, check, where) {
-  if (!(name in obj)) throw new InvalidManifest(`${where}${name} is missing`);
-  if (!check(obj[name])) throw new InvalidManifest(`${where}${name} has the wrong type or form`);
+/** The object must have exactly these keys: none missing, none unknown. */
+function exactKeys(obj, keys, where) {
+  const missing = keys.filter((k) => !Object.hasOwn(obj, k)).sort();
+  if (missing.length) throw new InvalidManifest(`${where} lacks ${missing.join(", ")}`);
+  const unknown = Object.keys(obj).filter((k) => !keys.includes(k)).sort();
+  if (unknown.length) throw new InvalidManifest(`${where} has unknown field ${unknown.join(", ")}`);
 }
 
-const isString = (v) => typeof v === "string";
-const isId = (v) => isString(v) && ID_RE.test(v);
-const isIdOrNull = (v) => v === null || isId(v);
-const isStringOrNull = (v) => v === null || isString(v);
-const isSize = (v) => Number.isSafeInteger(v) && v >= 0;
+function str(obj, key) {
+  if (typeof obj[key] !== "string") throw new InvalidManifest(`'${key}' must be a string`);
+  return obj[key];
+}
 
-/** Check the fields of a parsed manifest; throws InvalidManifest / UnsupportedVersion. */
+function id(obj, key) {
+  if (!ID_RE.test(str(obj, key))) {
+    throw new InvalidManifest(`'${key}' must be 32 lowercase hexadecimal characters`);
+  }
+}
+
+function list(obj, key) {
+  if (!Array.isArray(obj[key])) throw new InvalidManifest(`'${key}' must be a list`);
+  return obj[key];
+}
+
+/** "YYYY-MM-DDTHH:MM:SSZ" naming a real UTC time (month 1..12, day in month, 23:59:59 at most). */
+function isValidCreated(text) {
+  const m = CREATED_RE.exec(text);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number);
+  if (year < 1 || hour > 23 || minute > 59 || second > 59) return false;
+  const date = new Date(Date.UTC(2000, month - 1, day));
+  date.setUTCFullYear(year);
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+function checkAttachment(a) {
+  if (!isObject(a)) throw new InvalidManifest("an attachment must be an object");
+  exactKeys(a, ["blob_id", "name", "size", "media_type", "sha256"], "attachment");
+  const name = str(a, "name");
+  if (!name || name === "." || name === ".." || FORBIDDEN_IN_NAME.test(name)) {
+    throw new InvalidManifest("an attachment name must be a plain file name");
+  }
+  if (!Number.isSafeInteger(a.size) || a.size < 0) {
+    throw new InvalidManifest("an attachment size must be a non-negative integer");
+  }
+  if (!HEX64_RE.test(str(a, "sha256"))) throw new InvalidManifest("'sha256' must be 64 lowercase hex characters");
+  id(a, "blob_id");
+  str(a, "media_type");
+}
+
+/** Check the fields of a parsed manifest, in the same order and with the same codes as Python. */
 export function validateManifest(m) {
   if (!isObject(m)) throw new InvalidManifest("not a JSON object");
-  if (!("v" in m)) throw new InvalidManifest("v is missing");
-  if (m.v !== MANIFEST_VERSION) throw new UnsupportedVersion("Het berichtoverzicht / The manifest", m.v);
-  requireField(m, "conversation_id", isId, "");
-  requireField(m, "message_id", isId, "");
-  requireField(m, "in_reply_to", isIdOrNull, "");
-  requireField(m, "sender", isObject, "");
-  for (const f of ["name", "organisation", "address"]) requireField(m.sender, f, isString, "sender.");
-  requireField(m.sender, "key_fingerprint", isStringOrNull, "sender.");
-  requireField(m, "recipients", Array.isArray, "");
-  m.recipients.forEach((r, i) => {
-    if (!isObject(r)) throw new InvalidManifest(`recipients[${i}] is not an object`);
-    for (const f of ["address", "name"]) requireField(r, f, isString, `recipients[${i}].`);
-  });
-  requireField(m, "subject", isString, "");
-  requireField(m, "body", isString, "");
-  requireField(m, "created", (v) => isString(v) && CREATED_RE.test(v), "");
-  requireField(m, "attachments", Array.isArray, "");
-  m.attachments.forEach((a, i) => {
-    const where = `attachments[${i}].`;
-    if (!isObject(a)) throw new InvalidManifest(`attachments[${i}] is not an object`);
-    requireField(a, "blob_id", isId, where);
-    requireField(a, "name", isString, where);
-    requireField(a, "size", isSize, where);
-    requireField(a, "media_type", isString, where);
-    requireField(a, "sha256", (v) => isString(v) && SHA256_RE.test(v), where);
-  });
+  if (!Object.hasOwn(m, "v")) throw new InvalidManifest("field 'v' is missing");
+  if (!Number.isSafeInteger(m.v)) throw new InvalidManifest("field 'v' must be an integer");
+  if (m.v !== MANIFEST_VERSION) throw new UnsupportedVersion("Het bericht / The message", m.v);
+  exactKeys(m, MANIFEST_FIELDS, "manifest");
+  if (!isValidCreated(str(m, "created"))) {
+    throw new InvalidManifest("'created' must be a UTC time like 2026-01-31T09:30:00Z");
+  }
+  if (m.in_reply_to !== null && !(typeof m.in_reply_to === "string" && ID_RE.test(m.in_reply_to))) {
+    throw new InvalidManifest("'in_reply_to' must be an id or null");
+  }
+  const attachments = list(m, "attachments");
+  attachments.forEach(checkAttachment);
+  if (new Set(attachments.map((a) => a.blob_id)).size !== attachments.length) {
+    throw new InvalidManifest("two attachments share a blob id");
+  }
+  id(m, "conversation_id");
+  id(m, "message_id");
+  const sender = m.sender;
+  if (!isObject(sender)) throw new InvalidManifest("'sender' must be an object");
+  exactKeys(sender, ["name", "organisation", "address", "key_fingerprint"], "sender");
+  const fp = sender.key_fingerprint;
+  if (fp !== null && !(typeof fp === "string" && HEX64_RE.test(fp))) {
+    throw new InvalidManifest("'key_fingerprint' must be 64 lowercase hex characters or null");
+  }
+  for (const f of ["name", "organisation", "address"]) str(sender, f);
+  for (const r of list(m, "recipients")) {
+    if (!isObject(r)) throw new InvalidManifest("a recipient must be an object");
+    exactKeys(r, ["address", "name"], "recipient");
+    str(r, "address");
+    str(r, "name");
+  }
+  str(m, "subject");
+  str(m, "body");
   return m;
 }
 

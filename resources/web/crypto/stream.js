@@ -150,7 +150,7 @@ class OrderedJobs {
   }
 }
 
-async function openRecord(key, counter, record, final) {
+async function openRecord(key, counter, record, final, recordLength) {
   try {
     return await aesGcmOpen(key, recordNonce(counter, final), record);
   } catch (error) {
@@ -165,7 +165,10 @@ async function openRecord(key, counter, record, final) {
     if (error instanceof DOMException) throw new IntegrityError(`record ${counter}`);
     throw error;
   }
-  throw final ? new TruncatedStream("missing final record") : new TrailingData();
+  if (!final) throw new TrailingData();
+  // Only a full-length record can be a genuine non-final one; a short one was altered.
+  if (record.length === recordLength) throw new TruncatedStream("missing final record");
+  throw new IntegrityError(`record ${counter}`);
 }
 
 /**
@@ -195,7 +198,7 @@ export function createDecryptStream(fileKey, { concurrency = DEFAULT_CONCURRENCY
       }
       // A full-length record is non-final only if at least one more byte follows it.
       while (input.length > recordLength) {
-        await jobs.add(openRecord(key, counter, input.take(recordLength), false), controller);
+        await jobs.add(openRecord(key, counter, input.take(recordLength), false, recordLength), controller);
         counter += 1;
       }
     },
@@ -208,7 +211,7 @@ export function createDecryptStream(fileKey, { concurrency = DEFAULT_CONCURRENCY
       }
       if (rest < TAG_SIZE) throw new TruncatedStream("record shorter than its tag");
       if (rest === TAG_SIZE && counter > 0) throw new IntegrityError("empty final record");
-      await jobs.add(openRecord(key, counter, input.take(rest), true), controller);
+      await jobs.add(openRecord(key, counter, input.take(rest), true, recordLength), controller);
       await jobs.drain(controller);
     },
   });
