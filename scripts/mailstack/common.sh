@@ -1,0 +1,35 @@
+# Shared helpers of the mail stack scripts (sourced, not run).
+
+# Waits until something accepts TCP connections on 127.0.0.1:PORT, up to TIMEOUT seconds.
+wait_port_open() { # PORT TIMEOUT
+  local deadline=$((SECONDS + $2))
+  until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.05
+  done
+}
+
+# Waits until nothing listens on 127.0.0.1:PORT any more (a stopped server let go of it).
+wait_port_closed() { # PORT TIMEOUT
+  local deadline=$((SECONDS + $2))
+  while (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.05
+  done
+}
+
+# A TCP port on loopback that is free right now.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Runs a command as the stack's unprivileged user (a no-op wrapper when not root).
+as_run_user() {
+  if [ "$(id -u)" = 0 ]; then runuser -u "$RUN_USER" -- "$@"; else "$@"; fi
+}
+
+load_stack_env() { # BASE
+  [ -f "$1/etc/stack.env" ] || { echo "no mail stack in $1 (missing etc/stack.env)" >&2; exit 2; }
+  # shellcheck disable=SC1091
+  . "$1/etc/stack.env"
+}
