@@ -1,0 +1,24 @@
+// Whole-page states that are not errors but answers: an incomplete link, an unknown link, a
+// revoked or expired message, an unknown conversation-starter address.
+
+import { el, replaceChildren } from "./dom.js";
+
+const STATES = {
+  fragment: ["state.fragment.title", "state.fragment.text", true],
+  unknown: ["state.unknown.title", "state.unknown.text", true],
+  revoked: ["state.revoked.title", "state.revoked.text", false],
+  expired: ["state.expired.title", "state.expired.text", true],
+  unknownStarter: ["state.unknownStarter.title", "state.unknownStarter.text", false],
+};
+
+/** Fill `container` with the page for `state`; `before` (e.g. the sender card) goes above. */
+export function renderStatePage(container, state, before = null) {
+  const [title, text, askNew] = STATES[state];
+  const card = el("section", { class: "card state-page", attrs: { "data-state": state } }, [
+    el("h1", { i18n: [title] }),
+    el("p", { i18n: [text] }),
+    askNew ? el("p", { i18n: ["state.askNew"] }) : null,
+  ]);
+  replaceChildren(container, before, card);
+  document.body.dataset.state = state;
+}
