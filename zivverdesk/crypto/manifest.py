@@ -342,8 +342,13 @@ def open_manifest(blob: bytes, cek: bytes) -> Manifest:
     return decode_manifest(decrypt_bytes(blob, file_key(cek, MANIFEST_BLOB_ID)))
 
 
-def check_reply_binding(reply: Manifest, *, original_message_id: str, conversation_id: str) -> None:
-    """A reply must name the message it answers and its conversation (PROTOCOL.md §8)."""
+def check_reply_binding(
+    reply: Manifest, *, reply_id: str, original_message_id: str, conversation_id: str
+) -> None:
+    """A reply must be the one the relay announced, answer this message, and stay in its
+    conversation (PROTOCOL.md §8): the relay cannot move a reply into another thread."""
+    if reply.message_id != reply_id:
+        raise InvalidManifest("the reply is not the one the relay announced")
     if reply.in_reply_to != original_message_id:
         raise InvalidManifest("the reply does not answer this message")
     if reply.conversation_id != conversation_id:
