@@ -170,7 +170,8 @@ export function displayFingerprint(fingerprint) {
   return toHex(fingerprint.subarray(0, 20)).match(/.{4}/g).join(" ");
 }
 
-async function sealInfo(messageId, recipientPublic) {
+/** info = "zivverdesk/v1/seal" ‖ message_id ‖ fingerprint of the recipient's public key. */
+export async function sealInfo(messageId, recipientPublic) {
   return concat(SEAL_LABEL, idBytes(messageId, "message id"), await keyFingerprint(recipientPublic));
 }
 

@@ -62,10 +62,14 @@ export function buildHeader(recordSize, salt) {
   return concat(MAGIC, new Uint8Array([VERSION, SUITE_AES256GCM_HKDF_SHA256, 0, 0]), uintBE(recordSize, 4), salt);
 }
 
-/** payload_key = HKDF(file_key, header.salt, "zivverdesk/v1/payload" ‖ header) as an AES key. */
+/** payload_key = HKDF(file_key, header.salt, "zivverdesk/v1/payload" ‖ header), as bytes. */
+export function derivePayloadKey(fileKey, header) {
+  return hkdf(fileKey, header.slice(12, 28), concat(PAYLOAD_LABEL, header));
+}
+
+/** The payload key as a non-extractable AES-GCM key. */
 export async function payloadKey(fileKey, header) {
-  const raw = await hkdf(fileKey, header.slice(12, 28), concat(PAYLOAD_LABEL, header));
-  return aesGcmKey(raw);
+  return aesGcmKey(await derivePayloadKey(fileKey, header));
 }
 
 /** nonce = counter as 11-byte big-endian ‖ 0x01 for the final record, 0x00 otherwise. */
@@ -204,11 +208,12 @@ export function createDecryptStream(fileKey, { concurrency = DEFAULT_CONCURRENCY
     },
     async flush(controller) {
       if (key === null) throw new TruncatedStream("header shorter than 28 bytes");
+      // Records still in flight come first: their errors describe the stream better than the
+      // shape of what is left (a genuine final record followed by one stray byte is trailing
+      // data, not a truncated record).
+      await jobs.drain(controller);
       const rest = input.length;
-      if (rest === 0) {
-        await jobs.drain(controller);
-        throw new TruncatedStream("missing final record");
-      }
+      if (rest === 0) throw new TruncatedStream("missing final record");
       if (rest < TAG_SIZE) throw new TruncatedStream("record shorter than its tag");
       if (rest === TAG_SIZE && counter > 0) throw new IntegrityError("empty final record");
       await jobs.add(openRecord(key, counter, input.take(rest), true, recordLength), controller);
