@@ -78,7 +78,8 @@ const STRINGS = {
     "thread.downloading": "Bezig met downloaden… {pct}%",
     "thread.downloaded": "Gedownload",
     "thread.downloadFailed": "Downloaden is niet gelukt. Probeer het opnieuw.",
-    "thread.cantOpen": "Dit deel van het gesprek kan niet worden geopend.",
+    "thread.cantOpen": "Dit deel van het gesprek kan niet worden geopend: de gegevens zijn beschadigd.",
+    "thread.earlier": "Een eerder bericht in dit gesprek. U opent het met de link uit de melding die u daarvoor kreeg.",
     "thread.noSubject": "(geen onderwerp)",
 
     "reply.button": "Beantwoorden",
@@ -198,7 +199,8 @@ const STRINGS = {
     "thread.downloading": "Downloading… {pct}%",
     "thread.downloaded": "Downloaded",
     "thread.downloadFailed": "The download failed. Please try again.",
-    "thread.cantOpen": "This part of the conversation cannot be opened.",
+    "thread.cantOpen": "This part of the conversation cannot be opened: the data is damaged.",
+    "thread.earlier": "An earlier message in this conversation. You open it with the link from the notification you received for it.",
     "thread.noSubject": "(no subject)",
 
     "reply.button": "Reply",

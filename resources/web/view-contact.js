@@ -20,10 +20,18 @@ export function senderCard(info) {
   ]);
 }
 
+/** The office contact as one line: the relay gives `{email, phone}` (or a plain string). */
+export function contactText(office) {
+  const contact = office && office.contact;
+  if (!contact) return "";
+  if (typeof contact === "string") return contact;
+  return [contact.phone, contact.email].filter(Boolean).join(", ");
+}
+
 /** "Vragen? Neem contact op met …" in the footer, and the office name in the top bar. */
 export function showOffice(office) {
   const name = (office && office.name) || "";
-  const contact = (office && office.contact) || "";
+  const contact = contactText(office);
   const bar = document.getElementById("office-name");
   if (bar) bar.textContent = name;
   const footer = document.getElementById("contact");

@@ -17,22 +17,30 @@ function manifestBlobId(item) {
   return typeof first === "string" ? first : first && first.blob_id;
 }
 
-/** The content key of one thread item: the opened message's own CEK, or a reply key from it. */
-async function keyFor(ctx, item) {
-  if (item.message_id === ctx.mid) return ctx.cek;
-  return replyCek(ctx.cek, item.message_id);
+/**
+ * The content keys this link can reach: the opened message's own CEK, and from there every
+ * reply in its thread, whose key is derived from the message it answers (PROTOCOL.md §6).
+ * Messages before the opened one came with their own links and stay closed here.
+ */
+async function threadKeys(ctx, list) {
+  const keys = new Map([[ctx.mid, ctx.cek]]);
+  for (const item of list) {
+    if (keys.has(item.message_id)) continue;
+    const parent = item.in_reply_to;
+    if (parent && keys.has(parent)) keys.set(item.message_id, await replyCek(keys.get(parent), item.message_id));
+  }
+  return keys;
 }
 
-async function loadManifest(ctx, item) {
-  const cek = await keyFor(ctx, item);
+async function loadManifest(ctx, item, cek) {
   const response = await recipientApi.blob(ctx.mid, ctx.rid, manifestBlobId(item));
   const ciphertext = new Uint8Array(await response.arrayBuffer());
   const manifest = await openManifest(cek, ciphertext);
   if (manifest.message_id !== item.message_id) throw new Error("manifest names another message");
-  if (item.message_id !== ctx.mid && manifest.in_reply_to !== ctx.mid) {
-    throw new Error("reply does not answer this message");
+  if ((manifest.in_reply_to || null) !== (item.in_reply_to || null)) {
+    throw new Error("manifest answers another message than the relay says");
   }
-  return { cek, manifest };
+  return manifest;
 }
 
 function envelope(item, manifest, ctx) {
@@ -168,10 +176,10 @@ function messageCard(ctx, item, cek, manifest) {
   return el("li", {}, [article]);
 }
 
-function unreadableCard(item) {
+function unreadableCard(item, earlier) {
   return el("li", {}, [
-    el("article", { class: "card message", attrs: { "data-message-id": item.message_id } }, [
-      el("p", { class: "notice notice-error", i18n: ["thread.cantOpen"] }),
+    el("article", { class: "card message", attrs: { "data-message-id": item.message_id, "data-closed": "true" } }, [
+      el("p", { class: earlier ? "notice notice-info" : "notice notice-error", i18n: [earlier ? "thread.earlier" : "thread.cantOpen"] }),
     ]),
   ]);
 }
@@ -179,17 +187,24 @@ function unreadableCard(item) {
 /** Fetch and decrypt the thread and fill `list` (an <ol>). Returns the decrypted messages. */
 export async function loadThread(ctx, list) {
   const thread = await recipientApi.thread(ctx.mid, ctx.rid);
+  const ordered = items(thread).filter((item) => !item.revoked);
+  const keys = await threadKeys(ctx, ordered);
   const cards = [];
   const opened = [];
-  for (const item of items(thread)) {
+  for (const item of ordered) {
+    const cek = keys.get(item.message_id);
+    if (!cek) {
+      cards.push(unreadableCard(item, true));
+      continue;
+    }
     try {
-      const { cek, manifest } = await loadManifest(ctx, item);
+      const manifest = await loadManifest(ctx, item, cek);
       cards.push(messageCard(ctx, item, cek, manifest));
       opened.push({ item, manifest });
     } catch (error) {
       if (error instanceof RelayError && error.code === "network") throw error;
       console.error(error);
-      cards.push(unreadableCard(item));
+      cards.push(unreadableCard(item, false));
     }
   }
   list.replaceChildren(...cards);

@@ -5,6 +5,7 @@ import { RelayError, recipientApi } from "./api.js";
 import { el, formatDateTime, replaceChildren } from "./dom.js";
 import { clearText, setText } from "./i18n.js";
 import { recipientKeys, unwrapCek } from "./page-crypto.js";
+import { contactText } from "./view-contact.js";
 
 const RESEND_SECONDS_DEFAULT = 60;
 
@@ -38,7 +39,7 @@ function showRelayError(line, error, ctx) {
   else if (error.code === "network") setText(line, "error.network");
   else if (error.code === "rate_limited") setText(line, "error.rateLimited");
   else if (error.code === "gateway_failed")
-    setText(line, "verify.gatewayFailed", { office: office.name || "", contact: office.contact || "" });
+    setText(line, "verify.gatewayFailed", { office: office.name || "", contact: contactText(office) });
   else if (error.code === "revoked" || error.code === "expired" || error.code === "not_found")
     ctx.onGone(error.code === "not_found" ? "unknown" : error.code);
   else setText(line, "error.generic");
@@ -152,7 +153,7 @@ function accessCodeForm(ctx) {
     const office = ctx.info.office || {};
     try {
       await recipientApi.forgot(ctx.mid, ctx.rid);
-      setText(forgotNote, "verify.forgot.sent", { office: office.name || "", contact: office.contact || "" });
+      setText(forgotNote, "verify.forgot.sent", { office: office.name || "", contact: contactText(office) });
     } catch (e) {
       forgot.disabled = false;
       if (!showRelayError(error, e, ctx)) setText(error, "error.generic");
