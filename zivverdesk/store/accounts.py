@@ -154,6 +154,8 @@ class Enrollment:
     email: str
     name: str
     office: dict[str, Any]
+    key_id: str = ""  # this device's key id on the relay
+    ca_file: str | None = None  # a private CA for a relay with a self-signed certificate
 
 
 class RelayState:
@@ -184,6 +186,8 @@ class RelayState:
             email=data["email"],
             name=data["name"],
             office=data.get("office", {}),
+            key_id=data.get("key_id", ""),
+            ca_file=data.get("ca_file"),
         )
 
     def set_enrollment(self, enrollment: Enrollment) -> None:
@@ -196,9 +200,19 @@ class RelayState:
                     "email": enrollment.email,
                     "name": enrollment.name,
                     "office": enrollment.office,
+                    "key_id": enrollment.key_id,
+                    "ca_file": enrollment.ca_file,
                 }
             ),
         )
+
+    def directory(self) -> list[dict[str, Any]]:
+        """The office's users as last fetched from the relay (for names and assignment)."""
+        raw = self._get("directory")
+        return list(json.loads(raw)) if raw else []
+
+    def set_directory(self, users: list[dict[str, Any]]) -> None:
+        self._set("directory", json.dumps(users))
 
     def feed_cursor(self) -> str | None:
         return self._get("feed_cursor")
