@@ -22,7 +22,7 @@ MODE=${2:-introspect}
 MAIL_USERS=${MAIL_USERS:-"alice bob carol"}
 ISSUER_PYTHON=${ISSUER_PYTHON:-python3}
 CLIENT_IDS=${CLIENT_IDS:-11111111-2222-3333-4444-555555555555}
-INTROSPECTION_CLIENT="dovecot:introspection-$(openssl rand -hex 8)"
+INTROSPECTION_CLIENT=${INTROSPECTION_CLIENT:-"dovecot:introspection-$(openssl rand -hex 8)"}
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 case "$MODE" in introspect|local) ;; *) echo "unknown mode $MODE" >&2; exit 2 ;; esac

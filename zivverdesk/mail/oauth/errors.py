@@ -53,16 +53,18 @@ def provider_unreachable(provider_name: str, reason: str) -> TemporarilyUnavaila
 
 
 def error_from_token_response(
-    result: dict[str, Any], *, email: str, provider_name: str
+    result: dict[str, Any], *, email: str, provider_name: str, signing_in: bool = False
 ) -> ZivverdeskError:
-    """The error for a token endpoint answer that carries no access token."""
+    """The error for a token endpoint answer that carries no access token. `signing_in`:
+    the user is at the sign-in right now, so a refusal is reported as such, not as a request
+    to sign in again."""
     code = str(result.get("error") or "unknown_error")
     # Keep only the first line: Entra's descriptions carry trace and correlation ids.
     description = str(result.get("error_description") or "").splitlines()[0:1]
     reason = f"{code}: {description[0]}" if description else code
     if code in _TEMPORARY_ERRORS:
         return provider_unreachable(provider_name, reason)
-    if code in _REAUTH_ERRORS:
+    if code in _REAUTH_ERRORS and not signing_in:
         return reauth_required(email, reason)
     return SignInFailed(
         f"{provider_name} weigert de aanmelding voor {email} ({reason}). / {provider_name} "

@@ -130,7 +130,7 @@ class GoogleTokenProvider:
             )
         if "error" in params:
             raise error_from_token_response(
-                params, email=self.sign_in_user, provider_name=PROVIDER_NAME
+                params, email=self.sign_in_user, provider_name=PROVIDER_NAME, signing_in=True
             )
         answer = self._token_request(
             {
@@ -138,7 +138,8 @@ class GoogleTokenProvider:
                 "code": params.get("code", ""),
                 "code_verifier": verifier,
                 "redirect_uri": redirect_uri,
-            }
+            },
+            signing_in=True,
         )
         signed_in = _id_token_email(str(answer.get("id_token", ""))) or self.sign_in_user
         if signed_in.lower() != self.sign_in_user.lower():
@@ -162,7 +163,7 @@ class GoogleTokenProvider:
 
     # --- internals ---------------------------------------------------------------------
 
-    def _token_request(self, form: dict[str, str]) -> dict[str, Any]:
+    def _token_request(self, form: dict[str, str], *, signing_in: bool = False) -> dict[str, Any]:
         form = {"client_id": self.settings.client_id, **form}
         if self.settings.client_secret:
             form["client_secret"] = self.settings.client_secret
@@ -181,7 +182,10 @@ class GoogleTokenProvider:
             raise provider_unreachable(PROVIDER_NAME, f"HTTP {response.status_code}, no JSON")
         if response.status_code != 200 or not answer.get("access_token"):
             raise error_from_token_response(
-                answer, email=self.sign_in_user, provider_name=PROVIDER_NAME
+                answer,
+                email=self.sign_in_user,
+                provider_name=PROVIDER_NAME,
+                signing_in=signing_in,
             )
         return answer
 

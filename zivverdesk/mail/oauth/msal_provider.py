@@ -155,7 +155,7 @@ class MicrosoftTokenProvider:
             flow = self._call(lambda: app.initiate_device_flow(list(self.settings.scopes)))
             if "user_code" not in flow:
                 raise error_from_token_response(
-                    flow, email=self.sign_in_user, provider_name=PROVIDER_NAME
+                    flow, email=self.sign_in_user, provider_name=PROVIDER_NAME, signing_in=True
                 )
             show(str(flow["message"]))
             result = self._call(lambda: app.acquire_token_by_device_flow(flow))
@@ -175,7 +175,7 @@ class MicrosoftTokenProvider:
     def _finish_sign_in(self, result: dict[str, Any]) -> str:
         if "access_token" not in result:
             raise error_from_token_response(
-                result, email=self.sign_in_user, provider_name=PROVIDER_NAME
+                result, email=self.sign_in_user, provider_name=PROVIDER_NAME, signing_in=True
             )
         claims = result.get("id_token_claims") or {}
         signed_in = str(claims.get("preferred_username") or claims.get("email") or "")
