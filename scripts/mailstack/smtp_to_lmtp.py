@@ -3,7 +3,7 @@
 Two aiosmtpd listeners on loopback hand every accepted message to Dovecot's LMTP listener and
 map each recipient's LMTP answer back:
 
-- SUBMIT_PORT: STARTTLS required, then AUTH PLAIN/LOGIN against Dovecot's users file;
+- SUBMIT_PORT: STARTTLS required, then AUTH PLAIN/LOGIN against Dovecot's users files;
 - RELAY_PORT: port-25 style, no AUTH, only recipients in the local mail domain.
 
 Configured through the environment by start-smtp.sh.
@@ -26,17 +26,16 @@ LMTP_PORT = int(os.environ["LMTP_PORT"])
 SUBMIT_PORT = int(os.environ["SUBMIT_PORT"])
 RELAY_PORT = int(os.environ["RELAY_PORT"])
 MAIL_DOMAIN = os.environ.get("MAIL_DOMAIN", "example.test")
-USERS_FILE = Path(os.environ["USERS_FILE"])
+USERS_DIR = Path(os.environ["USERS_DIR"])
 
 
-def _passwords() -> dict[str, str]:
-    # Read on every AUTH: accounts are added while the server runs.
-    users = {}
-    for line in USERS_FILE.read_text(encoding="utf-8").splitlines():
-        fields = line.split(":")
-        if len(fields) >= 2:
-            users[fields[0]] = fields[1].removeprefix("{PLAIN}")
-    return users
+def _password_of(login: str) -> str | None:
+    # Read on every AUTH: accounts are added while the server runs (one file per user).
+    file = USERS_DIR / login
+    if "/" in login or login.startswith(".") or not file.is_file():
+        return None
+    fields = file.read_text(encoding="utf-8").split(":")
+    return fields[1].removeprefix("{PLAIN}") if len(fields) >= 2 else None
 
 
 def authenticate(
@@ -44,7 +43,8 @@ def authenticate(
 ) -> AuthResult:
     if isinstance(auth_data, LoginPassword):
         login = auth_data.login.decode("utf-8").split("@")[0].lower()
-        if _passwords().get(login) == auth_data.password.decode("utf-8"):
+        password = _password_of(login)
+        if password is not None and password == auth_data.password.decode("utf-8"):
             return AuthResult(success=True)
     return AuthResult(success=False, handled=False)
 

@@ -25,7 +25,7 @@ if [ "$SMTP_MODE" = postfix ]; then
 elif [ "$SMTP_MODE" = aiosmtpd ]; then
   env LMTP_PORT="$LMTP_PORT" SUBMIT_PORT="$SUBMIT_PORT" RELAY_PORT="$RELAY_PORT" \
     MAIL_DOMAIN="$MAIL_DOMAIN" TLS_CERT="$BASE/tls/cert.pem" TLS_KEY="$BASE/tls/key.pem" \
-    USERS_FILE="$BASE/etc/users" PIDFILE="$BASE/run/aiosmtpd.pid" \
+    USERS_DIR="$BASE/etc/users.d" PIDFILE="$BASE/run/aiosmtpd.pid" \
     "$PYTHON" "$HERE/smtp_to_lmtp.py" >>"$BASE/log/aiosmtpd.log" 2>&1 &
 else
   echo "unknown SMTP_MODE=$SMTP_MODE (postfix or aiosmtpd)" >&2

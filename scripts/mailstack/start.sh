@@ -79,8 +79,8 @@ if [ ! -s "$BASE/tls/cert.pem" ]; then
     -keyout "$BASE/tls/key.pem" -out "$BASE/tls/cert.pem" >"$BASE/log/openssl.log" 2>&1
 fi
 
-touch "$BASE/etc/users"
-chmod 644 "$BASE/etc/users"
+mkdir -p "$BASE/etc/users.d"
+chmod 755 "$BASE/etc/users.d"
 for entry in ${MAIL_USERS:-}; do
   "$HERE/add-user.sh" "$BASE" "${entry%%:*}" "${entry#*:}"
 done

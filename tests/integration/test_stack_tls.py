@@ -1,0 +1,102 @@
+"""TLS of the test mail stack: clients verify it against the test CA and reject other CAs."""
+
+from __future__ import annotations
+
+import datetime
+import smtplib
+import socket
+import ssl
+from collections.abc import Callable
+from pathlib import Path
+
+import imapclient
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from tests.plugins.services import MailAccount, MailStack
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def wrong_ca(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A self-signed certificate for the same names that the stack did not use."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.DNSName("localhost")]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    path = tmp_path_factory.mktemp("wrong-ca") / "ca.pem"
+    path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return path
+
+
+def context(cafile: Path) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=str(cafile))
+
+
+@pytest.fixture
+def account(mail_account: Callable[[str], MailAccount]) -> MailAccount:
+    return mail_account("tls")
+
+
+def test_imap_starttls_verifies_against_the_test_ca(account: MailAccount, wrong_ca: Path) -> None:
+    client = imapclient.IMAPClient(account.imap_host, port=account.imap_port, ssl=False)
+    assert b"STARTTLS" in client.capabilities()
+    client.starttls(context(account.ca_file))
+    client.login(account.username, account.password)
+    assert client.select_folder("INBOX")[b"EXISTS"] == 0
+    client.logout()
+
+    refused = imapclient.IMAPClient(account.imap_host, port=account.imap_port, ssl=False)
+    with pytest.raises(ssl.SSLCertVerificationError):
+        refused.starttls(context(wrong_ca))
+
+
+def test_imaps_verifies_against_the_test_ca(account: MailAccount, wrong_ca: Path) -> None:
+    with imapclient.IMAPClient(
+        account.imap_host, port=account.imaps_port, ssl=True, ssl_context=context(account.ca_file)
+    ) as client:
+        client.login(account.username, account.password)
+        assert "INBOX" in {folder for _flags, _sep, folder in client.list_folders()}
+    with pytest.raises(ssl.SSLCertVerificationError):
+        imapclient.IMAPClient(
+            account.imap_host, port=account.imaps_port, ssl=True, ssl_context=context(wrong_ca)
+        )
+
+
+def test_smtp_starttls_verifies_against_the_test_ca(account: MailAccount, wrong_ca: Path) -> None:
+    with smtplib.SMTP(account.smtp_host, account.smtp_port, local_hostname="localhost") as smtp:
+        smtp.starttls(context=context(account.ca_file))
+        smtp.login(account.email, account.password)
+    with (
+        smtplib.SMTP(account.smtp_host, account.smtp_port, local_hostname="localhost") as smtp,
+        pytest.raises(ssl.SSLCertVerificationError),
+    ):
+        smtp.starttls(context=context(wrong_ca))
+
+
+@pytest.mark.parametrize("server_name", ["localhost", "127.0.0.1"])
+def test_certificate_names_both_loopback_spellings(mailstack: MailStack, server_name: str) -> None:
+    with (
+        socket.create_connection((mailstack.host, mailstack.imaps_port), timeout=5) as raw,
+        context(mailstack.ca_file).wrap_socket(raw, server_hostname=server_name) as tls,
+    ):
+        assert tls.version() in ("TLSv1.2", "TLSv1.3")
+        assert tls.recv(64).startswith(b"* OK")
