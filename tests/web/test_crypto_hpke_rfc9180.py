@@ -13,12 +13,6 @@ from typing import Any
 
 import pytest
 
-from tests.web.crypto_harness.fixtures import (  # noqa: F401 (fixtures)
-    _local_chromium,
-    crypto_harness,
-    harness_page,
-)
-
 pytestmark = pytest.mark.browser
 
 

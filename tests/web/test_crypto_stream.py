@@ -7,12 +7,6 @@ from typing import Any
 
 import pytest
 
-from tests.web.crypto_harness.fixtures import (  # noqa: F401 (fixtures)
-    _local_chromium,
-    crypto_harness,
-    harness_page,
-)
-
 pytestmark = pytest.mark.browser
 
 RECORD = 16384
@@ -82,8 +76,10 @@ REJECTIONS = """async (RECORD) => {
   const one = await stream.encryptBytes(key, new Uint8Array(RECORD), { recordSize: RECORD });
   // An empty final record after a full one, sealed with the right key: still not allowed.
   const pkey = await stream.payloadKey(key, one.slice(0, H));
-  const firstAsNonFinal = await primitives.aesGcmSeal(pkey, stream.recordNonce(0, false), new Uint8Array(RECORD));
-  const emptyFinal = await primitives.aesGcmSeal(pkey, stream.recordNonce(1, true), new Uint8Array(0));
+  const seal = (counter, final, size) =>
+    primitives.aesGcmSeal(pkey, stream.recordNonce(counter, final), new Uint8Array(size));
+  const firstAsNonFinal = await seal(0, false, RECORD);
+  const emptyFinal = await seal(1, true, 0);
   const cases = {
     header_too_short: blob.slice(0, 10),
     header_only: header,
@@ -158,9 +154,11 @@ def test_decryption_stops_before_releasing_anything_after_a_bad_record(harness_p
         """async (RECORD) => {
           const { stream } = window.zvd;
           const key = new Uint8Array(32).fill(1);
-          const blob = await stream.encryptBytes(key, new Uint8Array(4 * RECORD), { recordSize: RECORD });
+          const plain = new Uint8Array(4 * RECORD);
+          const blob = await stream.encryptBytes(key, plain, { recordSize: RECORD });
           blob[28 + 2 * (RECORD + 16) + 3] ^= 1;
-          const reader = new Blob([blob]).stream().pipeThrough(stream.createDecryptStream(key)).getReader();
+          const decrypted = new Blob([blob]).stream().pipeThrough(stream.createDecryptStream(key));
+          const reader = decrypted.getReader();
           let released = 0;
           try {
             for (;;) {

@@ -10,12 +10,6 @@ from typing import Any
 
 import pytest
 
-from tests.web.crypto_harness.fixtures import (  # noqa: F401 (fixtures)
-    _local_chromium,
-    crypto_harness,
-    harness_page,
-)
-
 pytestmark = pytest.mark.browser
 
 VECTORS = Path(__file__).resolve().parents[1] / "vectors"
@@ -38,9 +32,7 @@ def _load(kind: str) -> dict[str, Any]:
 
 
 def _run(page: Any, kind: str) -> Any:
-    return page.evaluate(
-        "async (fn) => (await import('/harness/vectors.js'))[fn]()", RUNNERS[kind]
-    )
+    return page.evaluate("async (fn) => (await import('/harness/vectors.js'))[fn]()", RUNNERS[kind])
 
 
 def _expect(case: dict[str, Any], result: dict[str, Any]) -> None:
@@ -88,9 +80,7 @@ def test_access_code_vectors(harness_page: Any) -> None:
         _expect(case, r["result"])
         if "error" not in case:
             assert r["result"]["normalised"] == case["normalised"], case["name"]
-            assert r["result"]["normalised"].encode() == bytes.fromhex(
-                case["normalised_utf8_hex"]
-            )
+            assert r["result"]["normalised"].encode() == bytes.fromhex(case["normalised_utf8_hex"])
 
 
 def test_keyschedule_vectors(harness_page: Any) -> None:

@@ -89,7 +89,24 @@ function patternStream(size, chunk = 1 << 20) {
   });
 }
 
+/**
+ * Encrypt `size` pattern bytes in the page and POST the blob to `sinkUrl`. With `viaFile` the
+ * plaintext is first made into a File, as a reply attachment picked by the recipient would be.
+ */
+async function encryptPatternToSink(size, fileKeyHex, sinkUrl, { viaFile = false, recordSize } = {}) {
+  const key = bytes.fromHex(fileKeyHex);
+  const options = recordSize === undefined ? {} : { recordSize };
+  let ciphertext;
+  if (viaFile) {
+    const file = new File([await stream.readAll(patternStream(size))], "bijlage.bin");
+    ciphertext = stream.encryptFileStream(key, file, options);
+  } else {
+    ciphertext = patternStream(size).pipeThrough(stream.createEncryptStream(key, options));
+  }
+  return drain(ciphertext, { sinkUrl });
+}
+
 window.zvd = { api, b64, bytes, errors, hpke, keyschedule, manifest, stream };
-window.zvdTest = { outcome, drain, fetchAndDecrypt, fetchPlain, patternStream };
+window.zvdTest = { outcome, drain, fetchAndDecrypt, fetchPlain, patternStream, encryptPatternToSink };
 document.getElementById("status").textContent = "ready";
 document.body.dataset.ready = "1";

@@ -31,11 +31,20 @@ CSP = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'
 
 @dataclass
 class Sink:
-    """The running SHA-256 and length of everything POSTed to one sink name."""
+    """The running SHA-256 and length of everything POSTed to one sink name, and optionally
+    the bytes themselves appended to a file (for ciphertext made in the page)."""
 
+    path: Path | None = None
     digest: hashlib._Hash = field(default_factory=hashlib.sha256)
     size: int = 0
     posts: int = 0
+
+    def add(self, chunk: bytes) -> None:
+        self.digest.update(chunk)
+        self.size += len(chunk)
+        if self.path is not None:
+            with self.path.open("ab") as f:
+                f.write(chunk)
 
 
 class HarnessServer(ThreadingHTTPServer):
@@ -46,7 +55,9 @@ class HarnessServer(ThreadingHTTPServer):
         self.files: dict[str, Path] = {}
         self.sinks: dict[str, Sink] = {}
         self.lock = threading.Lock()
-        self._thread = threading.Thread(target=self.serve_forever, name="crypto-harness", daemon=True)
+        self._thread = threading.Thread(
+            target=self.serve_forever, name="crypto-harness", daemon=True
+        )
 
     @property
     def base_url(self) -> str:
@@ -67,9 +78,12 @@ class HarnessServer(ThreadingHTTPServer):
         self.files[name] = path
         return f"{self.base_url}/files/{name}"
 
-    def new_sink(self, name: str) -> str:
+    def new_sink(self, name: str, path: Path | None = None) -> str:
+        """A fresh sink at /sink/<name>; with `path`, the bytes are also written there."""
+        if path is not None:
+            path.write_bytes(b"")
         with self.lock:
-            self.sinks[name] = Sink()
+            self.sinks[name] = Sink(path=path)
         return f"{self.base_url}/sink/{name}"
 
 
@@ -77,7 +91,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: HarnessServer
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass  # keep test output readable; failures show up as HTTP status codes in the page
 
     def _send_headers(self, status: int, content_type: str, length: int) -> None:
@@ -127,8 +141,7 @@ class _Handler(BaseHTTPRequestHandler):
             remaining -= len(chunk)
             if sink is not None:
                 # POSTs to one sink come one after another from the page, so order is kept.
-                sink.digest.update(chunk)
-                sink.size += len(chunk)
+                sink.add(chunk)
         if sink is None:
             return self._not_found()
         sink.posts += 1
