@@ -130,12 +130,7 @@ class Profile:
 
 def _oauth_auth(profile: Profile, account: Account) -> MailAuth:
     """Microsoft/Google accounts: the OAuth module hands out the token provider."""
-    try:
-        from zivverdesk.mail import oauth
-    except ImportError as exc:  # a build without the OAuth module
-        raise SecretMissing(
-            "Aanmelden met Microsoft/Google is in deze versie niet beschikbaar. / "
-            "Signing in with Microsoft/Google is not available in this build."
-        ) from exc
-    auth: MailAuth = oauth.account_auth(profile=profile, account=account)  # type: ignore[attr-defined]
+    from zivverdesk.mail import oauth
+
+    auth: MailAuth = oauth.oauth_auth(account.email, paths=profile.paths)
     return auth

@@ -88,14 +88,18 @@ class Queued:
 
 
 def queue_secure(
-    profile: Profile, draft: SecureDraft, *, cek: Secret[bytes] | None = None
+    profile: Profile,
+    draft: SecureDraft,
+    *,
+    cek: Secret[bytes] | None = None,
+    message_id: str | None = None,
 ) -> Queued:
     """Check everything that can be checked locally, then store and queue the message."""
     resolved = resolve_recipients(profile.store.addressbook, draft.recipients)
     account = profile.account()
     enrollment = profile.enrollment()
     files = [_describe_attachment(path) for path in draft.attachments]
-    message_id = new_id()
+    message_id = message_id or new_id()
     conversation_id = draft.conversation_id or new_id()
     key = cek or new_cek()
     shared = (

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
-import imaplib
-import ssl
 from pathlib import Path
 from typing import Literal
 
 from zivverdesk.core.errors import ZivverdeskError
 from zivverdesk.core.secret import Secret
-from zivverdesk.mail.auth import AuthenticationFailed, PasswordAuth
-from zivverdesk.mail.errors import CertificateError, ServerUnreachable
-from zivverdesk.mail.settings import Security, ServerSettings, tls_context
+from zivverdesk.mail.auth import MailAuth, PasswordAuth
+from zivverdesk.mail.errors import ServerUnreachable
+from zivverdesk.mail.imap_connect import connect, disconnect
+from zivverdesk.mail.settings import Security, ServerSettings
 from zivverdesk.mail.smtp_send import open_smtp
 from zivverdesk.relayclient.client import RelayClient
 from zivverdesk.services.profile import Profile
@@ -21,32 +19,15 @@ from zivverdesk.store.accounts import Account, Enrollment
 SecurityName = Literal["ssl", "starttls", "none"]
 
 
-def check_imap_login(server: ServerSettings, username: str, password: Secret[str]) -> None:
-    """Log in and out once; raises a typed error naming what failed."""
+def check_mail_login(imap: ServerSettings, smtp: ServerSettings, auth: MailAuth) -> None:
+    """Log in to IMAP and SMTP once each; raises a typed error naming what failed."""
+    client = connect(imap, auth)
+    disconnect(client)
     try:
-        if server.security is Security.SSL:
-            client: imaplib.IMAP4 = imaplib.IMAP4_SSL(
-                server.host, server.port, ssl_context=tls_context(server), timeout=server.timeout
-            )
-        else:
-            client = imaplib.IMAP4(server.host, server.port, timeout=server.timeout)
-            if server.security is Security.STARTTLS:
-                client.starttls(ssl_context=tls_context(server))
-    except ssl.SSLCertVerificationError as exc:
-        raise CertificateError(server.label, exc.verify_message) from exc
-    except (OSError, imaplib.IMAP4.error) as exc:
-        raise ServerUnreachable(server.label, str(exc) or type(exc).__name__) from exc
-    try:
-        client.login(username, password.reveal())
-    except imaplib.IMAP4.error as exc:
-        raise AuthenticationFailed(
-            f"{server.label} weigert gebruikersnaam of wachtwoord. / {server.label} refuses the "
-            "user name or password."
-        ) from exc
-    finally:
-        # The login outcome above is what matters; the socket is closed either way.
-        with contextlib.suppress(OSError, imaplib.IMAP4.error):
-            client.logout()
+        with open_smtp(smtp, auth):
+            pass
+    except TimeoutError as exc:
+        raise ServerUnreachable(smtp.label, "time-out") from exc
 
 
 def add_password_account(
@@ -77,12 +58,7 @@ def add_password_account(
         smtp = ServerSettings(
             host=smtp_host, port=smtp_port, security=Security(smtp_security), ca_file=ca, timeout=15
         )
-        check_imap_login(imap, username, password)
-        try:
-            with open_smtp(smtp, PasswordAuth(username=username, password=password)):
-                pass
-        except TimeoutError as exc:
-            raise ServerUnreachable(smtp.label, "time-out") from exc
+        check_mail_login(imap, smtp, PasswordAuth(username=username, password=password))
     account = profile.store.accounts.add(
         email=email,
         auth_kind="password",
@@ -99,6 +75,64 @@ def add_password_account(
     )
     profile.vault.set_mail_password(account.id, password)
     return account
+
+
+def add_oauth_account(
+    profile: Profile,
+    *,
+    email: str,
+    provider: str,
+    tenant: str | None = None,
+    client_id: str | None = None,
+    device_code: bool = False,
+    ca_file: Path | None = None,
+    display_name: str = "",
+    organisation: str = "",
+    test_connection: bool = True,
+) -> Account:
+    """Sign in with Microsoft or Google (the OAuth module), test, then save the account."""
+    from zivverdesk.mail import oauth
+
+    info = oauth.sign_in(
+        email,
+        provider,
+        tenant=tenant,
+        client_id=client_id,
+        device_code=device_code,
+        paths=profile.paths,
+        ca_file=ca_file.resolve() if ca_file else None,
+    )
+    ca = info.ca_file
+    imap = ServerSettings(
+        host=info.imap.host,
+        port=info.imap.port,
+        security=Security(info.imap.security),
+        ca_file=ca,
+        timeout=15,
+    )
+    smtp = ServerSettings(
+        host=info.smtp.host,
+        port=info.smtp.port,
+        security=Security(info.smtp.security),
+        ca_file=ca,
+        timeout=15,
+    )
+    if test_connection:
+        check_mail_login(imap, smtp, oauth.oauth_auth(info.email, paths=profile.paths))
+    return profile.store.accounts.add(
+        email=info.email,
+        auth_kind=info.provider.value,
+        username=info.email,
+        imap_host=imap.host,
+        imap_port=imap.port,
+        imap_security=imap.security.value,
+        smtp_host=smtp.host,
+        smtp_port=smtp.port,
+        smtp_security=smtp.security.value,
+        ca_file=str(ca) if ca else None,
+        display_name=display_name,
+        organisation=organisation,
+    )
 
 
 def enroll(

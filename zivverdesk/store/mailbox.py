@@ -86,6 +86,22 @@ class Attachment:
     cached: bool
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SyncedHeader:
+    """One message's header as IMAP sync delivers it (no body yet)."""
+
+    uid: int
+    header_message_id: str
+    in_reply_to: str
+    sender: str
+    recipients: str
+    subject: str
+    date: str
+    flags: str
+    size: int
+    has_attachments: bool
+
+
 @dataclass(frozen=True, kw_only=True)
 class ReviewEntry:
     action: str
@@ -171,6 +187,91 @@ class Mailbox:
             conn.execute("DELETE FROM messages WHERE folder_id = ?", (folder_id,))
         for message_id in ids:
             self._index.remove(message_id)
+
+    def upsert_synced(self, *, account_id: str, folder_id: int, records: list[SyncedHeader]) -> int:
+        """Store a batch of headers from IMAP by UID in one transaction; a UID already held
+        only gets its flags refreshed (its envelope cannot change). Returns how many are new."""
+        if not records:
+            return 0
+        cipher = self._db.cipher
+        new: list[tuple[str, SyncedHeader]] = []
+        with self._db.transaction() as conn:
+            held = {
+                r["uid"]
+                for r in conn.execute(
+                    "SELECT uid FROM messages WHERE folder_id = ? AND uid BETWEEN ? AND ?",
+                    (folder_id, min(h.uid for h in records), max(h.uid for h in records)),
+                )
+            }
+            rows = []
+            flag_rows = []
+            for header in records:
+                if header.uid in held:
+                    flag_rows.append((header.flags, folder_id, header.uid))
+                    continue
+                mid = new_id()
+                new.append((mid, header))
+                rows.append(
+                    (
+                        mid,
+                        account_id,
+                        folder_id,
+                        header.uid,
+                        header.header_message_id,
+                        header.in_reply_to,
+                        header.sender,
+                        header.recipients,
+                        cipher.seal_text(header.subject, label=_MSG_SUBJECT, row=mid),
+                        header.date,
+                        header.flags,
+                        header.size,
+                        int(header.has_attachments),
+                    )
+                )
+            conn.executemany(
+                "INSERT INTO messages (id, account_id, kind, direction, folder_id, uid, "
+                "header_message_id, in_reply_to, sender, recipients, subject_sealed, date, "
+                "flags, size, has_attachments) VALUES (?,?,'plain','in',?,?,?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
+            conn.executemany(
+                "UPDATE messages SET flags = ? WHERE folder_id = ? AND uid = ?", flag_rows
+            )
+        for mid, header in new:
+            self._index.add(
+                mid,
+                date=header.date,
+                correspondents=f"{header.sender} {header.recipients}",
+                subject=header.subject,
+                body="",
+            )
+        return len(new)
+
+    def set_flags_by_uid(self, folder_id: int, flags: dict[int, str]) -> None:
+        with self._db.transaction() as conn:
+            conn.executemany(
+                "UPDATE messages SET flags = ? WHERE folder_id = ? AND uid = ?",
+                [(f, folder_id, uid) for uid, f in flags.items()],
+            )
+
+    def remove_uids(self, folder_id: int, uids: list[int]) -> None:
+        with self._db.transaction() as conn:
+            ids = []
+            for uid in uids:
+                row = conn.execute(
+                    "SELECT id FROM messages WHERE folder_id = ? AND uid = ?", (folder_id, uid)
+                ).fetchone()
+                if row is not None:
+                    ids.append(row["id"])
+            conn.executemany("DELETE FROM messages WHERE id = ?", [(i,) for i in ids])
+        for message_id in ids:
+            self._index.remove(message_id)
+
+    def count_in_folder(self, folder_id: int) -> int:
+        row = self._db.query_one(
+            "SELECT count(*) AS n FROM messages WHERE folder_id = ?", (folder_id,)
+        )
+        return int(row["n"]) if row is not None else 0
 
     def uids(self, folder_id: int) -> dict[int, str]:
         return {

@@ -1,0 +1,339 @@
+"""Conversations as the user sees them, and what the user does with them: list, show,
+revoke, reply in the thread, assign and mark reviewed (the medical advisers' workflow)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zivverdesk.core.errors import ZivverdeskError
+from zivverdesk.core.model import EnvelopeState, RecipientState, envelope_state, new_id
+from zivverdesk.core.secret import Secret
+from zivverdesk.services.connections import Connections
+from zivverdesk.services.errors import NotSecure
+from zivverdesk.services.profile import Profile
+from zivverdesk.services.recipients import RecipientRequest
+from zivverdesk.services.secure_send import Queued, SecureDraft, queue_secure, reply_key
+from zivverdesk.services.setup import refresh_directory
+from zivverdesk.store.mailbox import Message
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimelineView:
+    at: str
+    kind: str
+    detail: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecipientView:
+    recipient_id: str
+    address: str
+    name: str
+    method: str
+    state: str
+    timeline: list[TimelineView]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessageView:
+    message_id: str
+    direction: str
+    sender: str
+    date: str
+    subject: str
+    body: str
+    in_reply_to: str | None
+    attachments: list[dict[str, Any]]
+    recipients: list[RecipientView] = field(default_factory=list)
+    envelope: str | None = None
+    revoked: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConversationView:
+    conversation_id: str
+    subject: str
+    envelope: str | None
+    to_review: bool
+    assigned_to: str | None
+    reviewed_by: str | None
+    reviewed_at: str | None
+    messages: list[MessageView]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListRow:
+    id: str  # the conversation id for secure mail, the message id for plain mail
+    kind: str
+    subject: str
+    correspondents: str
+    date: str
+    envelope: str | None
+    to_review: bool
+    assigned_to: str | None
+    has_attachments: bool
+    replies: int
+
+
+def _envelope(profile: Profile, message_id: str) -> EnvelopeState:
+    return envelope_state(r.state for r in profile.store.secure.recipients(message_id))
+
+
+def user_label(profile: Profile, user_id: str | None) -> str | None:
+    """A relay user id as the e-mail address people know (from the cached directory)."""
+    if not user_id:
+        return None
+    for user in profile.store.relay.directory():
+        if user.get("user_id") == user_id:
+            return str(user.get("email") or user_id)
+    return user_id
+
+
+def list_conversations(
+    profile: Profile, *, to_review: bool = False, query: str | None = None, limit: int = 200
+) -> list[ListRow]:
+    store = profile.store
+    matching = set(store.mailbox.search(query, limit=100_000)) if query else None
+    rows: list[ListRow] = []
+    for conv in store.mailbox.conversations(to_review=to_review, limit=limit):
+        messages = store.mailbox.messages(conversation_id=conv.id)
+        if not messages or (matching is not None and not matching & {m.id for m in messages}):
+            continue
+        first_out = [m for m in messages if m.direction == "out" and m.in_reply_to is None]
+        envelope = _envelope(profile, first_out[-1].id).value if first_out else None
+        rows.append(
+            ListRow(
+                id=conv.id,
+                kind="secure",
+                subject=conv.subject,
+                correspondents=", ".join(
+                    sorted({m.recipients if m.direction == "out" else m.sender for m in messages})
+                ),
+                date=messages[0].date,
+                envelope=envelope,
+                to_review=conv.to_review,
+                assigned_to=user_label(profile, conv.assigned_to),
+                has_attachments=any(m.has_attachments for m in messages),
+                replies=sum(1 for m in messages if m.direction == "in" and m.in_reply_to),
+            )
+        )
+    if not to_review:
+        plain = store.mailbox.messages(kind="plain", limit=limit)
+        for m in plain:
+            if matching is not None and m.id not in matching:
+                continue
+            rows.append(
+                ListRow(
+                    id=m.id,
+                    kind="plain",
+                    subject=m.subject,
+                    correspondents=m.sender if m.direction == "in" else m.recipients,
+                    date=m.date,
+                    envelope=None,
+                    to_review=False,
+                    assigned_to=None,
+                    has_attachments=m.has_attachments,
+                    replies=0,
+                )
+            )
+    rows.sort(key=lambda r: r.date, reverse=True)
+    return rows[:limit]
+
+
+def resolve_conversation(profile: Profile, ident: str) -> str:
+    """A conversation id from a conversation or message id (the CLI accepts both)."""
+    store = profile.store
+    try:
+        return store.mailbox.conversation(ident).id
+    except ZivverdeskError:
+        pass
+    message = store.mailbox.message(ident)
+    if message.conversation_id is None:
+        raise NotSecure(f"{ident} is een gewone e-mail, geen beveiligd gesprek. / A plain mail.")
+    return message.conversation_id
+
+
+def _message_view(profile: Profile, m: Message) -> MessageView:
+    store = profile.store
+    attachments = [
+        {"name": a.name, "size": a.size, "media_type": a.media_type, "cached": a.cached}
+        for a in store.mailbox.attachments(m.id)
+    ]
+    recipients: list[RecipientView] = []
+    envelope = None
+    revoked = False
+    if m.kind == "secure" and m.direction == "out" and store.secure.is_secure(m.id):
+        timeline = store.secure.timeline(m.id)
+        for r in store.secure.recipients(m.id, current_only=False):
+            recipients.append(
+                RecipientView(
+                    recipient_id=r.id,
+                    address=r.address,
+                    name=r.name,
+                    method=r.method.value,
+                    state=r.state.value if r.replaced_by is None else "replaced",
+                    timeline=[
+                        TimelineView(at=e.at, kind=e.kind, detail=e.detail)
+                        for e in timeline
+                        if e.recipient_id == r.id
+                    ],
+                )
+            )
+        current = [r for r in store.secure.recipients(m.id)]
+        envelope = envelope_state(r.state for r in current).value if current else None
+        revoked = store.secure.info(m.id).revoked
+    return MessageView(
+        message_id=m.id,
+        direction=m.direction,
+        sender=m.sender,
+        date=m.date,
+        subject=m.subject,
+        body=store.mailbox.body(m.id) or "",
+        in_reply_to=m.in_reply_to,
+        attachments=attachments,
+        recipients=recipients,
+        envelope=envelope,
+        revoked=revoked,
+    )
+
+
+def show(profile: Profile, ident: str) -> ConversationView | MessageView:
+    store = profile.store
+    try:
+        conversation_id = resolve_conversation(profile, ident)
+    except NotSecure:
+        return _message_view(profile, store.mailbox.message(ident))
+    conv = store.mailbox.conversation(conversation_id)
+    messages = sorted(store.mailbox.messages(conversation_id=conversation_id), key=lambda m: m.date)
+    views = [_message_view(profile, m) for m in messages]
+    first_out = [v for v in views if v.direction == "out" and v.in_reply_to is None]
+    return ConversationView(
+        conversation_id=conv.id,
+        subject=conv.subject,
+        envelope=first_out[0].envelope if first_out else None,
+        to_review=conv.to_review,
+        assigned_to=user_label(profile, conv.assigned_to),
+        reviewed_by=user_label(profile, conv.reviewed_by),
+        reviewed_at=conv.reviewed_at,
+        messages=views,
+    )
+
+
+def _sent_messages(profile: Profile, conversation_id: str) -> list[Message]:
+    return [
+        m
+        for m in profile.store.mailbox.messages(conversation_id=conversation_id)
+        if m.direction == "out" and profile.store.secure.is_secure(m.id)
+    ]
+
+
+def revoke(profile: Profile, ident: str) -> list[str]:
+    """Revoke every message we sent in the conversation (or the one message named)."""
+    store = profile.store
+    if store.mailbox.has_message(ident) and store.secure.is_secure(ident):
+        targets = [store.mailbox.message(ident)]
+    else:
+        targets = _sent_messages(profile, resolve_conversation(profile, ident))
+    if not targets:
+        raise NotSecure("Er is hier niets om in te trekken. / Nothing to revoke here.")
+    done: list[str] = []
+    with Connections(profile) as conn:
+        for m in targets:
+            info = store.secure.info(m.id)
+            if info.revoked:
+                continue
+            if info.committed:
+                conn.relay.revoke(m.id)
+            store.secure.mark_revoked(m.id)
+            store.secure.record_event(
+                message_id=m.id, recipient_id=None, kind="revoked", event_key=f"local:revoke:{m.id}"
+            )
+            done.append(m.id)
+    return done
+
+
+def reply(profile: Profile, ident: str, *, body: str, attachments: list[Path]) -> Queued:
+    """A secure reply in the thread to everyone the conversation's last message went to.
+
+    Its CEK derives from the original message's (PROTOCOL: replies), so recipients who can
+    read the thread can read the reply; they get a fresh notification each.
+    """
+    store = profile.store
+    conversation_id = resolve_conversation(profile, ident)
+    sent = sorted(_sent_messages(profile, conversation_id), key=lambda m: m.date)
+    if not sent:
+        raise NotSecure(
+            "In dit gesprek is nog niets vanaf deze werkplek verzonden. / Nothing was sent in "
+            "this conversation yet."
+        )
+    original = sent[0]
+    recipients = []
+    for r in store.secure.recipients(original.id):
+        if r.state is RecipientState.REVOKED:
+            continue
+        recipients.append(
+            RecipientRequest(address=r.address, name=r.name, method=r.method, phone=r.phone)
+        )
+    subject = (
+        original.subject
+        if original.subject.lower().startswith("re:")
+        else f"Re: {original.subject}"
+    )
+    reply_id = new_id()
+    return queue_secure(
+        profile,
+        SecureDraft(
+            recipients=recipients,
+            subject=subject,
+            body=body,
+            attachments=attachments,
+            conversation_id=conversation_id,
+            in_reply_to=original.id,
+        ),
+        cek=Secret(reply_key(profile, original.id, reply_id)),
+        message_id=reply_id,
+    )
+
+
+def _directory_user(profile: Profile, email: str) -> str:
+    with Connections(profile) as conn:
+        users = refresh_directory(profile, conn.relay)
+    for user in users:
+        if user["email"].lower() == email.strip().lower():
+            return user["user_id"]
+    raise ZivverdeskError(
+        f"{email} is geen gebruiker van dit kantoor op de relay. / {email} is not a user of "
+        "this office on the relay."
+    )
+
+
+def assign(profile: Profile, ident: str, *, to: str) -> None:
+    store = profile.store
+    conversation_id = resolve_conversation(profile, ident)
+    user_id = _directory_user(profile, to)
+    conv = store.mailbox.conversation(conversation_id)
+    with Connections(profile) as conn:
+        conn.relay.review(
+            conversation_id,
+            assigned_to=user_id,
+            reviewed=conv.reviewed_by is not None and not conv.to_review,
+        )
+    store.mailbox.set_review(
+        conversation_id, assigned_to=user_id, reviewed=False, actor=profile.enrollment().user_id
+    )
+
+
+def mark_reviewed(profile: Profile, ident: str) -> None:
+    store = profile.store
+    conversation_id = resolve_conversation(profile, ident)
+    conv = store.mailbox.conversation(conversation_id)
+    with Connections(profile) as conn:
+        conn.relay.review(conversation_id, assigned_to=conv.assigned_to, reviewed=True)
+    store.mailbox.set_review(
+        conversation_id,
+        assigned_to=conv.assigned_to,
+        reviewed=True,
+        actor=profile.enrollment().user_id,
+    )

@@ -1,0 +1,169 @@
+"""IMAP sync into the store: the store side of the mail layer's `MailboxSink` protocol, and
+one sync pass over an account's folders.
+
+Headers are stored as they arrive (subjects sealed, searchable at once); bodies come on
+demand. The IMAP code lives in `zivverdesk.mail.sync`; this module only translates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC
+
+from imapclient import IMAPClient
+
+from zivverdesk.mail.headers import HeaderRecord, MailAddress
+from zivverdesk.mail.imap_connect import connect, disconnect
+from zivverdesk.mail.sync import FolderState, SyncReport, fetch_body, list_folders, sync_folder
+from zivverdesk.services.profile import Profile
+from zivverdesk.store import Store
+from zivverdesk.store.mailbox import SyncedHeader
+
+#: Folders synced by default: the inbox and the sent folder (others on demand).
+DEFAULT_ROLES = ("\\Inbox", "\\Sent")
+
+
+def _addresses(items: Sequence[MailAddress]) -> str:
+    return ", ".join(f"{a.name} <{a.address}>" if a.name else a.address for a in items)
+
+
+def _flags(flags: frozenset[str]) -> str:
+    return " ".join(sorted(flags))
+
+
+class StoreSink:
+    """`MailboxSink` over the encrypted store, for one account."""
+
+    def __init__(self, store: Store, account_id: str) -> None:
+        self._store = store
+        self._account_id = account_id
+        self._folder_ids: dict[str, int] = {}
+
+    def _folder(self, folder: str) -> int:
+        folder_id = self._folder_ids.get(folder)
+        if folder_id is None:
+            folder_id = self._store.mailbox.folder(self._account_id, folder).id
+            self._folder_ids[folder] = folder_id
+        return folder_id
+
+    def get_state(self, folder: str) -> FolderState | None:
+        row = self._store.mailbox.folder(self._account_id, folder)
+        if row.uidvalidity is None or row.uidnext is None:
+            return None
+        return FolderState(row.uidvalidity, row.uidnext, row.highestmodseq)
+
+    def set_state(self, folder: str, state: FolderState) -> None:
+        self._store.mailbox.set_folder_sync_state(
+            self._folder(folder),
+            uidvalidity=state.uidvalidity,
+            uidnext=state.uidnext,
+            highestmodseq=state.highestmodseq,
+        )
+
+    def upsert_headers(self, folder: str, batch: Sequence[HeaderRecord]) -> None:
+        self._store.mailbox.upsert_synced(
+            account_id=self._account_id,
+            folder_id=self._folder(folder),
+            records=[_synced(h) for h in batch],
+        )
+
+    def update_flags(self, folder: str, flags: Mapping[int, frozenset[str]]) -> None:
+        self._store.mailbox.set_flags_by_uid(
+            self._folder(folder), {uid: _flags(f) for uid, f in flags.items()}
+        )
+
+    def remove_uids(self, folder: str, uids: Collection[int]) -> None:
+        self._store.mailbox.remove_uids(self._folder(folder), list(uids))
+
+    def reset_folder(self, folder: str) -> None:
+        folder_id = self._folder(folder)
+        self._store.mailbox.clear_folder(folder_id)
+        self._store.db.execute(
+            "UPDATE folders SET uidvalidity = NULL, uidnext = NULL, highestmodseq = NULL "
+            "WHERE id = ?",
+            (folder_id,),
+        )
+
+    def count(self, folder: str) -> int:
+        return self._store.mailbox.count_in_folder(self._folder(folder))
+
+    def known_uids(self, folder: str) -> set[int]:
+        return set(self._store.mailbox.uids(self._folder(folder)))
+
+
+def _synced(h: HeaderRecord) -> SyncedHeader:
+    date = h.date.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if h.date else ""
+    return SyncedHeader(
+        uid=h.uid,
+        header_message_id=h.message_id,
+        in_reply_to=h.in_reply_to,
+        sender=_addresses(h.sender),
+        recipients=_addresses((*h.to, *h.cc)),
+        subject=h.subject,
+        date=date or "1970-01-01T00:00:00Z",
+        flags=_flags(h.flags),
+        size=h.size,
+        has_attachments=h.has_attachments,
+    )
+
+
+@dataclass(frozen=True)
+class MailSyncResult:
+    reports: tuple[SyncReport, ...]
+
+    @property
+    def added(self) -> int:
+        return sum(r.added for r in self.reports)
+
+
+def open_imap(profile: Profile, account_id: str | None = None) -> IMAPClient:
+    account = profile.account(account_id)
+    return connect(profile.mail_servers(account).imap, profile.mail_auth(account))
+
+
+def sync_account(
+    profile: Profile, account_id: str | None = None, *, client: IMAPClient | None = None
+) -> MailSyncResult:
+    """One pass over the account's inbox and sent folder."""
+    account = profile.account(account_id)
+    sink = StoreSink(profile.store, account.id)
+    own = client is None
+    imap = client or open_imap(profile, account.id)
+    try:
+        reports = []
+        for info in list_folders(imap):
+            if not info.selectable or info.special_use not in DEFAULT_ROLES:
+                continue
+            profile.store.mailbox.folder(account.id, info.name, special_use=info.special_use)
+            reports.append(sync_folder(imap, info.name, sink))
+        return MailSyncResult(tuple(reports))
+    finally:
+        if own:
+            disconnect(imap)
+
+
+def load_body(profile: Profile, message_id: str) -> str | None:
+    """The text of a plain mail, fetched from IMAP on first read and then kept (sealed)."""
+    from email import message_from_bytes, policy
+
+    store = profile.store
+    body = store.mailbox.body(message_id)
+    if body is not None:
+        return body
+    message = store.mailbox.message(message_id)
+    if message.folder_id is None or message.uid is None or message.account_id is None:
+        return None
+    folder = next(f for f in store.mailbox.folders(message.account_id) if f.id == message.folder_id)
+    imap = open_imap(profile, message.account_id)
+    try:
+        raw = fetch_body(imap, folder.name, message.uid)
+    finally:
+        disconnect(imap)
+    if raw is None:
+        return None
+    parsed = message_from_bytes(raw, policy=policy.default)
+    part = parsed.get_body(preferencelist=("plain", "html"))
+    text = part.get_content() if part is not None else ""
+    store.mailbox.set_body(message_id, text)
+    return str(text)

@@ -1,0 +1,91 @@
+"""One sync pass (outbox, relay feed, IMAP) and the continuous watch loop.
+
+Each part runs even when another fails: a relay outage must not stop plain mail, and an IMAP
+outage must not stop feed updates. Failures are collected and reported, never swallowed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from imapclient import IMAPClient
+
+from zivverdesk.core.errors import ZivverdeskError
+from zivverdesk.mail.idle import IdleWatcher
+from zivverdesk.mail.sync import sync_folder
+from zivverdesk.services import outbox_runner
+from zivverdesk.services.connections import Connections
+from zivverdesk.services.mail_sync import StoreSink, open_imap, sync_account
+from zivverdesk.services.profile import Profile
+from zivverdesk.services.relay_sync import poll_feed
+from zivverdesk.store.outbox import OutboxJob
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SyncSummary:
+    outbox: list[OutboxJob] = field(default_factory=list)
+    feed_events: int = 0
+    new_mail: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def sync_once(profile: Profile, *, feed_wait: int = 0, retry_now: bool = True) -> SyncSummary:
+    summary = SyncSummary()
+    store = profile.store
+    try:
+        summary.outbox = outbox_runner.run_due(profile, ignore_backoff=retry_now)
+    except ZivverdeskError as exc:
+        summary.problems.append(f"outbox: {exc}")
+    if store.relay.enrollment() is not None:
+        try:
+            with Connections(profile) as conn:
+                summary.feed_events = poll_feed(profile, conn.relay, wait=feed_wait)
+        except ZivverdeskError as exc:
+            summary.problems.append(f"relay: {exc}")
+    if store.accounts.all():
+        try:
+            summary.new_mail = sync_account(profile).added
+        except ZivverdeskError as exc:
+            summary.problems.append(f"mail: {exc}")
+    return summary
+
+
+def watch(
+    profile: Profile,
+    *,
+    stop: threading.Event,
+    on_pass: Callable[[SyncSummary], None] | None = None,
+) -> None:
+    """Until `stop`: IMAP IDLE on the inbox (its own thread and connection), the relay feed
+    by long-poll, and the outbox by its retry times."""
+    idle_thread = None
+    if profile.store.accounts.all():
+        account = profile.account()
+        sink = StoreSink(profile.store, account.id)
+
+        def on_change(client: IMAPClient) -> None:
+            sync_folder(client, "INBOX", sink)
+
+        watcher = IdleWatcher(lambda: open_imap(profile, account.id), "INBOX", on_change, stop=stop)
+        idle_thread = threading.Thread(target=watcher.run, name="imap-idle", daemon=True)
+        idle_thread.start()
+    try:
+        first = True
+        while not stop.is_set():
+            summary = sync_once(profile, feed_wait=0 if first else 20, retry_now=first)
+            first = False
+            if on_pass is not None:
+                on_pass(summary)
+            if summary.problems:
+                for problem in summary.problems:
+                    log.warning("sync: %s", problem)
+                stop.wait(10)  # an outage: do not spin
+    finally:
+        stop.set()
+        if idle_thread is not None:
+            idle_thread.join(timeout=5)
