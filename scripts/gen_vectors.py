@@ -427,6 +427,7 @@ def access_code_vectors() -> dict[str, Any]:
         ("Kelvin sign K (NFKC to K, then k)", "\u212a9"),
         ("superscript two (NFKC to 2)", "x\u00b2"),
         ("zero-width space U+200B is kept", "ab\u200b12"),
+        ("spacing acute accent: NFKC gives space + U+0301, the space is removed", "A\u00b4"),
         ("information separator U+001F is kept", "ab\u001f12"),
         ("only spaces and dashes", " - -\u00a0"),
         ("empty", ""),

@@ -99,9 +99,9 @@ def test_keyschedule_derivations() -> None:
     for entry in d["file_keys"]:
         assert keyschedule.file_key(cek, entry["blob_id"]).hex() == entry["file_key_hex"]
     p = d["payload_key"]
-    assert stream.payload_key(b(p["file_key_hex"]), b(p["header_hex"])).hex() == p[
-        "payload_key_hex"
-    ]
+    assert (
+        stream.payload_key(b(p["file_key_hex"]), b(p["header_hex"])).hex() == p["payload_key_hex"]
+    )
     r = d["reply"]
     assert keyschedule.reply_cek(cek, r["reply_id"]).hex() == r["reply_cek_hex"]
     assert (
@@ -123,9 +123,7 @@ def test_recipient_schedule(case: dict[str, Any]) -> None:
         assert keyschedule.normalise_access_code(code.reveal()) == case["normalised_code"]
         k = keyschedule.code_key(code, b(case["code_salt_hex"]), case["iterations"])
     assert k.hex() == case["code_key_hex"]
-    keys = keyschedule.recipient_keys(
-        link.reveal(), k, case["message_id"], case["recipient_id"]
-    )
+    keys = keyschedule.recipient_keys(link.reveal(), k, case["message_id"], case["recipient_id"])
     assert keys.wrap_key.hex() == case["wrap_key_hex"]
     assert keys.auth.hex() == case["auth_hex"]
     assert keyschedule.auth_verifier(keys.auth).hex() == case["verifier_hex"]
@@ -230,7 +228,9 @@ def test_most_vectors_are_negative() -> None:
 def test_checked_in_vectors_are_current(tmp_path: Path) -> None:
     """Regenerating must reproduce the files byte for byte: the generator is deterministic
     and the implementation has not drifted from the vectors the browser runs."""
-    spec = importlib.util.spec_from_file_location("gen_vectors", ROOT / "scripts" / "gen_vectors.py")
+    spec = importlib.util.spec_from_file_location(
+        "gen_vectors", ROOT / "scripts" / "gen_vectors.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
