@@ -23,14 +23,18 @@ from typing import Any
 
 import platformdirs
 
+from zivverdesk.core.errors import ZivverdeskError
+
 APP_NAME = "zivverdesk"
 APP_AUTHOR = "zivverdesk"
 HOME_ENV = "ZIVVERDESK_HOME"
 SETTINGS_VERSION = 1
 
 
-class ConfigError(Exception):
+class ConfigError(ZivverdeskError):
     """A setting or a settings file is unusable; the message says which and why."""
+
+    code = "config"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -134,6 +138,20 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_KEY = {s.key: s for s in SETTINGS}
 
 
+def _is_valid(setting: Setting, value: Any) -> bool:
+    # bool is a subclass of int: `True` must not pass as a number of days.
+    if isinstance(value, bool) and setting.kind is not bool:
+        return False
+    return isinstance(value, setting.kind) and (setting.check is None or setting.check(value))
+
+
+def _setting(key: str) -> Setting:
+    setting = _BY_KEY.get(key)
+    if setting is None:
+        raise ConfigError(f"Unknown setting {key!r}.")
+    return setting
+
+
 class Settings:
     """The user's settings over the site (administrator) settings.
 
@@ -145,6 +163,7 @@ class Settings:
     def __init__(self, paths: ProfilePaths) -> None:
         self._paths = paths
         self._site = _read_site_config(paths.site_config_file)
+        self._site_values = _site_values(self._site, paths.site_config_file)
         self._values: dict[str, Any] = {}
         self._extra: dict[str, Any] = {}
         self._load()
@@ -155,20 +174,17 @@ class Settings:
         return frozenset(str(k) for k in locked) if isinstance(locked, list) else frozenset()
 
     def get(self, key: str) -> Any:
-        setting = _BY_KEY[key]
-        if key in self.locked and key in self._site.get("settings", {}):
-            return self._site["settings"][key]
-        if key in self._values:
+        setting = _setting(key)
+        # A locked setting ignores what the user stored before the administrator locked it.
+        if key in self._values and key not in self.locked:
             return self._values[key]
-        return self._site.get("settings", {}).get(key, setting.default)
+        return self._site_values.get(key, setting.default)
 
     def set(self, key: str, value: Any) -> None:
-        setting = _BY_KEY.get(key)
-        if setting is None:
-            raise ConfigError(f"Unknown setting {key!r}.")
+        setting = _setting(key)
         if key in self.locked:
             raise ConfigError(f"The setting {setting.title!r} is fixed by your administrator.")
-        if not isinstance(value, setting.kind) or (setting.check and not setting.check(value)):
+        if not _is_valid(setting, value):
             raise ConfigError(f"{value!r} is not a valid value for {setting.title!r}.")
         self._values[key] = value
         self._save()
@@ -184,11 +200,15 @@ class Settings:
         if not isinstance(raw, dict):
             raise ConfigError(f"Settings file {file} is not a JSON object.")
         raw = migrate_settings(raw)
-        for key, value in raw.get("values", {}).items():
+        values = raw.get("values", {})
+        if not isinstance(values, dict):
+            raise ConfigError(f"Settings file {file} has no valid 'values' object.")
+        for key, value in values.items():
             setting = _BY_KEY.get(key)
             if setting is None:
                 self._extra[key] = value
-            elif isinstance(value, setting.kind) and (not setting.check or setting.check(value)):
+            elif _is_valid(setting, value):
+                # An invalid stored value falls back to the default instead of failing start-up.
                 self._values[key] = value
 
     def _save(self) -> None:
@@ -202,7 +222,7 @@ class Settings:
 def migrate_settings(raw: Mapping[str, Any]) -> dict[str, Any]:
     """Bring a settings document of any earlier version to `SETTINGS_VERSION`."""
     version = raw.get("version", 0)
-    if not isinstance(version, int) or version > SETTINGS_VERSION:
+    if isinstance(version, bool) or not isinstance(version, int) or version > SETTINGS_VERSION:
         raise ConfigError(
             f"The settings were written by a newer zivverdesk (version {version}); "
             "update zivverdesk or remove the settings file."
@@ -211,6 +231,22 @@ def migrate_settings(raw: Mapping[str, Any]) -> dict[str, Any]:
     if version == 0:  # before versioning, values stood at the top level
         doc = {"version": 1, "values": {k: v for k, v in raw.items() if k != "version"}}
     return doc
+
+
+def _site_values(site: Mapping[str, Any], file: Path) -> dict[str, Any]:
+    """The administrator's values, checked like user values: a wrong one is an error."""
+    values = site.get("settings", {})
+    if not isinstance(values, dict):
+        raise ConfigError(f"Site configuration {file}: [settings] must be a table.")
+    for key, value in values.items():
+        setting = _BY_KEY.get(key)
+        if setting is None:
+            raise ConfigError(f"Site configuration {file}: unknown setting {key!r}.")
+        if not _is_valid(setting, value):
+            raise ConfigError(
+                f"Site configuration {file}: {value!r} is not a valid value for {setting.title!r}."
+            )
+    return dict(values)
 
 
 def _read_site_config(file: Path) -> dict[str, Any]:
@@ -225,10 +261,11 @@ def _read_site_config(file: Path) -> dict[str, Any]:
 
 # --- logging --------------------------------------------------------------------------
 
+# Order matters: "Authorization: Bearer X" must lose X, not just the word "Bearer".
 _SECRET_PATTERNS = (
+    re.compile(r"(?i)bearer\s+[A-Za-z0-9._~+/=-]+"),
     re.compile(r"(?i)(password|passwd|token|secret|code|authorization)(\"?\s*[:=]\s*\"?)[^\s\",]+"),
     re.compile(r"#[A-Za-z0-9_-]{20,}"),  # link secrets travel in URL fragments
-    re.compile(r"(?i)bearer\s+[A-Za-z0-9._~+/=-]+"),
 )
 
 
@@ -236,11 +273,24 @@ class RedactSecrets(logging.Filter):
     """Masks values that look like secrets before a record reaches any handler."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        for pattern in _SECRET_PATTERNS:
-            message = pattern.sub(_mask, message)
-        record.msg, record.args = message, None
+        record.msg, record.args = redact(record.getMessage()), None
+        # Exception messages and stack traces may carry secrets too: render them here, masked,
+        # so that the formatter uses the masked text instead of formatting them again.
+        if record.exc_info:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
+
+
+def redact(text: str) -> str:
+    """`text` with everything that looks like a password, token or link secret masked."""
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub(_mask, text)
+    return text
 
 
 def _mask(match: re.Match[str]) -> str:
@@ -250,14 +300,24 @@ def _mask(match: re.Match[str]) -> str:
 
 
 def setup_logging(paths: ProfilePaths, *, level: int = logging.INFO) -> logging.Handler:
-    """Log to a rotating file in the profile's log folder, with secrets masked."""
+    """Log to a rotating file in the profile's log folder, with secrets masked.
+
+    Calling it again (another profile, a test) replaces the handler it added before.
+    """
     paths.log_dir.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(
+    root = logging.getLogger("zivverdesk")
+    for old in [h for h in root.handlers if isinstance(h, _ProfileLogHandler)]:
+        root.removeHandler(old)
+        old.close()
+    handler = _ProfileLogHandler(
         paths.log_file, maxBytes=5 * 1024 * 1024, backupCount=5, encoding="utf-8"
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets())
-    root = logging.getLogger("zivverdesk")
     root.setLevel(level)
     root.addHandler(handler)
     return handler
+
+
+class _ProfileLogHandler(logging.handlers.RotatingFileHandler):
+    """The profile's log file handler; its own class so `setup_logging` can find it again."""
