@@ -15,7 +15,8 @@ const STATES = {
 export function renderStatePage(container, state, before = null) {
   const [title, text, askNew] = STATES[state];
   const card = el("section", { class: "card state-page", attrs: { "data-state": state } }, [
-    el("h1", { i18n: [title] }),
+    // Below the sender card (which has the page's h1) the state is a section heading.
+    el(before ? "h2" : "h1", { i18n: [title] }),
     el("p", { i18n: [text] }),
     askNew ? el("p", { i18n: ["state.askNew"] }) : null,
   ]);

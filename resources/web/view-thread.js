@@ -45,12 +45,14 @@ async function loadManifest(ctx, item, cek) {
 
 function envelope(item, manifest, ctx) {
   const mine = item.from === "recipient";
+  // The relay answers the thread before it records this opening; what is on screen is open.
+  const opened = Boolean(item.opened) || (!mine && item.message_id === ctx.mid);
   const other = (ctx.info.sender && ctx.info.sender.name) || "";
   const key = mine
-    ? item.opened
+    ? opened
       ? ["thread.openedByOther", { name: other }]
       : ["thread.notOpenedByOther", { name: other }]
-    : item.opened
+    : opened
       ? ["thread.opened"]
       : ["thread.notOpened"];
   const label = el("span", { i18n: key });
@@ -58,9 +60,9 @@ function envelope(item, manifest, ctx) {
     "span",
     {
       class: "envelope-state",
-      attrs: { "data-opened": item.opened ? "true" : "false" },
+      attrs: { "data-opened": opened ? "true" : "false" },
     },
-    [envelopeIcon(Boolean(item.opened)), label],
+    [envelopeIcon(opened), label],
   );
 }
 

@@ -7,13 +7,20 @@ Used by the recipient-page and conversation-starter tests and by the page benchm
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import secrets
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
+import pytest
 
+from tests.plugins.relay import RelayProcess
 from zivverdesk.core.model import VerificationMethod, new_id
 from zivverdesk.core.secret import Secret
 from zivverdesk.crypto.encoding import b64url_encode
@@ -36,6 +43,9 @@ from zivverdesk.crypto.manifest import (
     seal_manifest,
 )
 from zivverdesk.crypto.stream import decrypt_bytes, encrypt_file
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, ConsoleMessage, Page
 
 UPLOAD_PIECE = 8 * 1024 * 1024
 # The lowest count the protocol accepts keeps the tests fast; the real default is higher.
@@ -193,7 +203,9 @@ class RelaySeed:
         blob_files.insert(0, (manifest_id, manifest_path))
 
         sent = SentMessage(
-            message_id=message_id, conversation_id=conversation_id, cek=cek.reveal(),
+            message_id=message_id,
+            conversation_id=conversation_id,
+            cek=cek.reveal(),
             manifest=manifest,
         )
         recipient_specs = []
@@ -297,7 +309,9 @@ class RelaySeed:
                 a.name: decrypt_bytes(self.blob(user, a.blob_id), file_key(key, a.blob_id))
                 for a in manifest.attachments
             }
-            out.append(ReceivedReply(reply_id=reply["reply_id"], manifest=manifest, attachments=files))
+            out.append(
+                ReceivedReply(reply_id=reply["reply_id"], manifest=manifest, attachments=files)
+            )
         return out
 
     def events(self, user: OfficeUser, after: str | None = None) -> list[dict]:
@@ -333,3 +347,122 @@ def _sha256_file(path: Path) -> str:
             digest.update(chunk)
     return digest.hexdigest()
 
+
+# --- fixtures shared by the recipient-page and conversation-starter tests ---------------
+# Test modules import the `*_fixture` functions; pytest knows them by their `name`.
+
+OFFICE = {
+    "name": "1Medisch Adviseur",
+    "contact_email": "secretariaat@example.test",
+    "contact_phone": "030 123 45 67",
+    "starter_slug": "1medisch",
+}
+ACCESS_CODE = "Geheim-2468"
+
+
+def relay_settings(base: Path, **sections: dict) -> dict:
+    """Relay settings for page tests: the office above, the SMS file gateway in `base`."""
+    settings: dict = {
+        "office": dict(OFFICE),
+        "sms": {"gateway": "file", "file": str(base / "sms.jsonl")},
+    }
+    for name, values in sections.items():
+        settings[name] = {**settings.get(name, {}), **values}
+    return settings
+
+
+def start_relay(folder: Path, settings: dict) -> RelayProcess:
+    folder.mkdir(parents=True, exist_ok=True)
+    return RelayProcess(folder / "data", settings=settings).start()
+
+
+def enroll_office_user(relay: RelayProcess, seed: RelaySeed, email: str, name: str) -> OfficeUser:
+    code = json.loads(relay.admin("add-user", email, "--name", name, "--json").stdout)["code"]
+    return seed.enroll(code, email=email, name=name)
+
+
+class PageProblems:
+    """Script errors and CSP refusals a page reports; a test ends by asserting there are none."""
+
+    def __init__(self, page: Page) -> None:
+        self.items: list[str] = []
+        page.on("pageerror", lambda error: self.items.append(f"pageerror: {error}"))
+        page.on("console", self._console)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        text = message.text
+        if message.type == "error" and ("Content Security Policy" in text or "Refused" in text):
+            self.items.append(f"console: {text}")
+        if message.type == "error" and "integrity" in text:
+            self.items.append(f"console: {text}")
+
+    def assert_none(self) -> None:
+        assert self.items == [], self.items
+
+
+@contextmanager
+def recipient_page(
+    browser: Browser, *, width: int = 1366, height: int = 900, locale: str = "nl-NL"
+) -> Iterator[tuple[Page, PageProblems]]:
+    """A fresh browser context (no cookies), Dutch unless told, with downloads enabled."""
+    context = browser.new_context(
+        locale=locale, viewport={"width": width, "height": height}, accept_downloads=True
+    )
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        yield page, PageProblems(page)
+    finally:
+        context.close()
+
+
+def artifact_dir() -> Path:
+    folder = Path(__file__).resolve().parents[2] / "build" / "test-artifacts" / "web"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def sms_codes(path: Path) -> list[str]:
+    """The 6-digit codes the SMS file gateway wrote, oldest first."""
+    if not path.exists():
+        return []
+    codes = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = re.search(r"\b(\d{6})\b", json.loads(line)["text"])
+        if match:
+            codes.append(match.group(1))
+    return codes
+
+
+def event_kinds(seed: RelaySeed, user: OfficeUser, message_id: str) -> list[str]:
+    """The feed's event kinds about the link recipients of one message, in order."""
+    return [
+        e["kind"]
+        for e in seed.events(user)
+        if e.get("message_id") == message_id and e.get("recipient_id")
+    ]
+
+
+@pytest.fixture(scope="module", name="page_relay")
+def page_relay_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RelayProcess]:
+    """One relay per test module with the office settings above (SQLite, file SMS gateway)."""
+    base = tmp_path_factory.mktemp("page-relay")
+    relay = start_relay(base, relay_settings(base))
+    try:
+        yield relay
+    finally:
+        relay.stop()
+
+
+@pytest.fixture(scope="module", name="seed")
+def seed_fixture(page_relay: RelayProcess) -> Iterator[RelaySeed]:
+    client = RelaySeed(page_relay.url)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+@pytest.fixture(scope="module", name="sender")
+def sender_fixture(page_relay: RelayProcess, seed: RelaySeed) -> OfficeUser:
+    return enroll_office_user(page_relay, seed, "anna.devries@example.test", "Anna de Vries")
