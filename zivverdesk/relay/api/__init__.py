@@ -1,0 +1,1 @@
+"""The relay's HTTP API, one module per concept; `app.py` assembles them."""

@@ -1,0 +1,684 @@
+"""Endpoints for a recipient without an account (used by the web page): link state,
+verification, the released wrapped key, the conversation thread, blob downloads, replies.
+
+Only the POST endpoints change state. A verified recipient gets a short-lived session cookie
+bound to one (message, recipient) pair through its path; attempts, lockouts, sessions and
+per-IP limits live in the database.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Cookie, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import Field
+from sqlalchemy import Connection, and_, or_, select
+
+from zivverdesk.core.model import EventKind
+from zivverdesk.relay import audit, feed, lockout, mailqueue, mailtexts, verification
+from zivverdesk.relay.access import message_row
+from zivverdesk.relay.api.common import (
+    B64,
+    ApiError,
+    Body,
+    Ctx,
+    Id,
+    client_ip,
+    decode_b64,
+    not_found,
+    request_actor,
+)
+from zivverdesk.relay.api.messages import BlobSpec, blob_list, insert_blobs
+from zivverdesk.relay.api.uploads import blob_row, download, receive_upload, upload_status
+from zivverdesk.relay.context import RelayContext
+from zivverdesk.relay.db.schema import conversations, messages, recipients, users
+from zivverdesk.relay.sms import SmsError, mask_email, mask_phone
+from zivverdesk.relay.wire import b64url, now, rfc3339
+
+router = APIRouter(prefix="/api/v1/r/{message_id}/{recipient_id}", tags=["recipient"])
+SESSION_COOKIE = "zv_session"
+
+
+def link(conn: Connection, message_id: str, recipient_id: str) -> Any:
+    """The recipient row with its message, for a committed message; 404/410 otherwise."""
+    row = conn.execute(
+        select(
+            recipients,
+            messages.c.conversation_id,
+            messages.c.committed_at,
+            messages.c.revoked_at,
+            messages.c.expires_at,
+            messages.c.purged_at,
+            messages.c.sender_id,
+            messages.c.shared,
+        )
+        .join(messages, messages.c.id == recipients.c.message_id)
+        .where(recipients.c.id == recipient_id, recipients.c.message_id == message_id)
+    ).first()
+    if row is None or row.committed_at is None:
+        raise not_found("This link")
+    if row.replaced_by is not None:
+        raise ApiError(
+            410,
+            "gone",
+            "This link was replaced by a newer one; use the newest "
+            "notification or ask the sender for a new one.",
+        )
+    return row
+
+
+def link_state(row: Any) -> str:
+    if row.revoked_at is not None:
+        return "revoked"
+    if row.expires_at <= now() or row.purged_at is not None:
+        return "expired"
+    return "active"
+
+
+def require_active(conn: Connection, message_id: str, recipient_id: str) -> Any:
+    row = link(conn, message_id, recipient_id)
+    state = link_state(row)
+    if state == "revoked":
+        raise ApiError(410, "revoked", "The sender has revoked this message.")
+    if state == "expired":
+        raise ApiError(410, "expired", "This message has expired.")
+    return row
+
+
+def sender_info(conn: Connection, ctx: RelayContext, sender_id: str | None) -> dict[str, Any]:
+    user = conn.execute(select(users).where(users.c.id == sender_id)).first() if sender_id else None
+    return {
+        "name": user.name if user else "",
+        "organisation": ctx.settings.office.name,
+        "address": user.email if user else "",
+    }
+
+
+def office_info(ctx: RelayContext) -> dict[str, Any]:
+    o = ctx.settings.office
+    return {
+        "name": o.name,
+        "contact": {"email": o.contact_email, "phone": o.contact_phone},
+        "remember_device": o.remember_device,
+    }
+
+
+def check_ip(conn: Connection, ctx: RelayContext, request: Request) -> None:
+    limits = ctx.settings.limits
+    if not lockout.hit_rate_limit(
+        conn, "req", client_ip(request), limits.ip_requests_per_minute, 60
+    ):
+        raise ApiError(
+            429,
+            "rate_limited",
+            "Too many requests from this address; wait a minute.",
+            headers={"Retry-After": "60"},
+        )
+
+
+@router.get("")
+def link_info(message_id: Id, recipient_id: Id, ctx: Ctx) -> Any:
+    with ctx.db.read() as conn:
+        row = link(conn, message_id, recipient_id)
+        state = link_state(row)
+        kdf = None
+        if row.method == "access_code" and state == "active":
+            kdf = {"code_salt": b64url(row.code_salt), "iterations": row.kdf_iterations}
+        return {
+            "method": row.method,
+            "masked_phone": mask_phone(row.phone) if row.method == "sms" else None,
+            "masked_email": mask_email(row.address) if row.method == "email" else None,
+            "sender": sender_info(conn, ctx, row.sender_id),
+            "office": office_info(ctx),
+            "state": state,
+            "attempts_left": lockout.attempts_left(row, ctx.settings.limits),
+            "locked_until": rfc3339(lockout.locked_until(row)),
+            "kdf": kdf,
+            "conversation_id": row.conversation_id,
+        }
+
+
+class VerifyRequest(Body):
+    auth: B64 | None = None
+    code: Annotated[str | None, Field(max_length=20)] = None
+
+
+@router.post("/verify")
+def verify(
+    message_id: Id, recipient_id: Id, body: VerifyRequest, ctx: Ctx, request: Request
+) -> Response:
+    limits = ctx.settings.limits
+    who = request_actor(request, f"recipient:{recipient_id}")
+    with ctx.db.write() as conn:
+        check_ip(conn, ctx, request)
+        row = require_active(conn, message_id, recipient_id)
+        until = lockout.locked_until(row)
+        if until is not None:
+            raise ApiError(
+                423,
+                "locked",
+                "Too many wrong attempts; try again later.",
+                extra={"locked_until": rfc3339(until)},
+            )
+        if (
+            lockout.count_in_window(conn, "fail", client_ip(request), 3600)
+            >= limits.ip_failures_per_hour
+        ):
+            raise ApiError(
+                429,
+                "rate_limited",
+                "Too many wrong attempts from this address; try again in an hour.",
+                headers={"Retry-After": "3600"},
+            )
+        if row.method == "access_code":
+            if body.auth is None:
+                raise ApiError(400, "bad_request", "auth is missing.")
+            ok = verification.auth_matches(row.verifier, decode_b64(body.auth, "auth", size=32))
+        else:
+            if body.code is None:
+                raise ApiError(400, "bad_request", "code is missing.")
+            ok = verification.consume_code(conn, f"r:{recipient_id}", body.code)
+        if ok:
+            lockout.record_success(conn, recipient_id)
+            token = verification.open_session(
+                conn,
+                scope="recipient",
+                message_id=message_id,
+                recipient_id=recipient_id,
+                ttl=limits.session_ttl,
+            )
+            feed.emit(
+                conn,
+                EventKind.VERIFIED,
+                conversation_id=row.conversation_id,
+                message_id=message_id,
+                recipient_id=recipient_id,
+            )
+            audit.append(conn, who, "verify", message_id=message_id, recipient_id=recipient_id)
+            answer = {
+                "wrapped_cek": b64url(row.wrapped_cek),
+                "session_expires_at": rfc3339(now() + _ttl(limits.session_ttl)),
+            }
+        else:
+            lockout.hit_rate_limit(conn, "fail", client_ip(request), 10**9, 3600)
+            outcome = lockout.record_failure(conn, recipient_id, limits)
+            kind = EventKind.LOCKED if outcome.locked_until else EventKind.VERIFICATION_FAILED
+            feed.emit(
+                conn,
+                kind,
+                conversation_id=row.conversation_id,
+                message_id=message_id,
+                recipient_id=recipient_id,
+                detail=rfc3339(outcome.locked_until) or "wrong_code",
+            )
+            audit.append(
+                conn,
+                who,
+                "verify",
+                result="locked" if outcome.locked_until else "wrong_code",
+                message_id=message_id,
+                recipient_id=recipient_id,
+            )
+            answer = {}
+    if not ok:  # raised after the commit: the failure itself must be recorded
+        if outcome.locked_until:
+            raise ApiError(
+                423,
+                "locked",
+                "Too many wrong attempts; try again later.",
+                extra={"locked_until": rfc3339(outcome.locked_until)},
+            )
+        raise ApiError(
+            401,
+            "wrong_code",
+            "The code is not correct.",
+            extra={"attempts_left": outcome.attempts_left},
+        )
+    response = JSONResponse(answer)
+    set_session_cookie(
+        response, ctx, request, token.reveal(), f"/api/v1/r/{message_id}/{recipient_id}"
+    )
+    return response
+
+
+def _ttl(seconds: int) -> Any:
+    from datetime import timedelta
+
+    return timedelta(seconds=seconds)
+
+
+def set_session_cookie(
+    response: Response, ctx: RelayContext, request: Request, token: str, path: str
+) -> None:
+    secure = (
+        request.url.scheme == "https"
+        or ctx.settings.effective_public_url.startswith("https:")
+        or (request.client is not None and request.client.host not in ("127.0.0.1", "::1"))
+    )
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=ctx.settings.limits.session_ttl,
+        path=path,
+        httponly=True,
+        samesite="strict",
+        secure=secure,
+    )
+
+
+@router.post("/send-code")
+def send_code(message_id: Id, recipient_id: Id, ctx: Ctx, request: Request) -> Any:
+    limits = ctx.settings.limits
+    subject = f"r:{recipient_id}"
+    with ctx.db.write() as conn:
+        check_ip(conn, ctx, request)
+        row = require_active(conn, message_id, recipient_id)
+        if row.method not in ("sms", "email"):
+            raise ApiError(400, "bad_request", "This link is opened with an access code.")
+        until = lockout.locked_until(row)
+        if until is not None:
+            raise ApiError(
+                423,
+                "locked",
+                "Too many wrong attempts; try again later.",
+                extra={"locked_until": rfc3339(until)},
+            )
+        last = verification.last_code_at(conn, subject)
+        if last is not None and (now() - last).total_seconds() < limits.resend_after:
+            wait = limits.resend_after - int((now() - last).total_seconds())
+            raise ApiError(
+                429,
+                "rate_limited",
+                "A code was sent a moment ago; wait before asking for another.",
+                extra={"resend_after": wait},
+                headers={"Retry-After": str(wait)},
+            )
+        code = verification.issue_code(conn, subject, limits.code_ttl)
+        if row.method == "email":
+            mail = mailtexts.verification_code(
+                code.reveal(), ctx.settings.office.name, limits.code_ttl // 60
+            )
+            mailqueue.enqueue(
+                conn,
+                key=f"code:{recipient_id}:{now().timestamp()}",
+                to=row.address,
+                mail=mail,
+                conversation_id=row.conversation_id,
+                message_id=message_id,
+            )
+        audit.append(
+            conn,
+            request_actor(request, f"recipient:{recipient_id}"),
+            "code_sent",
+            message_id=message_id,
+            recipient_id=recipient_id,
+            detail=row.method,
+        )
+    if row.method == "sms":
+        text = (
+            f"Uw verificatiecode / Your verification code: {code.reveal()} "
+            f"({ctx.settings.office.name})"
+        )
+        try:
+            ctx.sms.send(row.phone or "", text)
+        except SmsError as exc:
+            with ctx.db.write() as conn:
+                feed.emit(
+                    conn,
+                    EventKind.VERIFICATION_FAILED,
+                    conversation_id=row.conversation_id,
+                    message_id=message_id,
+                    recipient_id=recipient_id,
+                    detail="sms_gateway_failed",
+                )
+            raise ApiError(
+                502,
+                "gateway_failed",
+                "The SMS could not be sent. Try again later or call the sender.",
+            ) from exc
+    return {
+        "resend_after": limits.resend_after,
+        "masked_phone": mask_phone(row.phone) if row.method == "sms" else None,
+        "masked_email": mask_email(row.address) if row.method == "email" else None,
+    }
+
+
+@router.post("/forgot")
+def forgot(message_id: Id, recipient_id: Id, ctx: Ctx, request: Request) -> Any:
+    with ctx.db.write() as conn:
+        check_ip(conn, ctx, request)
+        row = require_active(conn, message_id, recipient_id)
+        feed.emit(
+            conn,
+            EventKind.VERIFICATION_FAILED,
+            conversation_id=row.conversation_id,
+            message_id=message_id,
+            recipient_id=recipient_id,
+            detail="forgot_code",
+        )
+    return {"office": office_info(ctx)}
+
+
+def session_for(conn: Connection, token: str | None, message_id: str, recipient_id: str) -> Any:
+    session = verification.find_session(conn, token, "recipient") if token else None
+    if session is None or session.message_id != message_id or session.recipient_id != recipient_id:
+        raise ApiError(401, "not_verified", "Verify first; the session is missing or expired.")
+    return require_active(conn, message_id, recipient_id)
+
+
+def thread_messages(conn: Connection, row: Any) -> list[Any]:
+    """The conversation as this recipient sees it: messages sent to their address (also
+    under earlier or later links) and their own replies, oldest first."""
+    mine = select(recipients.c.id).where(recipients.c.address == row.address)
+    sent_to_me = select(recipients.c.message_id).where(recipients.c.address == row.address)
+    return list(
+        conn.execute(
+            select(messages)
+            .where(
+                messages.c.conversation_id == row.conversation_id,
+                messages.c.committed_at.is_not(None),
+                or_(
+                    and_(messages.c.kind == "outbound", messages.c.id.in_(sent_to_me)),
+                    and_(messages.c.kind == "reply", messages.c.sender_recipient_id.in_(mine)),
+                ),
+            )
+            .order_by(messages.c.committed_at, messages.c.id)
+        ).all()
+    )
+
+
+@router.get("/thread")
+def thread(
+    message_id: Id,
+    recipient_id: Id,
+    ctx: Ctx,
+    request: Request,
+    zv_session: Annotated[str | None, Cookie()] = None,
+) -> Any:
+    with ctx.db.write() as conn:
+        row = session_for(conn, zv_session, message_id, recipient_id)
+        items = []
+        for m in thread_messages(conn, row):
+            entry: dict[str, Any] = {
+                "message_id": m.id,
+                "from": "recipient" if m.kind == "reply" else "sender",
+                "in_reply_to": m.in_reply_to,
+                "created": rfc3339(m.committed_at),
+                "revoked": m.revoked_at is not None,
+                "blobs": [b for b in blob_list(conn, m.id) if not b["deleted"]],
+            }
+            if m.kind == "reply":
+                entry["opened"] = m.opened_at is not None
+            else:
+                rec = conn.execute(
+                    select(recipients).where(
+                        recipients.c.message_id == m.id,
+                        recipients.c.address == row.address,
+                        recipients.c.replaced_by.is_(None),
+                    )
+                ).first()
+                entry["opened"] = rec is not None and rec.opened_at is not None
+                if rec is not None and rec.wrapped_cek is not None:
+                    entry["recipient_id"] = rec.id
+                    entry["wrapped_cek"] = b64url(rec.wrapped_cek)
+            items.append(entry)
+        if row.opened_at is None:
+            conn.execute(
+                recipients.update().where(recipients.c.id == recipient_id).values(opened_at=now())
+            )
+            feed.emit(
+                conn,
+                EventKind.OPENED,
+                conversation_id=row.conversation_id,
+                message_id=message_id,
+                recipient_id=recipient_id,
+            )
+            audit.append(
+                conn,
+                request_actor(request, f"recipient:{recipient_id}"),
+                "opened",
+                message_id=message_id,
+                recipient_id=recipient_id,
+            )
+    return {"conversation_id": row.conversation_id, "items": items}
+
+
+def _thread_blob(conn: Connection, ctx: RelayContext, row: Any, blob_id: str) -> Any:
+    blob = blob_row(ctx, blob_id)
+    if blob is None or blob.conversation_id != row.conversation_id:
+        raise not_found("This file")
+    allowed = {m.id for m in thread_messages(conn, row)}
+    if blob.message_id not in allowed and not (
+        blob.sender_recipient_id == row.id and blob.kind == "reply"
+    ):
+        raise not_found("This file")
+    return blob
+
+
+@router.get("/blobs/{blob_id}")
+def recipient_blob(
+    message_id: Id,
+    recipient_id: Id,
+    blob_id: Id,
+    ctx: Ctx,
+    request: Request,
+    zv_session: Annotated[str | None, Cookie()] = None,
+) -> Response:
+    with ctx.db.read() as conn:
+        row = session_for(conn, zv_session, message_id, recipient_id)
+        blob = _thread_blob(conn, ctx, row, blob_id)
+    response = download(ctx, blob)
+    if blob.kind == "outbound" and blob.position > 0:
+        with ctx.db.write() as conn:
+            if not _downloaded_before(conn, recipient_id, blob_id):
+                feed.emit(
+                    conn,
+                    EventKind.DOWNLOADED,
+                    conversation_id=row.conversation_id,
+                    message_id=blob.message_id,
+                    recipient_id=recipient_id,
+                    blob_id=blob_id,
+                )
+                audit.append(
+                    conn,
+                    request_actor(request, f"recipient:{recipient_id}"),
+                    "downloaded",
+                    message_id=blob.message_id,
+                    recipient_id=recipient_id,
+                    detail=f"blob:{blob_id}",
+                )
+    return response
+
+
+def _downloaded_before(conn: Connection, recipient_id: str, blob_id: str) -> bool:
+    from zivverdesk.relay.db.schema import events
+
+    return (
+        conn.execute(
+            select(events.c.seq)
+            .where(
+                events.c.kind == EventKind.DOWNLOADED.value,
+                events.c.recipient_id == recipient_id,
+                events.c.blob_id == blob_id,
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+class ReplyRequest(Body):
+    reply_id: Id
+    blobs: Annotated[list[BlobSpec], Field(min_length=1, max_length=1000)]
+
+
+def _own_reply(conn: Connection, row: Any, reply_id: str) -> Any:
+    reply = message_row(conn, reply_id)
+    if reply is None or reply.kind != "reply" or reply.sender_recipient_id != row.id:
+        raise not_found("This reply")
+    return reply
+
+
+@router.post("/replies", status_code=201)
+def create_reply(
+    message_id: Id,
+    recipient_id: Id,
+    body: ReplyRequest,
+    ctx: Ctx,
+    request: Request,
+    zv_session: Annotated[str | None, Cookie()] = None,
+) -> Any:
+    prefix = f"/api/v1/r/{message_id}/{recipient_id}/blobs"
+    with ctx.db.write() as conn:
+        row = session_for(conn, zv_session, message_id, recipient_id)
+        existing = message_row(conn, body.reply_id)
+        if existing is None:
+            at = now()
+            conn.execute(
+                messages.insert().values(
+                    id=body.reply_id,
+                    conversation_id=row.conversation_id,
+                    kind="reply",
+                    sender_recipient_id=recipient_id,
+                    in_reply_to=message_id,
+                    shared=row.shared,
+                    created_at=at,
+                    expires_at=row.expires_at,
+                )
+            )
+            insert_blobs(conn, body.reply_id, body.blobs, ctx.settings.limits.max_message_size)
+            audit.append(
+                conn,
+                request_actor(request, f"recipient:{recipient_id}"),
+                "reply_created",
+                message_id=body.reply_id,
+                recipient_id=recipient_id,
+            )
+        else:
+            _own_reply(conn, row, body.reply_id)
+        upload = {b.blob_id: f"{prefix}/{b.blob_id}" for b in body.blobs}
+    return {"reply_id": body.reply_id, "upload": upload}
+
+
+@router.put(
+    "/blobs/{blob_id}",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            }
+        }
+    },
+)
+async def upload_reply_blob(
+    message_id: Id,
+    recipient_id: Id,
+    blob_id: Id,
+    ctx: Ctx,
+    request: Request,
+    zv_session: Annotated[str | None, Cookie()] = None,
+) -> Any:
+    blob = _reply_blob(ctx, zv_session, message_id, recipient_id, blob_id)
+    return await receive_upload(ctx, request, blob)
+
+
+@router.head("/blobs/{blob_id}")
+def reply_blob_status(
+    message_id: Id,
+    recipient_id: Id,
+    blob_id: Id,
+    ctx: Ctx,
+    zv_session: Annotated[str | None, Cookie()] = None,
+) -> Response:
+    return upload_status(ctx, _reply_blob(ctx, zv_session, message_id, recipient_id, blob_id))
+
+
+def _reply_blob(
+    ctx: RelayContext, token: str | None, message_id: str, recipient_id: str, blob_id: str
+) -> Any:
+    with ctx.db.read() as conn:
+        session_for(conn, token, message_id, recipient_id)
+    blob = blob_row(ctx, blob_id)
+    if blob is None or blob.kind != "reply" or blob.sender_recipient_id != recipient_id:
+        raise not_found("This file")
+    return blob
+
+
+@router.post("/replies/{reply_id}/commit")
+def commit_reply(
+    message_id: Id,
+    recipient_id: Id,
+    reply_id: Id,
+    ctx: Ctx,
+    request: Request,
+    zv_session: Annotated[str | None, Cookie()] = None,
+) -> Any:
+    from zivverdesk.relay.db.schema import blobs
+
+    with ctx.db.write() as conn:
+        row = session_for(conn, zv_session, message_id, recipient_id)
+        reply = _own_reply(conn, row, reply_id)
+        if reply.committed_at is None:
+            if conn.execute(
+                select(blobs.c.id).where(
+                    blobs.c.message_id == reply_id, blobs.c.complete.is_(False)
+                )
+            ).first():
+                raise ApiError(409, "conflict", "Not every file of the reply is uploaded.")
+            conn.execute(
+                messages.update().where(messages.c.id == reply_id).values(committed_at=now())
+            )
+            feed.emit(
+                conn,
+                EventKind.REPLIED,
+                conversation_id=row.conversation_id,
+                message_id=message_id,
+                recipient_id=recipient_id,
+                reply_id=reply_id,
+            )
+            audit.append(
+                conn,
+                request_actor(request, f"recipient:{recipient_id}"),
+                "replied",
+                message_id=reply_id,
+                recipient_id=recipient_id,
+            )
+            notify_reply(conn, ctx, row, reply_id)
+    return {"reply_id": reply_id, "committed": True}
+
+
+def notify_reply(conn: Connection, ctx: RelayContext, row: Any, reply_id: str) -> None:
+    """Queue the content-free reply notification to the sender's own mailbox."""
+    sender = conn.execute(select(users.c.email).where(users.c.id == row.sender_id)).first()
+    if sender is None:
+        conv = conn.execute(
+            select(conversations.c.owner_id).where(conversations.c.id == row.conversation_id)
+        ).first()
+        if conv is None or conv.owner_id is None:
+            return
+        sender = conn.execute(select(users.c.email).where(users.c.id == conv.owner_id)).first()
+        if sender is None:
+            return
+    who = row.name or row.address
+    mail = mailtexts.reply_notification(
+        who=who,
+        conversation_id=row.conversation_id,
+        desktop_link=f"zivverdesk://conversation/{row.conversation_id}",
+        relay_url=ctx.settings.effective_public_url,
+        office=ctx.settings.office.name,
+    )
+    mailqueue.enqueue(
+        conn,
+        key=f"reply:{reply_id}",
+        to=sender.email,
+        mail=mail,
+        headers={
+            "X-Zivverdesk-Notification": "reply",
+            "X-Zivverdesk-Conversation": row.conversation_id,
+            "X-Zivverdesk-Message": reply_id,
+            "X-Zivverdesk-Relay": ctx.settings.effective_public_url,
+        },
+        conversation_id=row.conversation_id,
+        message_id=reply_id,
+    )

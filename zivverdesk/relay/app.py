@@ -1,0 +1,123 @@
+"""The relay's ASGI application: `create_app(settings)` wires settings, database, blob store,
+SMS gateway, background workers (mail queue, retention) and the API routers together."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from zivverdesk import __version__
+from zivverdesk.relay.api import (
+    blobs,
+    enrollment,
+    events,
+    messages,
+    operations,
+    recipient,
+    starter,
+)
+from zivverdesk.relay.api.common import ApiError
+from zivverdesk.relay.blobs import BlobStore
+from zivverdesk.relay.context import RelayContext
+from zivverdesk.relay.db.engine import Database
+from zivverdesk.relay.hardening import SecurityHeaders
+from zivverdesk.relay.mailqueue import MailWorker
+from zivverdesk.relay.retention import PurgeWorker
+from zivverdesk.relay.settings import RelaySettings
+from zivverdesk.relay.sms import make_gateway
+from zivverdesk.relay.webpages import WebAssets
+from zivverdesk.relay.webpages import router as web_router
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "bad_request",
+    409: "conflict",
+    413: "too_large",
+    416: "bad_request",
+    429: "rate_limited",
+}
+
+
+def open_context(settings: RelaySettings, *, migrate: bool = True) -> RelayContext:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.database_url)
+    if migrate:
+        db.migrate(lock_dir=settings.data_dir)
+    return RelayContext(
+        settings=settings, db=db, blobs=BlobStore(settings.blob_dir), sms=make_gateway(settings.sms)
+    )
+
+
+def create_app(settings: RelaySettings, *, workers: bool = True) -> FastAPI:
+    ctx = open_context(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        mail = MailWorker(ctx.db, settings.smtp)
+        purge = PurgeWorker(ctx.db, ctx.blobs, settings)
+        if workers:
+            mail.start()
+            purge.start()
+        try:
+            yield
+        finally:
+            mail.stop()
+            purge.stop()
+            ctx.db.dispose()
+
+    app = FastAPI(
+        title="zivverdesk relay",
+        version=__version__,
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.relay = ctx
+    app.state.web_assets = WebAssets(settings.web_dir)
+    for module in (operations, enrollment, messages, blobs, events, recipient, starter):
+        app.include_router(module.router)
+    app.include_router(web_router)
+    _install_error_handlers(app)
+    app.add_middleware(SecurityHeaders, public_url=settings.effective_public_url)
+    return app
+
+
+def _error(
+    status: int,
+    code: str,
+    message: str,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    return JSONResponse(
+        {"error": code, "message": message, **(extra or {})}, status_code=status, headers=headers
+    )
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return _error(exc.status, exc.code, str(exc), exc.extra, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        text = f"{where}: {first.get('msg', 'invalid')}" if where else "The request is invalid."
+        return _error(400, "bad_request", text)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _STATUS_CODES.get(exc.status_code, "bad_request")
+        headers = dict(exc.headers) if exc.headers else None
+        return _error(exc.status_code, code, str(exc.detail), headers=headers)

@@ -1,0 +1,1 @@
+"""The relay's database: tables (`schema`), engine and transactions (`engine`)."""

@@ -1,0 +1,165 @@
+"""Engine, transactions and migrations for SQLite (WAL) and PostgreSQL (psycopg).
+
+Every write transaction is serialized: on SQLite by `BEGIN IMMEDIATE`, on PostgreSQL by a
+transaction-scoped advisory lock taken first thing. That keeps the change feed's sequence
+numbers in commit order (a reader never skips an event that commits late), keeps the audit
+hash chain linear, and makes counters (attempts, lockouts, rate limits) exact when several
+relay processes share one PostgreSQL. Reads are not serialized.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from zivverdesk.core.errors import ZivverdeskError
+
+# Arbitrary constants that name this application's advisory locks in PostgreSQL.
+_WRITE_LOCK = 0x5A564401
+_MIGRATE_LOCK = 0x5A564402
+_MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+class DatabaseError(ZivverdeskError):
+    """The relay database cannot be reached or prepared."""
+
+    code = "database"
+
+
+class Database:
+    """The relay's engine with `read()` and `write()` transaction helpers."""
+
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        self.url = _normalise_url(url)
+        self.is_sqlite = self.url.startswith("sqlite")
+        if self.is_sqlite:
+            self.engine = _sqlite_engine(self.url, pool_size)
+        else:
+            self.engine = create_engine(
+                self.url, pool_size=pool_size, max_overflow=40, pool_pre_ping=True
+            )
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction (deferred on SQLite: readers never wait for writers in WAL)."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(zv_read=True)
+            with conn.begin():
+                yield conn
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A serialized write transaction; commits on success, rolls back on any error."""
+        with self.engine.connect() as conn, conn.begin():
+            if not self.is_sqlite:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _WRITE_LOCK})
+            yield conn
+
+    def migrate(self, *, lock_dir: Path | None = None) -> None:
+        """Bring the schema to the newest version; safe when several processes start at once."""
+        try:
+            if self.is_sqlite:
+                lock = _file_lock((lock_dir or Path()) / "migrate.lock")
+                with lock, self.engine.connect() as conn:
+                    _upgrade(conn)
+                    conn.commit()
+            else:
+                with self.engine.connect() as conn:
+                    conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _MIGRATE_LOCK})
+                    try:
+                        _upgrade(conn)
+                        conn.commit()
+                    finally:
+                        conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _MIGRATE_LOCK})
+                        conn.commit()
+        except OperationalError as exc:
+            raise DatabaseError(f"The database cannot be prepared: {exc.orig}") from exc
+
+    def check(self) -> None:
+        try:
+            with self.read() as conn:
+                conn.execute(text("SELECT 1"))
+        except OperationalError as exc:
+            raise DatabaseError(f"The database cannot be reached: {exc.orig}") from exc
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _normalise_url(url: str) -> str:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"The database address is not valid: {exc}") from exc
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def _sqlite_engine(url: str, pool_size: int) -> Engine:
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        pool_size=pool_size,
+        max_overflow=40,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below issue BEGIN itself (pysqlite's own
+        # transaction handling would defer and then fail to upgrade to a write lock).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        read_only = conn.get_execution_options().get("zv_read", False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _upgrade(conn: Connection) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.attributes["connection"] = conn
+    command.upgrade(config, "head")
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+b") as fh:
+        if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+            import msvcrt
+
+            fh.seek(0)
+            msvcrt.locking(fh.fileno(), msvcrt.LK_LOCK, 1)
+            try:
+                yield
+            finally:
+                fh.seek(0)
+                msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)

@@ -1,0 +1,95 @@
+"""Security headers on every response and a same-origin check on state-changing requests.
+
+The recipient page runs with a strict Content-Security-Policy (no inline script or style,
+nothing from other origins, no framing), no referrer (the link's fragment never leaks, and
+neither does the path), and `no-store` on everything except the static web assets.
+Cross-site POST/PUT requests are refused (CSRF): session cookies are SameSite=Strict as well.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+HSTS = "max-age=63072000; includeSubDomains"
+_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp, *, public_url: str) -> None:
+        self.app = app
+        parts = urlsplit(public_url)
+        self.public_origin = f"{parts.scheme}://{parts.netloc}".lower()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] in _UNSAFE and not self._same_origin(scope):
+            await self._refuse(send)
+            return
+        tls = scope.get("scheme") == "https"
+        static = scope["path"].startswith("/web/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                extra = [
+                    (b"content-security-policy", CSP.encode()),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"permissions-policy", PERMISSIONS.encode()),
+                    (b"cross-origin-opener-policy", b"same-origin"),
+                    (b"cross-origin-resource-policy", b"same-origin"),
+                ]
+                if tls:
+                    extra.append((b"strict-transport-security", HSTS.encode()))
+                if not static:
+                    extra.append((b"cache-control", b"no-store"))
+                headers += [(k, v) for k, v in extra if k not in present]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    def _same_origin(self, scope: Scope) -> bool:
+        headers = {k.lower(): v for k, v in scope.get("headers", [])}
+        if headers.get(b"sec-fetch-site", b"") == b"cross-site":
+            return False
+        origin = headers.get(b"origin")
+        if origin is None:
+            return True  # non-browser clients (the desktop) send no Origin
+        host = headers.get(b"host", b"").decode("latin-1").lower()
+        own = f"{scope.get('scheme', 'http')}://{host}"
+        value = origin.decode("latin-1").lower()
+        return value in (own, self.public_origin)
+
+    async def _refuse(self, send: Send) -> None:
+        body = json.dumps(
+            {"error": "forbidden", "message": "Cross-site requests are not accepted."}
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 403,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"cache-control", b"no-store"),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"content-security-policy", CSP.encode()),
+                    (b"referrer-policy", b"no-referrer"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,94 @@
+"""Attempt counting and growing lockouts per recipient link, and per-IP rate limits.
+
+Both live in the database and are changed only inside serialized write transactions, so
+two relay processes on one PostgreSQL count the same attempts and see the same lockouts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from zivverdesk.relay.db.schema import rate_limits, recipients
+from zivverdesk.relay.settings import LimitSettings
+from zivverdesk.relay.wire import now
+
+
+@dataclass(frozen=True)
+class FailureOutcome:
+    attempts_left: int
+    locked_until: datetime | None  # set when this failure started a lockout
+
+
+def locked_until(recipient: Any, at: datetime | None = None) -> datetime | None:
+    """The end of the recipient's current lockout, or None when not locked."""
+    until: datetime | None = recipient.locked_until
+    if until is not None and until > (at or now()):
+        return until
+    return None
+
+
+def attempts_left(recipient: Any, limits: LimitSettings) -> int:
+    return max(limits.max_attempts - int(recipient.failures), 0)
+
+
+def record_failure(conn: Connection, recipient_id: str, limits: LimitSettings) -> FailureOutcome:
+    row = conn.execute(
+        select(recipients.c.failures, recipients.c.lock_level)
+        .where(recipients.c.id == recipient_id)
+        .with_for_update()
+    ).one()
+    failures = int(row.failures) + 1
+    if failures < limits.max_attempts:
+        conn.execute(
+            recipients.update().where(recipients.c.id == recipient_id).values(failures=failures)
+        )
+        return FailureOutcome(limits.max_attempts - failures, None)
+    level = int(row.lock_level) + 1
+    step = limits.lockout_steps[min(level, len(limits.lockout_steps)) - 1]
+    until = now() + timedelta(seconds=step)
+    conn.execute(
+        recipients.update()
+        .where(recipients.c.id == recipient_id)
+        .values(failures=0, lock_level=level, locked_until=until)
+    )
+    return FailureOutcome(0, until)
+
+
+def record_success(conn: Connection, recipient_id: str) -> None:
+    conn.execute(
+        recipients.update()
+        .where(recipients.c.id == recipient_id)
+        .values(failures=0, lock_level=0, locked_until=None)
+    )
+
+
+def hit_rate_limit(conn: Connection, kind: str, ip: str, limit: int, window: int) -> bool:
+    """Count one request of `kind` from `ip` in the current window; True if within `limit`."""
+    at = now()
+    start = int(at.timestamp()) // window * window
+    key = f"{kind}:{ip}:{start}"[:200]
+    values = {"key": key, "count": 1, "expires_at": at + timedelta(seconds=window)}
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(rate_limits).values(**values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[rate_limits.c.key], set_={"count": rate_limits.c.count + 1}
+    )
+    conn.execute(stmt)
+    count = conn.execute(select(rate_limits.c.count).where(rate_limits.c.key == key)).scalar_one()
+    return int(count) <= limit
+
+
+def count_in_window(conn: Connection, kind: str, ip: str, window: int) -> int:
+    start = int(now().timestamp()) // window * window
+    key = f"{kind}:{ip}:{start}"[:200]
+    value = conn.execute(select(rate_limits.c.count).where(rate_limits.c.key == key)).scalar()
+    return int(value or 0)
+
+
+def purge_rate_limits(conn: Connection) -> int:
+    return conn.execute(delete(rate_limits).where(rate_limits.c.expires_at < now())).rowcount
