@@ -1,0 +1,229 @@
+"""Crypto benchmarks: file encryption/decryption against `cp`, in-memory AEAD against
+`openssl speed`, and one PBKDF2 derivation at the default iteration count.
+
+Files live under build/bench/crypto (the repository's filesystem, not a tmpfs /tmp). Each
+encrypt/decrypt runs in a fresh subprocess that reports its own elapsed time and its peak
+RSS growth over the baseline after imports, so the memory figure is the pipeline's alone.
+Peak RSS growth is
+the process's peak RSS at the end minus its current RSS just before the pipeline starts.
+The anchor is `cp SRC DST` followed by `sync DST`, because encrypt_file/decrypt_file fsync
+their output before the rename (durability is part of what they promise).
+
+Size: ZIVVERDESK_BENCH_CRYPTO_MIB (default 1024). Rounds: ZIVVERDESK_BENCH_ROUNDS (default 3;
+the median is reported).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.bench import BUILD_DIR, ROOT, Results
+
+WORK = BUILD_DIR / "crypto"
+MIB = 1024 * 1024
+KEY = bytes(range(32))
+
+
+def _size_mib() -> int:
+    return int(os.environ.get("ZIVVERDESK_BENCH_CRYPTO_MIB", "1024"))
+
+
+def _rounds() -> int:
+    return int(os.environ.get("ZIVVERDESK_BENCH_ROUNDS", "3"))
+
+
+def _make_source(path: Path, size: int) -> None:
+    if path.exists() and path.stat().st_size == size:
+        return
+    block = os.urandom(16 * MIB)
+    with path.open("wb") as fh:
+        written = 0
+        while written < size:
+            n = min(len(block), size - written)
+            fh.write(block[:n])
+            block = block[1:] + block[:1]  # keep 16 MiB blocks distinct cheaply
+            written += n
+
+
+def _time_cp(src: Path, dst: Path) -> float:
+    dst.unlink(missing_ok=True)
+    started = time.perf_counter()
+    subprocess.run(["cp", str(src), str(dst)], check=True)
+    subprocess.run(["sync", str(dst)], check=True)
+    elapsed = time.perf_counter() - started
+    dst.unlink()
+    return elapsed
+
+
+def _run_worker(mode: str, src: Path, dst: Path) -> dict[str, float]:
+    dst.unlink(missing_ok=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "tests.bench.bench_crypto", "worker", mode, str(src), str(dst)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def _peak_rss_bytes() -> int:
+    """This process's peak RSS. Linux: VmHWM of the process's own address space (getrusage's
+    ru_maxrss would include the parent's peak, which survives fork and exec)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        match = re.search(r"^VmHWM:\s+(\d+) kB", status.read_text(), re.MULTILINE)
+        if match:
+            return int(match.group(1)) * 1024
+    import psutil
+
+    return int(getattr(psutil.Process().memory_info(), "peak_wset", 0))  # Windows
+
+
+def worker(mode: str, src: str, dst: str) -> None:
+    """One encrypt or decrypt in this process; prints {"seconds", "rss_growth_mib"}."""
+    import psutil
+
+    from zivverdesk.crypto import stream
+
+    # Growth = peak RSS during the run minus the *current* RSS before it (not the earlier
+    # peak, which imports may have raised): an upper bound on what the pipeline allocates.
+    baseline = int(psutil.Process().memory_info().rss)
+    started = time.perf_counter()
+    if mode == "encrypt":
+        stream.encrypt_file(Path(src), Path(dst), KEY)
+    else:
+        stream.decrypt_file(Path(src), Path(dst), KEY)
+    elapsed = time.perf_counter() - started
+    growth = max(0, _peak_rss_bytes() - baseline) / MIB
+    print(json.dumps({"seconds": elapsed, "rss_growth_mib": growth}))
+
+
+def _aead_throughput(record: int, seconds: float = 1.0) -> float:
+    """GB/s of AES-256-GCM encrypt_into over one reused buffer of `record` bytes."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    aead = AESGCM(KEY)
+    data = os.urandom(record)
+    out = bytearray(record + 16)
+    nonce = bytes(12)
+    done = 0
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for _ in range(64):
+            aead.encrypt_into(nonce, data, None, out)
+        done += 64 * record
+    return done / (time.perf_counter() - started) / 1e9
+
+
+def _openssl_speed(record: int) -> float | None:
+    """GB/s that `openssl speed -evp aes-256-gcm` reports for `record`-byte blocks."""
+    if shutil.which("openssl") is None:
+        return None
+    out = subprocess.run(
+        ["openssl", "speed", "-evp", "aes-256-gcm", "-bytes", str(record), "-seconds", "2"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    # Last line: "AES-256-GCM   12345678.90k" (thousands of bytes per second)
+    match = re.search(r"^\S*aes-256-gcm\s+([\d.]+)k\s*$", out, re.IGNORECASE | re.MULTILINE)
+    return float(match.group(1)) * 1000 / 1e9 if match else None
+
+
+def _pbkdf2_ms() -> float:
+    from zivverdesk.crypto.kdf import pbkdf2_sha256
+    from zivverdesk.crypto.keyschedule import DEFAULT_ITERATIONS
+
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        pbkdf2_sha256(b"ab12cd34", salt=bytes(16), iterations=DEFAULT_ITERATIONS)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def run(results: Results) -> None:
+    from zivverdesk.crypto.keyschedule import DEFAULT_ITERATIONS
+    from zivverdesk.crypto.stream import DEFAULT_RECORD_SIZE
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    size_mib = _size_mib()
+    size = size_mib * MIB
+    src = WORK / "plain.bin"
+    enc = WORK / "plain.bin.zvdb"
+    dec = WORK / "plain.out"
+    cp_dst = WORK / "plain.cp"
+    _make_source(src, size)
+    _time_cp(src, cp_dst)  # warm the page cache for every contender alike
+
+    cp_s, enc_s, dec_s, enc_rss, dec_rss = [], [], [], [], []
+    for _ in range(_rounds()):
+        cp_s.append(_time_cp(src, cp_dst))
+        e = _run_worker("encrypt", src, enc)
+        enc_s.append(e["seconds"])
+        enc_rss.append(e["rss_growth_mib"])
+        d = _run_worker("decrypt", enc, dec)
+        dec_s.append(d["seconds"])
+        dec_rss.append(d["rss_growth_mib"])
+        dec.unlink()
+    enc.unlink()
+
+    cp_mbs = size / statistics.median(cp_s) / 1e6
+    label = f"{size_mib} MiB"
+    results.record(
+        "crypto.encrypt_file_throughput",
+        size / statistics.median(enc_s) / 1e6,
+        "MB/s",
+        anchor=f"cp + sync of the same {label} file",
+        anchor_value=cp_mbs,
+        target=0.80,
+    )
+    results.record(
+        "crypto.decrypt_file_throughput",
+        size / statistics.median(dec_s) / 1e6,
+        "MB/s",
+        anchor=f"cp + sync of the same {label} file",
+        anchor_value=cp_mbs,
+        target=0.80,
+    )
+    results.record(
+        "crypto.encrypt_file_peak_rss_growth",
+        max(enc_rss),
+        "MiB",
+        target=64,
+        higher_is_better=False,
+    )
+    results.record(
+        "crypto.decrypt_file_peak_rss_growth",
+        max(dec_rss),
+        "MiB",
+        target=64,
+        higher_is_better=False,
+    )
+    for record in (16 * 1024, DEFAULT_RECORD_SIZE):
+        openssl = _openssl_speed(record)
+        results.record(
+            f"crypto.aead_in_memory_{record // 1024}k",
+            _aead_throughput(record),
+            "GB/s",
+            anchor=f"openssl speed -evp aes-256-gcm -bytes {record}" if openssl else None,
+            anchor_value=openssl,
+        )
+    results.record(f"crypto.pbkdf2_sha256_{DEFAULT_ITERATIONS}_python", _pbkdf2_ms(), "ms")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "worker":
+        worker(sys.argv[2], sys.argv[3], sys.argv[4])
+    else:
+        print("usage: python -m tests.bench crypto")
+        raise SystemExit(2)
