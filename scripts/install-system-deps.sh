@@ -6,6 +6,8 @@ set -euo pipefail
 PACKAGES=(
   # real mail servers for integration tests and the demo
   dovecot-imapd dovecot-lmtpd postfix isync
+  # envsubst renders the mail stack's config templates
+  gettext-base
   # throw-away PostgreSQL clusters
   postgresql
   # browser tests (Playwright drives Debian's Chromium; it never downloads one)

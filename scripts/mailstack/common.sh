@@ -20,7 +20,7 @@ wait_port_closed() { # PORT TIMEOUT
 
 # A TCP port on loopback that is free right now.
 free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  "${PYTHON:-python3}" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 # Runs a command as the stack's unprivileged user (a no-op wrapper when not root).

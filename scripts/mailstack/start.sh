@@ -16,6 +16,7 @@ BASE=${1:?usage: start.sh BASE}
 mkdir -p "$BASE"
 BASE=$(cd "$BASE" && pwd)
 MAIL_DOMAIN=${MAIL_DOMAIN:-example.test}
+PYTHON=${PYTHON:-python3}
 IMAP_PORT=${IMAP_PORT:-$(free_port)}
 IMAPS_PORT=${IMAPS_PORT:-$(free_port)}
 LMTP_PORT=${LMTP_PORT:-$(free_port)}
@@ -39,7 +40,6 @@ else
   fi
 fi
 RUN_GROUP=$(id -gn "$RUN_USER")
-PYTHON=${PYTHON:-python3}
 
 for tool in dovecot openssl envsubst; do
   command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || {

@@ -4,14 +4,15 @@
 #
 #   start.sh BASE      the connection URL ends up in BASE/cluster.env (DATABASE_URL=...)
 #
-# Environment (optional): PGPORT (a free port when unset), PG_RUN_USER (postgres when root).
+# Environment (optional): PGPORT (a free port when unset), PG_RUN_USER (postgres when root),
+# PYTHON (used to find a free port).
 set -euo pipefail
 BASE=${1:?usage: start.sh BASE}
 mkdir -p "$BASE"
 BASE=$(cd "$BASE" && pwd)
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -x "$PGBIN/initdb" ] || { echo "PostgreSQL server not installed (apt-get install postgresql)" >&2; exit 3; }
-PORT=${PGPORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+PORT=${PGPORT:-$("${PYTHON:-python3}" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 DBUSER=zivverdesk
 # A fresh password per cluster; it only ever protects a loopback socket of throw-away data.
 DBPASS=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
