@@ -14,6 +14,7 @@ import base64
 import hashlib
 import json
 import secrets
+import ssl
 import threading
 import time
 import urllib.parse
@@ -70,7 +71,10 @@ class GoogleTokenProvider:
         self.settings = settings
         self.sign_in_user = sign_in_user
         self._file = cache_file
-        self._verify: str | bool = str(ca_file) if ca_file is not None else True
+        # An explicit CA (a test issuer, a TLS-inspecting office proxy) or the default roots.
+        self._verify: ssl.SSLContext | bool = (
+            ssl.create_default_context(cafile=str(ca_file)) if ca_file is not None else True
+        )
         self._timeout = timeout
         self._lock = threading.Lock()
 
