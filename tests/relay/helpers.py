@@ -148,7 +148,12 @@ def feed(
 
 
 def kinds_for(relay: RelayProcess, device: EnrolledDevice, message_id: str) -> list[str]:
-    return [e["kind"] for e in feed(relay, device)["items"] if e["message_id"] == message_id]
+    """Event kinds about one message, without the `message_received` of its own commit."""
+    return [
+        e["kind"]
+        for e in feed(relay, device)["items"]
+        if e["message_id"] == message_id and e["kind"] != "message_received"
+    ]
 
 
 def unique_email(name: str) -> str:
