@@ -33,3 +33,19 @@ load_stack_env() { # BASE
   # shellcheck disable=SC1091
   . "$1/etc/stack.env"
 }
+
+# Throw-away stacks of a test run must not outlive it, even when the run is killed before
+# its teardown: a watcher waits for OWNER_PID to end, then stops the stack and removes BASE.
+start_owner_watch() { # BASE STOP_SCRIPT PIDFILE
+  [ -n "${OWNER_PID:-}" ] || return 0
+  setsid bash -c 'tail --pid="$1" -f /dev/null; rm -f "$4"; bash "$3" "$2"; rm -rf "$2"' \
+    _ "$OWNER_PID" "$1" "$2" "$3" </dev/null >/dev/null 2>&1 &
+  echo $! > "$3"
+}
+
+# Ends the watcher (its whole process group) when the stack is stopped the normal way.
+stop_owner_watch() { # PIDFILE
+  [ -f "$1" ] || return 0
+  kill -- "-$(cat "$1")" 2>/dev/null || true
+  rm -f "$1"
+}

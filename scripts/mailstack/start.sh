@@ -7,7 +7,8 @@
 # Environment (all optional): IMAP_PORT IMAPS_PORT LMTP_PORT AUTH_PORT SUBMIT_PORT RELAY_PORT
 # (free ports are picked when unset), MAIL_DOMAIN (example.test), SMTP_MODE (postfix when
 # root, else aiosmtpd), RUN_USER (zivmail when root), PYTHON (for the aiosmtpd front end),
-# MAIL_USERS ("alice:pw bob:pw", created up front).
+# MAIL_USERS ("alice:pw bob:pw", created up front), OWNER_PID (stop and remove the stack when
+# that process ends, e.g. a killed test run).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/common.sh"
@@ -102,4 +103,5 @@ for port in "$IMAP_PORT" "$IMAPS_PORT" "$LMTP_PORT" "$AUTH_PORT"; do
 done
 
 "$HERE/start-smtp.sh" "$BASE"
+start_owner_watch "$BASE" "$HERE/stop.sh" "$BASE/etc/watcher.pid"
 echo "mail stack running in $BASE (IMAP $IMAP_PORT, IMAPS $IMAPS_PORT, submission $SUBMIT_PORT, relay $RELAY_PORT, SMTP by $SMTP_MODE)"

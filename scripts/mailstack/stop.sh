@@ -5,6 +5,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/common.sh"
 BASE=${1:?usage: stop.sh BASE}
 load_stack_env "$BASE"
+stop_owner_watch "$BASE/etc/watcher.pid"
 
 "$HERE/stop-smtp.sh" "$BASE" || true
 if [ -f "$BASE/run/master.pid" ]; then

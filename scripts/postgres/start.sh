@@ -5,7 +5,8 @@
 #   start.sh BASE      the connection URL ends up in BASE/cluster.env (DATABASE_URL=...)
 #
 # Environment (optional): PGPORT (a free port when unset), PG_RUN_USER (postgres when root),
-# PYTHON (used to find a free port).
+# PYTHON (used to find a free port), OWNER_PID (stop and remove the cluster when that process
+# ends, e.g. a killed test run).
 set -euo pipefail
 BASE=${1:?usage: start.sh BASE}
 mkdir -p "$BASE"
@@ -50,4 +51,10 @@ PGPORT=$PORT
 PG_RUN_USER=$RUN_USER
 ENV
 chmod 600 "$BASE/cluster.env"
+if [ -n "${OWNER_PID:-}" ]; then
+  # The watcher file sits beside BASE: BASE belongs to the cluster's user (mode 700).
+  setsid bash -c 'tail --pid="$1" -f /dev/null; rm -f "$2.watcher"; bash "$3" "$2"; rm -rf "$2"' \
+    _ "$OWNER_PID" "$BASE" "$(cd "$(dirname "$0")" && pwd)/stop.sh" </dev/null >/dev/null 2>&1 &
+  echo $! > "$BASE.watcher"
+fi
 echo "PostgreSQL running in $BASE on 127.0.0.1:$PORT"

@@ -67,7 +67,8 @@ class MailStack:
     def start(cls, *, smtp_mode: str | None = None) -> MailStack:
         # Not below pytest's tmp_path: that is mode 0700 and the stack's user could not enter.
         base_dir = Path(tempfile.mkdtemp(prefix="zivverdesk-mailstack-"))
-        env = {**os.environ, "PYTHON": sys.executable}
+        # OWNER_PID: the stack stops itself should this test run be killed before teardown.
+        env = {**os.environ, "PYTHON": sys.executable, "OWNER_PID": str(os.getpid())}
         mode = smtp_mode or os.environ.get(SMTP_MODE_ENV)
         if mode:
             env["SMTP_MODE"] = mode

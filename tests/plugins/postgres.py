@@ -74,7 +74,8 @@ def _run_script(script: str, base_dir: Path) -> None:
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,
-                env={**os.environ, "PYTHON": sys.executable},
+                # OWNER_PID: the cluster stops itself should this test run be killed.
+                env={**os.environ, "PYTHON": sys.executable, "OWNER_PID": str(os.getpid())},
                 timeout=120,
                 check=False,
             )
