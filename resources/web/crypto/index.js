@@ -14,7 +14,6 @@ export {
 } from "./stream.js";
 export { canonicalJson, openManifest, parseManifest, sealManifest, validateManifest } from "./manifest.js";
 export {
-  DEFAULT_ITERATIONS,
   authVerifier,
   deriveCodeKey,
   deriveRecipientKeys,

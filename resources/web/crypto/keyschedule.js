@@ -17,7 +17,6 @@ import {
 } from "./errors.js";
 import { aesGcmKey, aesGcmOpen, aesGcmSeal, hkdf, randomBytes, sha256 } from "./primitives.js";
 
-export const DEFAULT_ITERATIONS = 1_200_000;
 export const MIN_ITERATIONS = 600_000;
 export const MAX_ITERATIONS = 10_000_000;
 export const WRAP_VERSION = 0x01;

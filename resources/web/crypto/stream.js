@@ -27,6 +27,19 @@ const PAYLOAD_LABEL = utf8Bytes("zivverdesk/v1/payload");
 // page's thread, so a few in flight keep the network and the cipher busy together.
 const DEFAULT_CONCURRENCY = 4;
 
+// How much input may wait while a record is being decrypted (so the network keeps flowing), and
+// how many finished records may wait for a slow consumer. Together with the jobs in flight this
+// bounds the memory of a transfer of any size to a few records.
+const INPUT_BUFFER_BYTES = 1 << 20;
+const OUTPUT_BUFFER_RECORDS = 4;
+
+function queuingStrategies() {
+  return [
+    new ByteLengthQueuingStrategy({ highWaterMark: INPUT_BUFFER_BYTES }),
+    new CountQueuingStrategy({ highWaterMark: OUTPUT_BUFFER_RECORDS }),
+  ];
+}
+
 /** @param {number} recordSize @returns {boolean} */
 export function isValidRecordSize(recordSize) {
   return (
@@ -98,10 +111,12 @@ class ByteQueue {
   /** @param {number} n @returns {Uint8Array} the first n bytes (n <= length) */
   take(n) {
     const first = this.chunks[0];
-    if (first && first.length === n) {
-      this.chunks.shift();
+    // Network chunks are often larger than a record: hand out views instead of copies.
+    if (first && first.length >= n) {
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
       this.length -= n;
-      return first;
+      return first.subarray(0, n);
     }
     const out = new Uint8Array(n);
     let filled = 0;
@@ -219,7 +234,7 @@ export function createDecryptStream(fileKey, { concurrency = DEFAULT_CONCURRENCY
       await jobs.add(openRecord(key, counter, input.take(rest), true, recordLength), controller);
       await jobs.drain(controller);
     },
-  });
+  }, ...queuingStrategies());
 }
 
 /**
@@ -253,7 +268,7 @@ export function createEncryptStream(
       await jobs.add(seal(input.take(input.length), true), controller);
       await jobs.drain(controller);
     },
-  });
+  }, ...queuingStrategies());
 }
 
 /** Read a whole byte stream into one Uint8Array (for small blobs such as manifests). */

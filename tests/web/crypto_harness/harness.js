@@ -28,9 +28,10 @@ function heapUsed() {
  * the bytes on to `sinkUrl` in POSTs of about `partSize` bytes, one after the other. Memory
  * stays bounded by one part: that is how the 100 MiB cross test checks every byte in Python.
  */
-async function drain(readable, { sinkUrl = null, partSize = 4 << 20 } = {}) {
+async function drain(readable, { sinkUrl = null, partSize = 4 << 20, gcEvery = 0 } = {}) {
   const reader = readable.getReader();
   let total = 0;
+  let chunks = 0;
   let maxHeap = heapUsed();
   let part = [];
   let partBytes = 0;
@@ -50,6 +51,9 @@ async function drain(readable, { sinkUrl = null, partSize = 4 << 20 } = {}) {
       partBytes += value.length;
       if (partBytes >= partSize) await flush();
     }
+    // With gcEvery (and --expose-gc) the sample is live memory, not garbage awaiting collection.
+    chunks += 1;
+    if (gcEvery && chunks % gcEvery === 0) globalThis.gc();
     maxHeap = Math.max(maxHeap, heapUsed());
   }
   await flush();
