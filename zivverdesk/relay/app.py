@@ -26,7 +26,7 @@ from zivverdesk.relay.api.common import ApiError
 from zivverdesk.relay.blobs import BlobStore
 from zivverdesk.relay.context import RelayContext
 from zivverdesk.relay.db.engine import Database
-from zivverdesk.relay.hardening import SecurityHeaders
+from zivverdesk.relay.hardening import BodyLimit, SecurityHeaders
 from zivverdesk.relay.mailqueue import MailWorker
 from zivverdesk.relay.retention import PurgeWorker
 from zivverdesk.relay.settings import RelaySettings
@@ -88,6 +88,7 @@ def create_app(settings: RelaySettings, *, workers: bool = True) -> FastAPI:
         app.include_router(module.router)
     app.include_router(web_router)
     _install_error_handlers(app)
+    app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders, public_url=settings.effective_public_url)
     return app
 

@@ -75,21 +75,53 @@ class SecurityHeaders:
         return value in (own, self.public_origin)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {"error": "forbidden", "message": "Cross-site requests are not accepted."}
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 403,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"cache-control", b"no-store"),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"content-security-policy", CSP.encode()),
-                    (b"referrer-policy", b"no-referrer"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await _answer(send, 403, "forbidden", "Cross-site requests are not accepted.")
+
+
+JSON_LIMIT = 1024 * 1024
+
+
+class BodyLimit:
+    """Refuses request bodies over 1 MiB except blob uploads (`PUT …/blobs/…`, which the
+    upload handler limits to the blob's declared size). Bodies must declare their length."""
+
+    def __init__(self, app: ASGIApp, *, limit: int = JSON_LIMIT) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in _UNSAFE
+            or (scope["method"] == "PUT" and "/blobs/" in scope["path"])
+        ):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.lower(): v for k, v in scope.get("headers", [])}
+        length = headers.get(b"content-length")
+        if length is None and b"transfer-encoding" in headers:
+            await _answer(send, 411, "bad_request", "Send the body with a Content-Length.")
+            return
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            await _answer(send, 413, "too_large", "The request body is larger than 1 MiB.")
+            return
+        await self.app(scope, receive, send)
+
+
+async def _answer(send: Send, status: int, code: str, message: str) -> None:
+    body = json.dumps({"error": code, "message": message}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"cache-control", b"no-store"),
+                (b"x-content-type-options", b"nosniff"),
+                (b"content-security-policy", CSP.encode()),
+                (b"referrer-policy", b"no-referrer"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
