@@ -16,7 +16,8 @@ export class IntegrityError extends CryptoError {
     super(
       "integrity",
       "Het versleutelde bestand is beschadigd of gewijzigd. / " +
-        "The encrypted data is damaged or was altered." + (detail ? ` (${detail})` : ""),
+        "The encrypted data is damaged or was altered." +
+        (detail ? ` (${detail})` : ""),
     );
   }
 }
@@ -26,7 +27,8 @@ export class TruncatedStream extends CryptoError {
     super(
       "truncated",
       "Het versleutelde bestand is onvolledig (afgebroken download?). / " +
-        "The encrypted data is incomplete (interrupted download?)." + (detail ? ` (${detail})` : ""),
+        "The encrypted data is incomplete (interrupted download?)." +
+        (detail ? ` (${detail})` : ""),
     );
   }
 }
@@ -97,7 +99,8 @@ export class InvalidManifest extends CryptoError {
   constructor(detail) {
     super(
       "invalid_manifest",
-      `Het berichtoverzicht is ongeldig (${detail}). / The message manifest is invalid (${detail}).`,
+      `Het berichtoverzicht is ongeldig (${detail}). / ` +
+        `The message manifest is invalid (${detail}).`,
     );
   }
 }
@@ -105,7 +108,10 @@ export class InvalidManifest extends CryptoError {
 export class InvalidParameters extends CryptoError {
   /** @param {string} detail */
   constructor(detail) {
-    super("bad_parameters", `Ongeldige instelling bij de gegevens: ${detail}. / Invalid parameter: ${detail}.`);
+    super(
+      "bad_parameters",
+      `Ongeldige instelling bij de gegevens: ${detail}. / Invalid parameter: ${detail}.`,
+    );
   }
 }
 

@@ -51,7 +51,9 @@ async function labeledExpand(suiteId, prk, label, info, length) {
 /** Import 32 raw bytes as an X25519 private key (for keys that exist outside WebCrypto). */
 export function importX25519PrivateKey(raw) {
   if (raw.length !== 32) throw new BadEncoding("X25519 private key must be 32 bytes");
-  return subtle.importKey("pkcs8", concat(PKCS8_X25519_PREFIX, raw), { name: "X25519" }, true, ["deriveBits"]);
+  return subtle.importKey("pkcs8", concat(PKCS8_X25519_PREFIX, raw), { name: "X25519" }, true, [
+    "deriveBits",
+  ]);
 }
 
 export function importX25519PublicKey(raw) {
@@ -63,7 +65,9 @@ export function importX25519PublicKey(raw) {
 async function publicKeyOf(privateKey) {
   const jwk = await subtle.exportKey("jwk", privateKey);
   const b64 = jwk.x.replace(/-/g, "+").replace(/_/g, "/");
-  return Uint8Array.from(atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
+  return Uint8Array.from(atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4)), (c) =>
+    c.charCodeAt(0),
+  );
 }
 
 async function x25519(privateKey, publicRaw) {
@@ -172,14 +176,23 @@ export function displayFingerprint(fingerprint) {
 
 /** info = "zivverdesk/v1/seal" ‖ message_id ‖ fingerprint of the recipient's public key. */
 export async function sealInfo(messageId, recipientPublic) {
-  return concat(SEAL_LABEL, idBytes(messageId, "message id"), await keyFingerprint(recipientPublic));
+  return concat(
+    SEAL_LABEL,
+    idBytes(messageId, "message id"),
+    await keyFingerprint(recipientPublic),
+  );
 }
 
 /**
  * Seal a content key to a desktop user's X25519 public key:
  * 0x01 ‖ kem u16 ‖ kdf u16 ‖ aead u16 ‖ enc(32) ‖ AES-256-GCM(CEK)(48).
  */
-export async function sealCek(cek, recipientPublic, messageId, { ephemeralPrivateRaw = null } = {}) {
+export async function sealCek(
+  cek,
+  recipientPublic,
+  messageId,
+  { ephemeralPrivateRaw = null } = {},
+) {
   if (cek.length !== 32) throw new BadEncoding("content key must be 32 bytes");
   const info = await sealInfo(messageId, recipientPublic);
   const { enc, context } = await setupBaseSender(recipientPublic, info, ephemeralPrivateRaw);
@@ -198,12 +211,16 @@ export async function sealCek(cek, recipientPublic, messageId, { ephemeralPrivat
 export async function openSealedCek(sealed, recipientPrivateRaw, messageId) {
   // Checked in the order PROTOCOL.md fixes, so each malformed value gets one error code.
   if (sealed.length < 1) throw new BadEncoding("the sealed key is empty");
-  if (sealed[0] !== SEALED_VERSION) throw new UnsupportedVersion("De verzegelde sleutel / The sealed key", sealed[0]);
+  if (sealed[0] !== SEALED_VERSION)
+    throw new UnsupportedVersion("De verzegelde sleutel / The sealed key", sealed[0]);
   if (sealed.length < 7) throw new BadEncoding("the sealed key is too short");
   const suite = [1, 3, 5].map((i) => (sealed[i] << 8) | sealed[i + 1]);
   const expected = [KEM_X25519_HKDF_SHA256, KDF_HKDF_SHA256, AEAD_AES_256_GCM];
   if (suite.some((id, i) => id !== expected[i])) {
-    throw new UnsupportedSuite("De verzegelde sleutel / The sealed key", suite.map((s) => `0x${s.toString(16).padStart(4, "0")}`).join("/"));
+    throw new UnsupportedSuite(
+      "De verzegelde sleutel / The sealed key",
+      suite.map((s) => `0x${s.toString(16).padStart(4, "0")}`).join("/"),
+    );
   }
   if (sealed.length !== SEALED_SIZE) throw new BadEncoding(`a sealed key is ${SEALED_SIZE} bytes`);
   const privateKey = await importX25519PrivateKey(recipientPrivateRaw);

@@ -12,7 +12,13 @@ export {
   encryptFileStream,
   parseHeader,
 } from "./stream.js";
-export { canonicalJson, openManifest, parseManifest, sealManifest, validateManifest } from "./manifest.js";
+export {
+  canonicalJson,
+  openManifest,
+  parseManifest,
+  sealManifest,
+  validateManifest,
+} from "./manifest.js";
 export {
   authVerifier,
   deriveCodeKey,

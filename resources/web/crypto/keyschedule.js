@@ -63,7 +63,9 @@ export function linkSecretFromFragment(fragment) {
 
 function checkIterations(iterations) {
   if (!Number.isInteger(iterations) || iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
-    throw new InvalidParameters(`PBKDF2 iteration count ${iterations} outside ${MIN_ITERATIONS}..${MAX_ITERATIONS}`);
+    throw new InvalidParameters(
+      `PBKDF2 iteration count ${iterations} outside ${MIN_ITERATIONS}..${MAX_ITERATIONS}`,
+    );
   }
 }
 
@@ -88,12 +90,23 @@ export async function deriveCodeKey(accessCode, codeSalt, iterations) {
  *          iterations?: number, messageId: string, recipientId: string}} params
  * @returns {Promise<{wrapKey: Uint8Array, auth: Uint8Array}>}
  */
-export async function deriveRecipientKeys({ linkSecret, accessCode, codeSalt, iterations, messageId, recipientId }) {
+export async function deriveRecipientKeys({
+  linkSecret,
+  accessCode,
+  codeSalt,
+  iterations,
+  messageId,
+  recipientId,
+}) {
   if (linkSecret.length !== 32) throw new BadEncoding("link secret must be 32 bytes");
-  const codeKey = accessCode === null ? EMPTY : await deriveCodeKey(accessCode, codeSalt, iterations);
+  const codeKey =
+    accessCode === null ? EMPTY : await deriveCodeKey(accessCode, codeSalt, iterations);
   const ikm = concat(linkSecret, codeKey);
   const salt = concat(idBytes(messageId, "message id"), idBytes(recipientId, "recipient id"));
-  const [wrapKey, auth] = await Promise.all([hkdf(ikm, salt, LABEL_WRAP), hkdf(ikm, salt, LABEL_AUTH)]);
+  const [wrapKey, auth] = await Promise.all([
+    hkdf(ikm, salt, LABEL_WRAP),
+    hkdf(ikm, salt, LABEL_AUTH),
+  ]);
   return { wrapKey, auth };
 }
 
@@ -106,8 +119,17 @@ function wrapAad(messageId, recipientId) {
   return concat(LABEL_WRAP, idBytes(messageId, "message id"), idBytes(recipientId, "recipient id"));
 }
 
-/** wrapped = 0x01 ‖ nonce(12) ‖ AES-256-GCM(wrap_key, nonce, CEK, aad). `nonce` for vectors only. */
-export async function wrapCek(wrapKey, cek, messageId, recipientId, { nonce = randomBytes(12) } = {}) {
+/**
+ * wrapped = 0x01 ‖ nonce(12) ‖ AES-256-GCM(wrap_key, nonce, CEK, aad). The nonce is random;
+ * `nonce` may be given for reproducible vectors only.
+ */
+export async function wrapCek(
+  wrapKey,
+  cek,
+  messageId,
+  recipientId,
+  { nonce = randomBytes(12) } = {},
+) {
   if (cek.length !== 32) throw new BadEncoding("content key must be 32 bytes");
   const key = await aesGcmKey(wrapKey, ["encrypt"]);
   const ct = await aesGcmSeal(key, nonce, cek, wrapAad(messageId, recipientId));
@@ -120,11 +142,18 @@ export async function wrapCek(wrapKey, cek, messageId, recipientId, { nonce = ra
  */
 export async function unwrapCek(wrapKey, wrapped, messageId, recipientId) {
   if (wrapped.length < 1) throw new BadEncoding("the wrapped key is empty");
-  if (wrapped[0] !== WRAP_VERSION) throw new UnsupportedVersion("De verpakte sleutel / The wrapped key", wrapped[0]);
-  if (wrapped.length !== WRAPPED_CEK_SIZE) throw new BadEncoding(`the wrapped key must be ${WRAPPED_CEK_SIZE} bytes`);
+  if (wrapped[0] !== WRAP_VERSION)
+    throw new UnsupportedVersion("De verpakte sleutel / The wrapped key", wrapped[0]);
+  if (wrapped.length !== WRAPPED_CEK_SIZE)
+    throw new BadEncoding(`the wrapped key must be ${WRAPPED_CEK_SIZE} bytes`);
   const key = await aesGcmKey(wrapKey, ["decrypt"]);
   try {
-    return await aesGcmOpen(key, wrapped.subarray(1, 13), wrapped.subarray(13), wrapAad(messageId, recipientId));
+    return await aesGcmOpen(
+      key,
+      wrapped.subarray(1, 13),
+      wrapped.subarray(13),
+      wrapAad(messageId, recipientId),
+    );
   } catch (error) {
     if (error instanceof DOMException) throw new IntegrityError("wrapped key");
     throw error;
@@ -151,7 +180,7 @@ export async function openAsLinkRecipient(envelope, linkSecret, accessCode) {
   return unwrapCek(wrapKey, envelope.wrappedCek, envelope.messageId, envelope.recipientId);
 }
 
-/** file_key = HKDF(CEK, empty salt, "zivverdesk/v1/file" ‖ blob_id); the manifest's id is "manifest". */
+/** file_key = HKDF(CEK, empty salt, "zivverdesk/v1/file" ‖ blob_id); manifest: "manifest". */
 export function fileKey(cek, blobId) {
   if (blobId !== "manifest") idBytes(blobId, "blob id");
   return hkdf(cek, EMPTY, concat(LABEL_FILE, utf8Bytes(blobId)));

@@ -52,8 +52,9 @@ export function canonicalJson(value) {
 
 /**
  * Parse canonical JSON: bytes that are not UTF-8 JSON are BadEncoding; otherwise re-encoding
- * the parsed value must reproduce them exactly (NonCanonical). That one comparison rejects whitespace, key order, escapes of
- * non-ASCII, floats and exponents, and duplicate keys (JSON.parse keeps one of them).
+ * the parsed value must reproduce them exactly (NonCanonical). That one comparison rejects
+ * whitespace, key order, escapes of non-ASCII, floats and exponents, and duplicate keys
+ * (JSON.parse keeps one of them).
  */
 export function parseCanonicalJson(bytes) {
   let text;
@@ -78,8 +79,16 @@ const CREATED_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
 // An attachment name becomes a file name on the recipient's disk: no paths, no control characters.
 const FORBIDDEN_IN_NAME = /[/\\\x00-\x1f\x7f]/;
 const MANIFEST_FIELDS = [
-  "v", "conversation_id", "message_id", "in_reply_to", "sender", "recipients", "subject", "body",
-  "created", "attachments",
+  "v",
+  "conversation_id",
+  "message_id",
+  "in_reply_to",
+  "sender",
+  "recipients",
+  "subject",
+  "body",
+  "created",
+  "attachments",
 ];
 
 function isObject(v) {
@@ -90,7 +99,9 @@ function isObject(v) {
 function exactKeys(obj, keys, where) {
   const missing = keys.filter((k) => !Object.hasOwn(obj, k)).sort();
   if (missing.length) throw new InvalidManifest(`${where} lacks ${missing.join(", ")}`);
-  const unknown = Object.keys(obj).filter((k) => !keys.includes(k)).sort();
+  const unknown = Object.keys(obj)
+    .filter((k) => !keys.includes(k))
+    .sort();
   if (unknown.length) throw new InvalidManifest(`${where} has unknown field ${unknown.join(", ")}`);
 }
 
@@ -131,7 +142,8 @@ function checkAttachment(a) {
   if (!Number.isSafeInteger(a.size) || a.size < 0) {
     throw new InvalidManifest("an attachment size must be a non-negative integer");
   }
-  if (!HEX64_RE.test(str(a, "sha256"))) throw new InvalidManifest("'sha256' must be 64 lowercase hex characters");
+  if (!HEX64_RE.test(str(a, "sha256")))
+    throw new InvalidManifest("'sha256' must be 64 lowercase hex characters");
   id(a, "blob_id");
   str(a, "media_type");
 }

@@ -13,7 +13,11 @@ export function randomBytes(n) {
 /** HKDF-SHA256 (RFC 5869) extract-and-expand; `length` in bytes (32 unless stated). */
 export async function hkdf(ikm, salt, info, length = 32) {
   const key = await subtle.importKey("raw", ikm, "HKDF", false, ["deriveBits"]);
-  const bits = await subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt, info }, key, length * 8);
+  const bits = await subtle.deriveBits(
+    { name: "HKDF", hash: "SHA-256", salt, info },
+    key,
+    length * 8,
+  );
   return new Uint8Array(bits);
 }
 
@@ -28,7 +32,7 @@ export async function hmacSha256(key, data) {
   return new Uint8Array(await subtle.sign("HMAC", k, data));
 }
 
-/** @returns {Promise<Uint8Array>} SHA-256 of `data` (single shot; WebCrypto has no incremental hash) */
+/** @returns {Promise<Uint8Array>} SHA-256 of `data` (WebCrypto hashes in one shot only) */
 export async function sha256(data) {
   return new Uint8Array(await subtle.digest("SHA-256", data));
 }
@@ -40,11 +44,19 @@ export function aesGcmKey(raw, usages = ["encrypt", "decrypt"]) {
 
 /** AES-GCM with a 16-byte tag appended; rejects with WebCrypto's OperationError on tag failure. */
 export async function aesGcmSeal(key, nonce, plaintext, aad = new Uint8Array(0)) {
-  const ct = await subtle.encrypt({ name: "AES-GCM", iv: nonce, additionalData: aad }, key, plaintext);
+  const ct = await subtle.encrypt(
+    { name: "AES-GCM", iv: nonce, additionalData: aad },
+    key,
+    plaintext,
+  );
   return new Uint8Array(ct);
 }
 
 export async function aesGcmOpen(key, nonce, ciphertext, aad = new Uint8Array(0)) {
-  const pt = await subtle.decrypt({ name: "AES-GCM", iv: nonce, additionalData: aad }, key, ciphertext);
+  const pt = await subtle.decrypt(
+    { name: "AES-GCM", iv: nonce, additionalData: aad },
+    key,
+    ciphertext,
+  );
   return new Uint8Array(pt);
 }

@@ -60,7 +60,10 @@ export function parseHeader(header) {
   for (let i = 0; i < 4; i++) if (header[i] !== MAGIC[i]) throw new BadHeader("bad magic");
   if (header[4] !== VERSION) throw new UnsupportedVersion("Het bestand / The file", header[4]);
   if (header[5] !== SUITE_AES256GCM_HKDF_SHA256) {
-    throw new UnsupportedSuite("Het bestand / The file", `0x${header[5].toString(16).padStart(2, "0")}`);
+    throw new UnsupportedSuite(
+      "Het bestand / The file",
+      `0x${header[5].toString(16).padStart(2, "0")}`,
+    );
   }
   if (header[6] !== 0 || header[7] !== 0) throw new BadHeader("reserved bytes are not zero");
   const recordSize = new DataView(header.buffer, header.byteOffset, HEADER_SIZE).getUint32(8);
@@ -70,9 +73,15 @@ export function parseHeader(header) {
 
 /** @returns {Uint8Array} a 28-byte header */
 export function buildHeader(recordSize, salt) {
-  if (!isValidRecordSize(recordSize)) throw new RangeError(`record size ${recordSize} out of range`);
+  if (!isValidRecordSize(recordSize))
+    throw new RangeError(`record size ${recordSize} out of range`);
   if (salt.length !== 16) throw new RangeError("salt must be 16 bytes");
-  return concat(MAGIC, new Uint8Array([VERSION, SUITE_AES256GCM_HKDF_SHA256, 0, 0]), uintBE(recordSize, 4), salt);
+  return concat(
+    MAGIC,
+    new Uint8Array([VERSION, SUITE_AES256GCM_HKDF_SHA256, 0, 0]),
+    uintBE(recordSize, 4),
+    salt,
+  );
 }
 
 /** payload_key = HKDF(file_key, header.salt, "zivverdesk/v1/payload" ‖ header), as bytes. */
@@ -142,7 +151,8 @@ class ByteQueue {
 function asBytes(chunk) {
   if (chunk instanceof Uint8Array) return chunk;
   if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
-  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (ArrayBuffer.isView(chunk))
+    return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   throw new TypeError("stream chunks must be bytes");
 }
 
@@ -205,36 +215,42 @@ export function createDecryptStream(fileKey, { concurrency = DEFAULT_CONCURRENCY
   let recordLength = 0;
   let counter = 0;
 
-  return new TransformStream({
-    async transform(chunk, controller) {
-      input.push(asBytes(chunk));
-      if (key === null) {
-        if (input.length < HEADER_SIZE) return;
-        const header = input.take(HEADER_SIZE);
-        const { recordSize } = parseHeader(header);
-        recordLength = recordSize + TAG_SIZE;
-        key = await payloadKey(fileKey, header);
-      }
-      // A full-length record is non-final only if at least one more byte follows it.
-      while (input.length > recordLength) {
-        await jobs.add(openRecord(key, counter, input.take(recordLength), false, recordLength), controller);
-        counter += 1;
-      }
+  return new TransformStream(
+    {
+      async transform(chunk, controller) {
+        input.push(asBytes(chunk));
+        if (key === null) {
+          if (input.length < HEADER_SIZE) return;
+          const header = input.take(HEADER_SIZE);
+          const { recordSize } = parseHeader(header);
+          recordLength = recordSize + TAG_SIZE;
+          key = await payloadKey(fileKey, header);
+        }
+        // A full-length record is non-final only if at least one more byte follows it.
+        while (input.length > recordLength) {
+          await jobs.add(
+            openRecord(key, counter, input.take(recordLength), false, recordLength),
+            controller,
+          );
+          counter += 1;
+        }
+      },
+      async flush(controller) {
+        if (key === null) throw new TruncatedStream("header shorter than 28 bytes");
+        // Records still in flight come first: their errors describe the stream better than the
+        // shape of what is left (a genuine final record followed by one stray byte is trailing
+        // data, not a truncated record).
+        await jobs.drain(controller);
+        const rest = input.length;
+        if (rest === 0) throw new TruncatedStream("missing final record");
+        if (rest < TAG_SIZE) throw new TruncatedStream("record shorter than its tag");
+        if (rest === TAG_SIZE && counter > 0) throw new IntegrityError("empty final record");
+        await jobs.add(openRecord(key, counter, input.take(rest), true, recordLength), controller);
+        await jobs.drain(controller);
+      },
     },
-    async flush(controller) {
-      if (key === null) throw new TruncatedStream("header shorter than 28 bytes");
-      // Records still in flight come first: their errors describe the stream better than the
-      // shape of what is left (a genuine final record followed by one stray byte is trailing
-      // data, not a truncated record).
-      await jobs.drain(controller);
-      const rest = input.length;
-      if (rest === 0) throw new TruncatedStream("missing final record");
-      if (rest < TAG_SIZE) throw new TruncatedStream("record shorter than its tag");
-      if (rest === TAG_SIZE && counter > 0) throw new IntegrityError("empty final record");
-      await jobs.add(openRecord(key, counter, input.take(rest), true, recordLength), controller);
-      await jobs.drain(controller);
-    },
-  }, ...queuingStrategies());
+    ...queuingStrategies(),
+  );
 }
 
 /**
@@ -245,7 +261,11 @@ export function createDecryptStream(fileKey, { concurrency = DEFAULT_CONCURRENCY
  */
 export function createEncryptStream(
   fileKey,
-  { recordSize = DEFAULT_RECORD_SIZE, salt = randomBytes(16), concurrency = DEFAULT_CONCURRENCY } = {},
+  {
+    recordSize = DEFAULT_RECORD_SIZE,
+    salt = randomBytes(16),
+    concurrency = DEFAULT_CONCURRENCY,
+  } = {},
 ) {
   const header = buildHeader(recordSize, salt);
   const input = new ByteQueue();
@@ -254,21 +274,25 @@ export function createEncryptStream(
   let counter = 0;
   const seal = (plaintext, final) => aesGcmSeal(key, recordNonce(counter++, final), plaintext);
 
-  return new TransformStream({
-    async start(controller) {
-      key = await payloadKey(fileKey, header);
-      controller.enqueue(header);
+  return new TransformStream(
+    {
+      async start(controller) {
+        key = await payloadKey(fileKey, header);
+        controller.enqueue(header);
+      },
+      async transform(chunk, controller) {
+        input.push(asBytes(chunk));
+        // Hold back at least one byte: the final record must never be empty unless all is empty.
+        while (input.length > recordSize)
+          await jobs.add(seal(input.take(recordSize), false), controller);
+      },
+      async flush(controller) {
+        await jobs.add(seal(input.take(input.length), true), controller);
+        await jobs.drain(controller);
+      },
     },
-    async transform(chunk, controller) {
-      input.push(asBytes(chunk));
-      // Hold back at least one byte: the final record must never be empty unless all is empty.
-      while (input.length > recordSize) await jobs.add(seal(input.take(recordSize), false), controller);
-    },
-    async flush(controller) {
-      await jobs.add(seal(input.take(input.length), true), controller);
-      await jobs.drain(controller);
-    },
-  }, ...queuingStrategies());
+    ...queuingStrategies(),
+  );
 }
 
 /** Read a whole byte stream into one Uint8Array (for small blobs such as manifests). */

@@ -15,7 +15,12 @@ async function outcome(fn) {
   try {
     return { ok: true, value: await fn() };
   } catch (error) {
-    return { ok: false, code: error.code ?? null, name: error.name, message: String(error.message) };
+    return {
+      ok: false,
+      code: error.code ?? null,
+      name: error.name,
+      message: String(error.message),
+    };
   }
 }
 
@@ -64,7 +69,9 @@ async function drain(readable, { sinkUrl = null, partSize = 4 << 20, gcEvery = 0
 async function fetchAndDecrypt(url, fileKeyHex, options = {}) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`fetch answered ${response.status}`);
-  const plaintext = response.body.pipeThrough(stream.createDecryptStream(bytes.fromHex(fileKeyHex)));
+  const plaintext = response.body.pipeThrough(
+    stream.createDecryptStream(bytes.fromHex(fileKeyHex)),
+  );
   return drain(plaintext, options);
 }
 
@@ -97,7 +104,12 @@ function patternStream(size, chunk = 1 << 20) {
  * Encrypt `size` pattern bytes in the page and POST the blob to `sinkUrl`. With `viaFile` the
  * plaintext is first made into a File, as a reply attachment picked by the recipient would be.
  */
-async function encryptPatternToSink(size, fileKeyHex, sinkUrl, { viaFile = false, recordSize } = {}) {
+async function encryptPatternToSink(
+  size,
+  fileKeyHex,
+  sinkUrl,
+  { viaFile = false, recordSize } = {},
+) {
   const key = bytes.fromHex(fileKeyHex);
   const options = recordSize === undefined ? {} : { recordSize };
   let ciphertext;
@@ -111,6 +123,13 @@ async function encryptPatternToSink(size, fileKeyHex, sinkUrl, { viaFile = false
 }
 
 window.zvd = { api, b64, bytes, errors, hpke, keyschedule, manifest, stream };
-window.zvdTest = { outcome, drain, fetchAndDecrypt, fetchPlain, patternStream, encryptPatternToSink };
+window.zvdTest = {
+  outcome,
+  drain,
+  fetchAndDecrypt,
+  fetchPlain,
+  patternStream,
+  encryptPatternToSink,
+};
 document.getElementById("status").textContent = "ready";
 document.body.dataset.ready = "1";

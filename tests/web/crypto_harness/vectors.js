@@ -98,7 +98,9 @@ async function recipientValues(r) {
   const out = {};
   if (r.access_code !== null) {
     out.normalised_code = ks.normaliseAccessCode(r.access_code);
-    out.code_key_hex = toHex(await ks.deriveCodeKey(r.access_code, fromHex(r.code_salt_hex), r.iterations));
+    out.code_key_hex = toHex(
+      await ks.deriveCodeKey(r.access_code, fromHex(r.code_salt_hex), r.iterations),
+    );
   }
   const { wrapKey, auth } = await ks.deriveRecipientKeys({
     linkSecret,
@@ -116,7 +118,9 @@ async function recipientValues(r) {
     nonce: fromHex(r.wrap_nonce_hex),
   });
   out.wrapped_cek_hex = toHex(wrapped);
-  out.cek_hex = toHex(await ks.unwrapCek(wrapKey, fromHex(r.wrapped_cek_hex), r.message_id, r.recipient_id));
+  out.cek_hex = toHex(
+    await ks.unwrapCek(wrapKey, fromHex(r.wrapped_cek_hex), r.message_id, r.recipient_id),
+  );
   return out;
 }
 
@@ -126,14 +130,22 @@ export async function runKeyschedule() {
   const cek = fromHex(d.cek_hex);
   const derivations = {
     file_keys: [],
-    payload_key_hex: toHex(await stream.derivePayloadKey(fromHex(d.payload_key.file_key_hex), fromHex(d.payload_key.header_hex))),
+    payload_key_hex: toHex(
+      await stream.derivePayloadKey(
+        fromHex(d.payload_key.file_key_hex),
+        fromHex(d.payload_key.header_hex),
+      ),
+    ),
     reply_cek_hex: toHex(await ks.replyCek(cek, d.reply.reply_id)),
     nonces: d.nonces.map((n) => toHex(stream.recordNonce(n.counter, n.final))),
   };
-  derivations.reply_manifest_file_key_hex = toHex(await ks.fileKey(fromHex(derivations.reply_cek_hex), "manifest"));
+  derivations.reply_manifest_file_key_hex = toHex(
+    await ks.fileKey(fromHex(derivations.reply_cek_hex), "manifest"),
+  );
   for (const f of d.file_keys) derivations.file_keys.push(toHex(await ks.fileKey(cek, f.blob_id)));
   const recipients = [];
-  for (const r of doc.recipients) recipients.push({ name: r.name, values: await recipientValues(r) });
+  for (const r of doc.recipients)
+    recipients.push({ name: r.name, values: await recipientValues(r) });
   const opens = [];
   for (const c of doc.open_cases) {
     opens.push({
@@ -162,7 +174,13 @@ export async function runHpke() {
   for (const c of doc.cases) {
     const entry = { name: c.name };
     entry.open = await outcome(async () => ({
-      cek_hex: toHex(await hpke.openSealedCek(fromHex(c.sealed_hex), fromHex(c.recipient_private_hex), c.message_id)),
+      cek_hex: toHex(
+        await hpke.openSealedCek(
+          fromHex(c.sealed_hex),
+          fromHex(c.recipient_private_hex),
+          c.message_id,
+        ),
+      ),
     }));
     if (c.ephemeral_private_hex !== undefined) {
       const publicRaw = fromHex(c.recipient_public_hex);
