@@ -7,7 +7,7 @@ Measures, in one page served over loopback:
   stream, against a plain download of the same number of bytes in the same page (target:
   ≥ 0.70× the plain download), with the page's peak JS heap and renderer RSS growth.
 
-`run(results)` adds entries name → {value, unit, anchor, anchor_value, ratio, target, meets}.
+`run(results)` records its numbers through `tests.bench.Results` (see tests/bench/__init__.py).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 
 import psutil
 
+from tests.bench import Results
 from tests.plugins.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.web.crypto_harness.server import HarnessServer
 from zivverdesk.core.model import new_id
@@ -49,14 +50,15 @@ TIME_PBKDF2 = """async ([iterations, rounds]) => {
   return times;
 }"""
 
-# gc() (from --expose-gc) first, so each run's heap growth starts from live data only.
-TIME_DOWNLOAD = """async ([url, keyHex]) => {
+# gc() (from --expose-gc) first, so each run starts from a collected heap. `options` as for
+# harness.js's drain(): heap sampling only in the memory runs, it costs time.
+TIME_DOWNLOAD = """async ([url, keyHex, options]) => {
   gc();
   const baseHeap = performance.memory.usedJSHeapSize;
   const t0 = performance.now();
   const result = keyHex === null
-    ? await window.zvdTest.fetchPlain(url)
-    : await window.zvdTest.fetchAndDecrypt(url, keyHex);
+    ? await window.zvdTest.fetchPlain(url, options)
+    : await window.zvdTest.fetchAndDecrypt(url, keyHex, options);
   return { ms: performance.now() - t0, baseHeap, ...result };
 }"""
 
@@ -124,38 +126,14 @@ class _RendererRss:
         self._thread.join()
 
 
-def _entry(
-    value: float,
-    unit: str,
-    target: str,
-    meets: bool,
-    anchor: str | None = None,
-    anchor_value: float | None = None,
-) -> dict[str, Any]:
-    ratio = round(value / anchor_value, 3) if anchor_value else None
-    return {
-        "value": round(value, 2),
-        "unit": unit,
-        "anchor": anchor,
-        "anchor_value": None if anchor_value is None else round(anchor_value, 2),
-        "ratio": ratio,
-        "target": target,
-        "meets": meets,
-    }
-
-
-def _bench_pbkdf2(page: Any, results: dict[str, Any]) -> None:
+def _bench_pbkdf2(page: Any, results: Results) -> None:
     for iterations in PBKDF2_ITERATIONS:
-        ms = statistics.median(page.evaluate(TIME_PBKDF2, [iterations, 3]))
-        results[f"web.pbkdf2_sha256_{iterations}_ms"] = _entry(
-            ms,
-            "ms",
-            f"one derivation ≥ {PBKDF2_FLOOR_MS:.0f} ms (a floor)",
-            ms >= PBKDF2_FLOOR_MS,
-        )
+        ms = statistics.median(page.evaluate(TIME_PBKDF2, [iterations, 5]))
+        # A floor, not a ceiling: N must cost at least this much per guess.
+        results.record(f"web.pbkdf2_sha256_{iterations}_ms", ms, "ms", target=PBKDF2_FLOOR_MS)
 
 
-def _bench_in_memory(page: Any, results: dict[str, Any]) -> None:
+def _bench_in_memory(page: Any, results: Results) -> None:
     mib = 64
     raw, streamed = [], []
     for _ in range(ROUNDS):
@@ -164,21 +142,17 @@ def _bench_in_memory(page: Any, results: dict[str, Any]) -> None:
         raw.append(mib / (got["rawMs"] / 1000))
         streamed.append(mib / (got["streamMs"] / 1000))
     raw_rate = statistics.median(raw)
-    results["web.aes_gcm_256kib_records"] = _entry(
-        raw_rate, "MiB/s", "reference (WebCrypto alone, one record at a time)", True
-    )
-    stream_rate = statistics.median(streamed)
-    results["web.stream_decrypt_in_memory"] = _entry(
-        stream_rate,
+    results.record("web.aes_gcm_256kib_records", raw_rate, "MiB/s")
+    results.record(
+        "web.stream_decrypt_in_memory",
+        statistics.median(streamed),
         "MiB/s",
-        "reference (the stream decryptor without network)",
-        True,
         anchor="WebCrypto alone on the same records",
         anchor_value=raw_rate,
     )
 
 
-def _bench_download(page: Any, server: HarnessServer, work: Path, results: dict[str, Any]) -> None:
+def _bench_download(page: Any, server: HarnessServer, work: Path, results: Results) -> None:
     plain = work / "plain.bin"
     with plain.open("wb") as f:
         for _ in range(DOWNLOAD_SIZE // MIB):
@@ -189,71 +163,62 @@ def _bench_download(page: Any, server: HarnessServer, work: Path, results: dict[
     plain_url = server.add_file("plain.bin", plain)
     blob_url = server.add_file("blob.zvdb", blob)
 
-    page.evaluate(TIME_DOWNLOAD, [plain_url, None])  # warm-up: page cache, sockets
-    plain_rates, decrypt_rates, plain_heap, decrypt_heap = [], [], [], []
-    rss_base = _RendererRss.current()
-    rss_peak = rss_base
+    page.evaluate(TIME_DOWNLOAD, [plain_url, None, {}])  # warm-up: page cache, sockets
+    plain_rates, decrypt_rates = [], []
     # Interleaved rounds: both sides see the same machine load (the CPU is shared).
     for _ in range(ROUNDS):
-        got = page.evaluate(TIME_DOWNLOAD, [plain_url, None])
+        got = page.evaluate(TIME_DOWNLOAD, [plain_url, None, {}])
         assert got["bytes"] == DOWNLOAD_SIZE
         plain_rates.append(DOWNLOAD_SIZE / MIB / (got["ms"] / 1000))
-        plain_heap.append((got["maxHeap"] - got["baseHeap"]) / MIB)
-        with _RendererRss() as rss:
-            got = page.evaluate(TIME_DOWNLOAD, [blob_url, key.hex()])
+        got = page.evaluate(TIME_DOWNLOAD, [blob_url, key.hex(), {}])
         assert got["bytes"] == DOWNLOAD_SIZE
         decrypt_rates.append(DOWNLOAD_SIZE / MIB / (got["ms"] / 1000))
-        decrypt_heap.append((got["maxHeap"] - got["baseHeap"]) / MIB)
-        rss_peak = max(rss_peak, rss.peak)
-
-    # Live memory: one more (untimed) decrypt that collects garbage every 16 chunks, so the peak
-    # is what the decryptor actually holds, not garbage V8 has not collected yet.
-    live = page.evaluate(
-        """async ([url, keyHex]) => {
-          gc();
-          const baseHeap = performance.memory.usedJSHeapSize;
-          const result = await window.zvdTest.fetchAndDecrypt(url, keyHex, { gcEvery: 16 });
-          return { baseHeap, ...result };
-        }""",
-        [blob_url, key.hex()],
-    )
-    live_growth = (live["maxHeap"] - live["baseHeap"]) / MIB
-    results["web.download_decrypt_live_js_heap"] = _entry(
-        live_growth,
-        "MiB",
-        f"bounded: ≤ {HEAP_BOUND_MIB:.0f} MiB live while decrypting 256 MiB",
-        live_growth <= HEAP_BOUND_MIB,
-    )
-
-    plain_rate = statistics.median(plain_rates)
-    decrypt_rate = statistics.median(decrypt_rates)
-    results["web.download_decrypt_256mib"] = _entry(
-        decrypt_rate,
+    results.record(
+        "web.download_decrypt_256mib",
+        statistics.median(decrypt_rates),
         "MiB/s",
-        f"≥ {DOWNLOAD_TARGET_RATIO:.2f}× the plain download",
-        decrypt_rate / plain_rate >= DOWNLOAD_TARGET_RATIO,
         anchor="plain download of the same bytes in the same page",
-        anchor_value=plain_rate,
+        anchor_value=statistics.median(plain_rates),
+        target=DOWNLOAD_TARGET_RATIO,
     )
-    heap = max(decrypt_heap)
-    results["web.download_decrypt_js_heap_growth"] = _entry(
-        heap,
+
+    # Memory runs (untimed): JS heap including garbage, renderer RSS, and the live heap
+    # (collecting every 16 chunks, so the peak is what the decryptor actually holds).
+    rss_base = _RendererRss.current()
+    memory: dict[str, tuple[float, float]] = {}
+    for name, url, key_hex, options in (
+        ("plain", plain_url, None, {"sampleHeap": True}),
+        ("decrypt", blob_url, key.hex(), {"sampleHeap": True}),
+        ("live", blob_url, key.hex(), {"sampleHeap": True, "gcEvery": 16}),
+    ):
+        with _RendererRss() as rss:
+            got = page.evaluate(TIME_DOWNLOAD, [url, key_hex, options])
+        assert got["bytes"] == DOWNLOAD_SIZE
+        memory[name] = ((got["maxHeap"] - got["baseHeap"]) / MIB, (rss.peak - rss_base) / MIB)
+    results.record(
+        "web.download_decrypt_live_js_heap",
+        memory["live"][0],
         "MiB",
-        f"garbage included: ≤ {HEAP_BOUND_MIB:.0f} MiB for 256 MiB",
-        heap <= HEAP_BOUND_MIB,
+        target=HEAP_BOUND_MIB,
+        higher_is_better=False,
+    )
+    results.record(
+        "web.download_decrypt_js_heap_growth",
+        memory["decrypt"][0],
+        "MiB",
+        anchor="plain download, same page (garbage included)",
+        anchor_value=memory["plain"][0],
+    )
+    results.record(
+        "web.download_decrypt_renderer_rss_growth",
+        memory["decrypt"][1],
+        "MiB",
         anchor="plain download, same page",
-        anchor_value=max(plain_heap),
-    )
-    growth = (rss_peak - rss_base) / MIB
-    results["web.download_decrypt_renderer_rss_growth"] = _entry(
-        growth,
-        "MiB",
-        f"bounded: ≤ {HEAP_BOUND_MIB:.0f} MiB over the idle page",
-        growth <= HEAP_BOUND_MIB,
+        anchor_value=memory["plain"][1],
     )
 
 
-def run(results: dict[str, Any]) -> None:
+def run(results: Results) -> None:
     from playwright.sync_api import sync_playwright
 
     server = HarnessServer().start()
@@ -277,10 +242,6 @@ def run(results: dict[str, Any]) -> None:
 
 
 if __name__ == "__main__":
-    import json
-
-    out: dict[str, Any] = {}
     started = time.perf_counter()
-    run(out)
-    print(json.dumps(out, indent=2, ensure_ascii=False))
+    run(Results())
     print(f"took {time.perf_counter() - started:.1f} s")

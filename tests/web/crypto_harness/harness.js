@@ -29,11 +29,14 @@ function heapUsed() {
 }
 
 /**
- * Read a byte stream to its end, counting bytes and sampling the JS heap, and optionally send
+ * Read a byte stream to its end, counting bytes (and optionally sampling the JS heap), and send
  * the bytes on to `sinkUrl` in POSTs of about `partSize` bytes, one after the other. Memory
  * stays bounded by one part: that is how the 100 MiB cross test checks every byte in Python.
  */
-async function drain(readable, { sinkUrl = null, partSize = 4 << 20, gcEvery = 0 } = {}) {
+async function drain(
+  readable,
+  { sinkUrl = null, partSize = 4 << 20, sampleHeap = false, gcEvery = 0 } = {},
+) {
   const reader = readable.getReader();
   let total = 0;
   let chunks = 0;
@@ -56,10 +59,11 @@ async function drain(readable, { sinkUrl = null, partSize = 4 << 20, gcEvery = 0
       partBytes += value.length;
       if (partBytes >= partSize) await flush();
     }
-    // With gcEvery (and --expose-gc) the sample is live memory, not garbage awaiting collection.
+    // Sampling costs time (precise memory info), so timed runs leave it off. With gcEvery (and
+    // --expose-gc) the sample is live memory, not garbage awaiting collection.
     chunks += 1;
     if (gcEvery && chunks % gcEvery === 0) globalThis.gc();
-    maxHeap = Math.max(maxHeap, heapUsed());
+    if (sampleHeap) maxHeap = Math.max(maxHeap, heapUsed());
   }
   await flush();
   return { bytes: total, maxHeap };
@@ -76,10 +80,10 @@ async function fetchAndDecrypt(url, fileKeyHex, options = {}) {
 }
 
 /** Fetch `url` without decrypting (the anchor of the download benchmark). */
-async function fetchPlain(url) {
+async function fetchPlain(url, options = {}) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`fetch answered ${response.status}`);
-  return drain(response.body);
+  return drain(response.body, options);
 }
 
 /** A stream of `size` deterministic bytes (i * 31 + 7 mod 256) in chunks of `chunk` bytes. */
