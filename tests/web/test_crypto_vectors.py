@@ -25,7 +25,7 @@ RUNNERS = {
 
 
 def _load(kind: str) -> dict[str, Any]:
-    doc = json.loads((VECTORS / f"{kind}.json").read_text(encoding="utf-8"))
+    doc: dict[str, Any] = json.loads((VECTORS / f"{kind}.json").read_text(encoding="utf-8"))
     assert doc["format"] == "zivverdesk-vectors/1"
     assert doc["kind"] == kind
     return doc
