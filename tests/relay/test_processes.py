@@ -1,0 +1,180 @@
+"""Several relay processes and crashes: two relays on one PostgreSQL behave as one (lockout,
+sessions, feed, concurrent migrations), and kill -9 during an upload leaves nothing visible
+and the upload resumes where the disk has it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.plugins.postgres import PostgresCluster
+from tests.plugins.relay import RelayFactory, RelayProcess
+from tests.relay.helpers import (
+    Recipient,
+    create_message,
+    feed,
+    recipient_client,
+    unique_email,
+    verify,
+)
+
+
+@pytest.fixture
+def twin_relays(
+    postgres_database: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[tuple[RelayProcess, RelayProcess]]:
+    """Two relay processes on one fresh PostgreSQL database, started at the same moment
+    (both run the migrations; the advisory lock makes one wait for the other)."""
+    first = RelayProcess(tmp_path / "a", database=postgres_database)
+    second = RelayProcess(tmp_path / "b", database=postgres_database)
+    errors: list[BaseException] = []
+
+    def start(relay: RelayProcess) -> None:
+        try:
+            relay.start()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start, args=(r,)) for r in (first, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    try:
+        assert not errors, errors
+        yield first, second
+    finally:
+        first.stop()
+        second.stop()
+
+
+@pytest.mark.postgres
+def test_two_relays_on_one_postgres_behave_as_one(
+    twin_relays: tuple[RelayProcess, RelayProcess], postgres_cluster: PostgresCluster
+) -> None:
+    a, b = twin_relays
+    sender = a.enroll_device(unique_email("twin"), "Tweeling")
+    msg = create_message(a, sender)
+    rec = msg.recipients[0]
+    wrong = Recipient(rec.recipient_id, rec.address)
+    with recipient_client(a) as on_a, recipient_client(b) as on_b:
+        # Attempts are counted across both processes: 3 here, 2 there, then locked.
+        for client in (on_a, on_a, on_a, on_b):
+            assert verify(client, msg, wrong).status_code == 401
+        assert verify(on_b, msg, wrong).status_code == 423
+        assert verify(on_a, msg, rec).status_code == 423  # the lockout holds on A as well
+    # A session made on one relay works on the other.
+    other = create_message(b, sender)
+    orec = other.recipients[0]
+    with recipient_client(a) as on_a:
+        assert verify(on_a, other, orec).status_code == 200
+        cookie = on_a.cookies.get("zv_session")
+    assert cookie
+    with recipient_client(b) as on_b:
+        path = f"/api/v1/r/{other.message_id}/{orec.recipient_id}/thread"
+        on_b.cookies.set("zv_session", cookie)
+        assert on_b.get(path).status_code == 200
+    # An event written through B wakes a long-poll waiting on A.
+    cursor = feed(a, sender)["next"]
+    rid = orec.recipient_id
+
+    def report() -> None:
+        time.sleep(0.5)
+        httpx.post(
+            f"{b.url}/api/v1/messages/{other.message_id}/recipients/{rid}/notification",
+            json={"accepted": True},
+            headers=sender.headers,
+        )
+
+    thread = threading.Thread(target=report)
+    thread.start()
+    began = time.monotonic()
+    answer = feed(a, sender, after=cursor, wait=10)
+    thread.join()
+    assert [e["kind"] for e in answer["items"]] == ["notification_accepted"]
+    assert time.monotonic() - began < 3
+
+
+def test_kill_during_upload_leaves_no_partial_message(relay_factory: RelayFactory) -> None:
+    relay = relay_factory()
+    sender = relay.enroll_device(unique_email("crash"), "Crash")
+    data = os.urandom(24 * 1024 * 1024)
+    msg = create_message(relay, sender, blobs=[os.urandom(500), data], upload=False)
+    manifest_id, blob_id = msg.blob_ids
+    assert httpx.put(
+        f"{relay.url}/api/v1/blobs/{manifest_id}",
+        content=msg.blobs[manifest_id],
+        headers=sender.headers,
+    ).json()["complete"]
+    half_sent = threading.Event()
+
+    def body() -> Iterator[bytes]:
+        for offset in range(0, len(data), 1024 * 1024):
+            if offset >= 12 * 1024 * 1024:
+                half_sent.set()
+                time.sleep(30)  # hold the request open until the relay is killed
+            yield data[offset : offset + 1024 * 1024]
+
+    outcome: list[object] = []
+
+    def upload() -> None:
+        try:
+            outcome.append(
+                httpx.put(
+                    f"{relay.url}/api/v1/blobs/{blob_id}",
+                    content=body(),
+                    headers={**sender.headers, "Content-Length": str(len(data))},
+                    timeout=60,
+                )
+            )
+        except httpx.HTTPError as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=upload, daemon=True)
+    thread.start()
+    assert half_sent.wait(30)
+    partial = relay.data_dir / "blobs" / "partial" / blob_id
+    deadline = time.monotonic() + 10
+    while not (partial.exists() and partial.stat().st_size >= 8 * 1024 * 1024):
+        assert time.monotonic() < deadline, "the relay did not store the first part"
+        time.sleep(0.05)
+    relay.kill()
+    thread.join(timeout=40)
+    assert outcome and isinstance(outcome[0], httpx.HTTPError)
+    relay.start()
+    rec = msg.recipients[0]
+    # Nothing is visible: not the message, not the blob, and commit is refused.
+    assert httpx.get(f"{relay.url}/api/v1/r/{msg.message_id}/{rec.recipient_id}").status_code == 404
+    assert not (relay.data_dir / "blobs" / blob_id[:2] / blob_id).exists()
+    commit = httpx.post(
+        f"{relay.url}/api/v1/messages/{msg.message_id}/commit", headers=sender.headers
+    )
+    assert commit.status_code == 409
+    # The upload resumes from what reached the disk.
+    url = f"{relay.url}/api/v1/blobs/{blob_id}"
+    offset = int(httpx.head(url, headers=sender.headers).headers["Upload-Offset"])
+    assert 8 * 1024 * 1024 <= offset <= 12 * 1024 * 1024
+    rest = httpx.put(
+        url,
+        content=data[offset:],
+        headers={**sender.headers, "Content-Range": f"bytes {offset}-{len(data) - 1}/{len(data)}"},
+        timeout=60,
+    )
+    assert rest.json() == {"received": len(data), "complete": True}
+    assert (
+        httpx.post(
+            f"{relay.url}/api/v1/messages/{msg.message_id}/commit", headers=sender.headers
+        ).status_code
+        == 200
+    )
+    with recipient_client(relay) as client:
+        assert verify(client, msg, rec).status_code == 200
+        got = client.get(f"/api/v1/r/{msg.message_id}/{rec.recipient_id}/blobs/{blob_id}")
+        assert hashlib.sha256(got.content).digest() == hashlib.sha256(data).digest()
