@@ -156,6 +156,8 @@ def run(results: Results) -> None:
     from zivverdesk.crypto.stream import DEFAULT_RECORD_SIZE
 
     WORK.mkdir(parents=True, exist_ok=True)
+    if hasattr(os, "getloadavg"):  # other work on the machine skews every number below
+        print(f"load average before: {os.getloadavg()[0]:.1f}", flush=True)
     size_mib = _size_mib()
     size = size_mib * MIB
     src = WORK / "plain.bin"
@@ -219,6 +221,8 @@ def run(results: Results) -> None:
             anchor_value=openssl,
         )
     results.record(f"crypto.pbkdf2_sha256_{DEFAULT_ITERATIONS}_python", _pbkdf2_ms(), "ms")
+    if hasattr(os, "getloadavg"):
+        print(f"load average after: {os.getloadavg()[0]:.1f}", flush=True)
 
 
 if __name__ == "__main__":
