@@ -14,6 +14,7 @@ from zivverdesk.mail.oauth.errors import error_from_token_response
 from zivverdesk.mail.oauth.providers import (
     MICROSOFT_SCOPES,
     google_settings,
+    mail_servers,
     microsoft_settings,
     parse_provider,
     site_oauth_section,
@@ -110,3 +111,17 @@ def test_during_sign_in_a_refusal_is_a_sign_in_failure() -> None:
         {"error": "access_denied"}, email="a@example.test", provider_name="MS", signing_in=True
     )
     assert isinstance(mapped, SignInFailed)
+
+
+def test_mail_servers_default_per_provider_and_can_be_overridden() -> None:
+    imap, smtp = mail_servers({}, Provider.MICROSOFT)
+    assert (imap.host, imap.port, imap.security) == ("outlook.office365.com", 993, "ssl")
+    assert (smtp.host, smtp.port, smtp.security) == ("smtp.office365.com", 587, "starttls")
+    imap, smtp = mail_servers(
+        {"imap_host": "127.0.0.1", "imap_port": 1143, "imap_security": "starttls"},
+        Provider.GOOGLE,
+    )
+    assert (imap.host, imap.port, imap.security) == ("127.0.0.1", 1143, "starttls")
+    assert smtp.host == "smtp.gmail.com"
+    with pytest.raises(ZivverdeskError, match="security"):
+        mail_servers({"smtp_security": "none"}, Provider.MICROSOFT)

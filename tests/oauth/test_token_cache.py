@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import keyring
-import keyring.backend
 import pytest
 
 from zivverdesk.mail.oauth.token_cache import (
@@ -24,9 +22,7 @@ def _file(tmp_path: Path, purpose: str = "oauth-tokens:microsoft:a@example.test"
     return open_secure_file(tmp_path / "a.tokens", profile_dir=tmp_path, purpose=purpose)
 
 
-def test_round_trip_and_nothing_readable_on_disk(
-    tmp_path: Path, oauth_keyring: keyring.backend.KeyringBackend
-) -> None:
+def test_round_trip_and_nothing_readable_on_disk(tmp_path: Path, oauth_keyring: None) -> None:
     cache = _file(tmp_path)
     assert isinstance(cache, KeyringEncryptedFile)
     assert cache.read() is None
@@ -36,13 +32,12 @@ def test_round_trip_and_nothing_readable_on_disk(
     assert on_disk[:5] == b"ZVTC\x01"
     assert b"rt-very-secret" not in on_disk and b"RefreshToken" not in on_disk
     assert (tmp_path / "a.tokens").stat().st_mode & 0o077 == 0
-    # the key is in the keyring, not beside the file
-    assert not [p for p in tmp_path.iterdir() if p.name not in ("a.tokens", "keyring.cfg")]
+    # the key is in the keyring (here the test-only file keyring), not in the cache file
+    key = KeyringKey(tmp_path).get()
+    assert key not in on_disk
 
 
-def test_a_second_write_uses_a_fresh_nonce(
-    tmp_path: Path, oauth_keyring: keyring.backend.KeyringBackend
-) -> None:
+def test_a_second_write_uses_a_fresh_nonce(tmp_path: Path, oauth_keyring: None) -> None:
     cache = _file(tmp_path)
     cache.write(SECRET)
     first = (tmp_path / "a.tokens").read_bytes()
@@ -62,7 +57,7 @@ def test_a_second_write_uses_a_fresh_nonce(
 )
 def test_tampered_files_are_refused(
     tmp_path: Path,
-    oauth_keyring: keyring.backend.KeyringBackend,
+    oauth_keyring: None,
     change: Callable[[bytes], bytes],
     reason: str,
 ) -> None:
@@ -74,23 +69,20 @@ def test_tampered_files_are_refused(
         cache.read()
 
 
-def test_a_file_cannot_pass_for_another_accounts(
-    tmp_path: Path, oauth_keyring: keyring.backend.KeyringBackend
-) -> None:
+def test_a_file_cannot_pass_for_another_accounts(tmp_path: Path, oauth_keyring: None) -> None:
     _file(tmp_path, "oauth-tokens:microsoft:a@example.test").write(SECRET)
     with pytest.raises(TokenCacheError):
         _file(tmp_path, "oauth-tokens:microsoft:b@example.test").read()
 
 
 def test_a_lost_keyring_key_makes_the_cache_unreadable_not_wrong(
-    tmp_path: Path, oauth_keyring: keyring.backend.KeyringBackend
+    tmp_path: Path, oauth_keyring: None
 ) -> None:
     _file(tmp_path).write(SECRET)
-    key = KeyringKey(tmp_path)
-    keyring.delete_password("zivverdesk", key._name)
+    KeyringKey(tmp_path).forget()
     with pytest.raises(TokenCacheError, match="sign in again"):
         _file(tmp_path).read()
 
 
 def test_profiles_get_their_own_keyring_key(tmp_path: Path) -> None:
-    assert KeyringKey(tmp_path / "one")._name != KeyringKey(tmp_path / "two")._name
+    assert KeyringKey(tmp_path / "one").name != KeyringKey(tmp_path / "two").name

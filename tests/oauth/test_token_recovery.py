@@ -106,7 +106,7 @@ def test_revoked_refresh_token_asks_to_sign_in_again_and_nothing_is_sent(
     carol = _sign_in(oauth_stack, oauth_profile, "carol")
     # An administrator revokes carol's sessions: the refresh token dies, and the server
     # refuses the access token she still has.
-    assert oauth_stack.revoke_refresh_tokens(carol) == 1
+    assert oauth_stack.revoke_refresh_tokens(carol) >= 1
     oauth_stack.revoke(token_provider(carol, paths=oauth_profile).access_token().reveal())
 
     with pytest.raises(ReauthRequired, match="opnieuw aanmelden") as imap_error:

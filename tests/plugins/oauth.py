@@ -6,8 +6,8 @@ password `mailstack`. Its mailboxes are alice, bob, carol and dave @example.test
 only be opened with tokens from the issuer.
 
 Fixtures: `oauth_stack` (session), `stand_in_browser` (session; reset per test),
-`oauth_keyring` (a keyring in a temp folder), `oauth_profile` (a profile with a site.toml
-pointing at the issuer).
+`oauth_keyring` (the insecure file keyring of the test's profile), `oauth_profile` (a
+profile with a site.toml pointing at the issuer).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -32,15 +33,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import keyring
-import keyring.backend
 import pytest
-from keyrings.alt.file import PlaintextKeyring
 
 from tests.plugins.availability import require_programs, service_unavailable
 from tests.plugins.servicelogs import register_logs, unregister_logs
 from tests.plugins.services import free_port
 from zivverdesk.config import ProfilePaths, profile_paths
+from zivverdesk.crypto.keyring_backend import INSECURE_ENV
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts" / "oauth"
 CLIENT_ID = "11111111-2222-3333-4444-555555555555"
@@ -58,6 +57,7 @@ class OAuthStack:
     ports: dict[str, int]
     introspection_client: str
     _issuer_args: list[str] = field(default_factory=list)
+    _issuer_process: subprocess.Popen[bytes] | None = None
 
     host = "127.0.0.1"
 
@@ -149,15 +149,20 @@ class OAuthStack:
     def stop_issuer(self) -> None:
         pid_file = self.base / "run" / "issuer.pid"
         pid = int(pid_file.read_text())
-        os.kill(pid, 15)
-        _wait_for(lambda: not _alive(pid), 10, "the issuer did not stop")
+        os.kill(pid, signal.SIGTERM)
+        if self._issuer_process is not None and self._issuer_process.pid == pid:
+            self._issuer_process.wait(timeout=10)  # our own child: reap it
+        else:
+            _wait_for(lambda: not _alive(pid), 10, "the issuer did not stop")
         pid_file.unlink(missing_ok=True)
 
     def start_issuer(self) -> None:
         """Start the issuer again with the same ports (its memory starts empty: all earlier
         refresh tokens are gone, as after a key rollover)."""
         with (self.base / "log" / "issuer.log").open("ab") as log:
-            subprocess.Popen(self._issuer_args, stdout=log, stderr=log, start_new_session=True)
+            self._issuer_process = subprocess.Popen(
+                self._issuer_args, stdout=log, stderr=log, start_new_session=True
+            )
         _wait_for(self._issuer_ready, 10, "the issuer did not come back")
 
     def _issuer_ready(self) -> bool:
@@ -230,11 +235,12 @@ class OAuthStack:
 
 
 def _alive(pid: int) -> bool:
+    """Running, and not a zombie waiting for a parent (or a container's init) to reap it."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (FileNotFoundError, IndexError):
         return False
-    return True
+    return state != "Z"
 
 
 def _wait_for(condition: Callable[[], bool], timeout: float, message: str) -> None:
@@ -356,34 +362,15 @@ def stand_in_browser(
 # --- keyring and profile -------------------------------------------------------------------
 
 
-class _FolderKeyring(PlaintextKeyring):  # type: ignore[misc]
-    """keyrings.alt's file keyring, kept in a folder of the test's own."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self._path = path
-
-    @property
-    def file_path(self) -> str:
-        return str(self._path)
+@pytest.fixture
+def oauth_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This machine has no OS secret store: opt in to the crypto package's insecure file
+    keyring, which lives in each profile's own data folder (so tests never share keys)."""
+    monkeypatch.setenv(INSECURE_ENV, "1")
 
 
 @pytest.fixture
-def oauth_keyring(tmp_path: Path) -> Iterator[keyring.backend.KeyringBackend]:
-    """The OS keyring replaced by a file in the test's temp folder, restored afterwards."""
-    previous = keyring.get_keyring()
-    backend = _FolderKeyring(tmp_path / "keyring.cfg")
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def oauth_profile(
-    tmp_path: Path, oauth_stack: OAuthStack, oauth_keyring: keyring.backend.KeyringBackend
-) -> ProfilePaths:
+def oauth_profile(tmp_path: Path, oauth_stack: OAuthStack, oauth_keyring: None) -> ProfilePaths:
     """A fresh profile whose site.toml registers the issuer as Microsoft and as Google."""
     paths = profile_paths(tmp_path / "profile").ensure()
     paths.site_config_dir.mkdir(parents=True, exist_ok=True)

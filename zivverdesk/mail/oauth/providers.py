@@ -6,6 +6,12 @@ Administrators set their own app registrations in the site configuration (`site.
     client_id = "…"            # the Entra ID app registration (public client)
     tenant = "contoso.nl"      # or a tenant id; default "organizations" (any work account)
     authority = "https://login.microsoftonline.com/contoso.nl"   # optional, overrides tenant
+    imap_host = "outlook.office365.com"   # optional: the mail servers (other clouds, tests)
+    imap_port = 993
+    imap_security = "ssl"                 # "ssl" or "starttls"
+    smtp_host = "smtp.office365.com"
+    smtp_port = 587
+    smtp_security = "starttls"
 
     [oauth.google]
     client_id = "…apps.googleusercontent.com"
@@ -61,6 +67,35 @@ PROVIDER_SERVERS: dict[Provider, tuple[MailServer, MailServer]] = {
         MailServer("smtp.gmail.com", 587, "starttls"),
     ),
 }
+
+
+def mail_servers(site: dict[str, Any], provider: Provider) -> tuple[MailServer, MailServer]:
+    """The provider's IMAP and SMTP servers, as overridden in the site configuration."""
+    imap, smtp = PROVIDER_SERVERS[provider]
+    try:
+        return (
+            MailServer(
+                str(site.get("imap_host", imap.host)),
+                int(site.get("imap_port", imap.port)),
+                _security(site.get("imap_security", imap.security)),
+            ),
+            MailServer(
+                str(site.get("smtp_host", smtp.host)),
+                int(site.get("smtp_port", smtp.port)),
+                _security(site.get("smtp_security", smtp.security)),
+            ),
+        )
+    except (TypeError, ValueError) as error:
+        raise ZivverdeskError(
+            f"Ongeldige mailserver in [oauth.{provider.value}] van site.toml: {error}. / Invalid "
+            f"mail server in [oauth.{provider.value}] of site.toml: {error}."
+        ) from error
+
+
+def _security(value: object) -> str:
+    if value not in ("ssl", "starttls"):
+        raise ValueError(f"security must be 'ssl' or 'starttls', not {value!r}")
+    return str(value)
 
 
 class OAuthNotConfigured(ZivverdeskError):

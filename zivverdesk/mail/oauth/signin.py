@@ -26,12 +26,12 @@ from zivverdesk.mail.auth import OAuthAuth, TokenProvider
 from zivverdesk.mail.oauth.google_provider import GoogleTokenProvider
 from zivverdesk.mail.oauth.msal_provider import MicrosoftTokenProvider
 from zivverdesk.mail.oauth.providers import (
-    PROVIDER_SERVERS,
     GoogleSettings,
     MailServer,
     MicrosoftSettings,
     Provider,
     google_settings,
+    mail_servers,
     microsoft_settings,
     parse_provider,
     site_oauth_section,
@@ -96,7 +96,7 @@ def sign_in(
                 code="usage",
             )
         settings = google_settings(site, client_id=client_id)
-    imap, smtp = PROVIDER_SERVERS[kind]
+    imap, smtp = mail_servers(site, kind)
     info = OAuthAccountInfo(
         email=email.strip(),
         provider=kind,

@@ -4,6 +4,7 @@ On Windows the file is protected with DPAPI through `msal-extensions` when it is
 (the user's Windows login guards it). Elsewhere, and on Windows without it, the file is
 AES-256-GCM encrypted under a 32-byte key that lives in the OS keyring (`keyring`): the key
 is small enough for Windows Credential Manager's ~2.5 KB limit, the tokens are not.
+Losing the keyring entry makes the cache unreadable (`TokenCacheError`): sign in again.
 
 File format (version 1): magic `ZVTC` ‖ version 0x01 ‖ nonce (12 bytes) ‖ AES-256-GCM
 ciphertext with tag; the AAD is the 5 header bytes ‖ the file's purpose label, so a file
@@ -21,17 +22,16 @@ import sys
 from pathlib import Path
 from typing import Any, Protocol
 
-import keyring
-import keyring.errors
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from zivverdesk.core.errors import ZivverdeskError
+from zivverdesk.core.secret import Secret
+from zivverdesk.crypto.secrets_store import delete_secret, get_secret, put_secret
 
 MAGIC = b"ZVTC"
 VERSION = 1
 _HEADER = MAGIC + bytes([VERSION])
-_KEYRING_SERVICE = "zivverdesk"
 
 
 class TokenCacheError(ZivverdeskError):
@@ -55,29 +55,37 @@ class SecureFile(Protocol):
 
 
 class KeyringKey:
-    """A 32-byte key in the OS keyring, created on first use. The keyring entry is named
-    after the profile folder so that test profiles never share the real profile's key."""
+    """A 32-byte key in the OS keyring (through `zivverdesk.crypto.secrets_store`, which
+    refuses plaintext "keyrings" unless explicitly opted in for tests), created on first
+    use. One key per profile folder, so a test profile never shares the real one's key."""
 
     def __init__(self, profile_dir: Path) -> None:
+        self._profile_dir = profile_dir
+        # The OS keyring is shared by every profile of the user: name the entry per profile.
         digest = hashlib.sha256(str(profile_dir.resolve()).encode()).hexdigest()[:16]
-        self._name = f"oauth-token-cache-key:{digest}"
+        self.name = f"oauth-token-cache-key:{digest}"
 
     def get(self) -> bytes:
-        try:
-            stored = keyring.get_password(_KEYRING_SERVICE, self._name)
-            if stored is not None:
-                key = base64.b64decode(stored, validate=True)
-                if len(key) == 32:
-                    return key
-            key = AESGCM.generate_key(bit_length=256)
-            keyring.set_password(_KEYRING_SERVICE, self._name, base64.b64encode(key).decode())
-            return key
-        except (keyring.errors.KeyringError, binascii.Error) as error:
+        stored = get_secret(self.name, data_dir=self._profile_dir)
+        if stored is not None:
+            try:
+                key = base64.b64decode(stored.reveal(), validate=True)
+            except binascii.Error:
+                key = b""
+            if len(key) == 32:
+                return key
             raise TokenCacheError(
-                "De sleutelbos van het systeem is niet bruikbaar, dus de aanmelding kan niet "
-                f"veilig bewaard worden ({error}). / The system keyring is not usable, so the "
-                "sign-in cannot be stored safely."
-            ) from error
+                "De sleutel van de opgeslagen aanmeldingen is beschadigd; meld u opnieuw aan. / "
+                "The key of the stored sign-ins is damaged; please sign in again."
+            )
+        key = AESGCM.generate_key(bit_length=256)
+        put_secret(
+            self.name, Secret(base64.b64encode(key).decode("ascii")), data_dir=self._profile_dir
+        )
+        return key
+
+    def forget(self) -> None:
+        delete_secret(self.name, data_dir=self._profile_dir)
 
 
 class KeyringEncryptedFile:
