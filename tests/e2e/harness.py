@@ -249,6 +249,29 @@ class Browser:
         wrapped = b64url_decode(response.json()["wrapped_cek"])
         self.cek = unwrap_cek(wrapped, keys.wrap_key, self.message_id, self.recipient_id)
 
+    def verify_email_code(self, account: MailAccount, timeout: float = 20) -> None:
+        """Ask the relay for an e-mail code, read it from the recipient's inbox, verify."""
+        before = len(inbox_messages(account))
+        self.http.post(f"{self.base}/send-code").raise_for_status()
+        deadline = time.monotonic() + timeout
+        code = None
+        while code is None:
+            fresh = inbox_messages(account)[before:]
+            for mail in fresh:
+                part = mail.get_body(preferencelist=("plain",))
+                found = re.search(r"\b(\d{6})\b", part.get_content() if part else "")
+                if found:
+                    code = found.group(1)
+            if code is None:
+                assert time.monotonic() < deadline, "no verification code arrived"
+                time.sleep(0.2)
+        response = self.http.post(f"{self.base}/verify", json={"code": code})
+        response.raise_for_status()
+        self._session(response)
+        keys = recipient_keys(self.link_secret.reveal(), b"", self.message_id, self.recipient_id)
+        wrapped = b64url_decode(response.json()["wrapped_cek"])
+        self.cek = unwrap_cek(wrapped, keys.wrap_key, self.message_id, self.recipient_id)
+
     def _session(self, response: httpx.Response) -> None:
         cookie = response.headers.get("set-cookie", "")
         match = re.search(r"zv_session=([^;]+)", cookie)

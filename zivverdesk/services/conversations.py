@@ -309,16 +309,22 @@ def _directory_user(profile: Profile, email: str) -> str:
     )
 
 
+def _relay_review(conn: Connections, conversation_id: str) -> dict[str, Any]:
+    """The relay's current review state: a PUT replaces it whole, so each change starts from
+    what the relay has (a colleague may have assigned or reviewed in the meantime)."""
+    response = conn.relay.request("GET", f"/api/v1/conversations/{conversation_id}/review")
+    state: dict[str, Any] = response.json()
+    return state
+
+
 def assign(profile: Profile, ident: str, *, to: str) -> None:
     store = profile.store
     conversation_id = resolve_conversation(profile, ident)
     user_id = _directory_user(profile, to)
-    conv = store.mailbox.conversation(conversation_id)
     with Connections(profile) as conn:
+        current = _relay_review(conn, conversation_id)
         conn.relay.review(
-            conversation_id,
-            assigned_to=user_id,
-            reviewed=conv.reviewed_by is not None and not conv.to_review,
+            conversation_id, assigned_to=user_id, reviewed=bool(current.get("reviewed"))
         )
     store.mailbox.set_review(
         conversation_id, assigned_to=user_id, reviewed=False, actor=profile.enrollment().user_id
@@ -328,12 +334,20 @@ def assign(profile: Profile, ident: str, *, to: str) -> None:
 def mark_reviewed(profile: Profile, ident: str) -> None:
     store = profile.store
     conversation_id = resolve_conversation(profile, ident)
-    conv = store.mailbox.conversation(conversation_id)
     with Connections(profile) as conn:
-        conn.relay.review(conversation_id, assigned_to=conv.assigned_to, reviewed=True)
+        current = _relay_review(conn, conversation_id)
+        assigned_to = current.get("assigned_to")
+        conn.relay.review(conversation_id, assigned_to=assigned_to, reviewed=True)
+    if assigned_to != store.mailbox.conversation(conversation_id).assigned_to:
+        store.mailbox.set_review(
+            conversation_id,
+            assigned_to=assigned_to,
+            reviewed=False,
+            actor=profile.enrollment().user_id,
+        )
     store.mailbox.set_review(
         conversation_id,
-        assigned_to=conv.assigned_to,
+        assigned_to=assigned_to,
         reviewed=True,
         actor=profile.enrollment().user_id,
     )

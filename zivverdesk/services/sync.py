@@ -21,6 +21,7 @@ from zivverdesk.services.connections import Connections
 from zivverdesk.services.mail_sync import StoreSink, open_imap, sync_account
 from zivverdesk.services.profile import Profile
 from zivverdesk.services.relay_sync import poll_feed
+from zivverdesk.services.setup import refresh_directory
 from zivverdesk.store.outbox import OutboxJob
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ def sync_once(profile: Profile, *, feed_wait: int = 0, retry_now: bool = True) -
     if store.relay.enrollment() is not None:
         try:
             with Connections(profile) as conn:
+                refresh_directory(profile, conn.relay)  # names of colleagues in the feed
                 summary.feed_events = poll_feed(profile, conn.relay, wait=feed_wait)
         except ZivverdeskError as exc:
             summary.problems.append(f"relay: {exc}")

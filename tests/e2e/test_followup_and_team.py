@@ -1,0 +1,125 @@
+"""After sending: resend to another address (old link dies), revoke, and the team workflow
+(an adviser sees the shared conversation and its reply, assigns and marks it reviewed)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.e2e.harness import Browser, link_of, setup_desk, wait_for_notifications
+from tests.plugins.mailstack import MailAccount, MailStack
+from tests.plugins.relay import RelayProcess
+
+pytestmark = pytest.mark.integration
+
+
+def test_resend_to_another_address_and_revoke(
+    tmp_path: Path,
+    mailstack: MailStack,
+    mail_account: Callable[[str], MailAccount],
+    relay_server: RelayProcess,
+) -> None:
+    sender, work, private = (
+        mail_account("secretariaat"),
+        mail_account("werk"),
+        mail_account("prive"),
+    )
+    desk = setup_desk(tmp_path / "desk", mailstack, sender, relay_server)
+    message_id = desk.run(
+        "send", "--to", work.email, "--email-code", "--subject", "Opnieuw", "--body", "tekst"
+    ).out.strip()
+    (first,) = wait_for_notifications(work, 1)
+    old_url = link_of(first)[0]
+
+    desk.run("resend", message_id, "--recipient", work.email, "--to-address", private.email)
+    (second,) = wait_for_notifications(private, 1)
+    new_url, _, new_rid, _ = link_of(second)
+    assert new_url != old_url
+    old = Browser(relay_server.url, old_url)
+    new = Browser(relay_server.url, new_url)
+    try:
+        with pytest.raises(httpx.HTTPStatusError):
+            old.info()  # the old link stops working at once
+        assert new.info()["state"] == "active"
+        shown = desk.json("show", message_id)
+        states = {r["address"]: r["state"] for r in shown["messages"][0]["recipients"]}
+        assert states == {work.email: "replaced", private.email: "delivered"}
+
+        desk.run("revoke", message_id)
+        assert new.info()["state"] == "revoked"
+        shown = desk.json("show", message_id)
+        assert shown["messages"][0]["revoked"] is True
+        with pytest.raises(Exception, match="ingetrokken"):
+            desk.run("resend", message_id, "--recipient", private.email)
+    finally:
+        old.close()
+        new.close()
+    assert new_rid in new_url
+
+
+def test_adviser_sees_shared_reply_assigns_and_reviews(
+    tmp_path: Path,
+    mailstack: MailStack,
+    mail_account: Callable[[str], MailAccount],
+    relay_factory: Callable[..., RelayProcess],
+) -> None:
+    relay = relay_factory(
+        settings={
+            "office": {"name": "Adviesbureau", "starter_slug": "ab"},
+            # The relay mails e-mail codes (and reply notices) through the test SMTP server.
+            "smtp": {
+                "host": mailstack.host,
+                "port": mailstack.smtp_relay_port,
+                "tls": "none",
+                "from_address": "relay@example.test",
+                "poll_interval": 0.2,
+            },
+        }
+    )
+    secretary, adviser, patient = (
+        mail_account("secretariaat"),
+        mail_account("adviseur"),
+        mail_account("patient"),
+    )
+    desk = setup_desk(tmp_path / "sec", mailstack, secretary, relay, name="Secretariaat")
+    advice = setup_desk(tmp_path / "adv", mailstack, adviser, relay, name="Dr. Adviseur")
+    message_id = desk.run(
+        "send",
+        "--to",
+        patient.email,
+        "--email-code",
+        "--subject",
+        "Vragenlijst",
+        "--body",
+        "Graag invullen.",
+    ).out.strip()
+    (note,) = wait_for_notifications(patient, 1)
+    browser = Browser(relay.url, link_of(note)[0])
+    try:
+        # E-mail verification: the relay mails a code to the recipient; read it over IMAP.
+        browser.verify_email_code(patient)
+        browser.read()
+        reply_id = browser.reply("Ingevuld.", {"vragenlijst.pdf": b"%PDF antwoorden"})
+    finally:
+        browser.close()
+
+    advice.run("sync")
+    rows = advice.json("list", "--to-review")
+    assert len(rows) == 1 and rows[0]["subject"] == "Vragenlijst"
+    conversation_id = rows[0]["id"]
+    shown = advice.json("show", conversation_id)
+    assert {m["message_id"] for m in shown["messages"]} == {message_id, reply_id}
+    out = tmp_path / "antwoord.pdf"
+    advice.run("save-attachment", reply_id, "vragenlijst.pdf", "--to", str(out))
+    assert out.read_bytes() == b"%PDF antwoorden"
+
+    desk.run("assign", conversation_id, "--to", adviser.email)
+    advice.run("review", conversation_id)
+    assert advice.json("list", "--to-review") == []
+    desk.run("sync")
+    seen = desk.json("show", conversation_id)
+    assert seen["assigned_to"] == adviser.email
+    assert seen["reviewed_by"] == adviser.email and seen["to_review"] is False
