@@ -24,23 +24,14 @@ async function outcome(fn) {
   }
 }
 
-function heapUsed() {
-  return performance.memory ? performance.memory.usedJSHeapSize : 0;
-}
-
 /**
- * Read a byte stream to its end, counting bytes (and optionally sampling the JS heap), and send
- * the bytes on to `sinkUrl` in POSTs of about `partSize` bytes, one after the other. Memory
- * stays bounded by one part: that is how the 100 MiB cross test checks every byte in Python.
+ * Read a byte stream to its end, counting bytes, and optionally send the bytes on to `sinkUrl`
+ * in POSTs of about `partSize` bytes, one after the other. Memory stays bounded by one part:
+ * that is how the 100 MiB cross test checks every byte in Python.
  */
-async function drain(
-  readable,
-  { sinkUrl = null, partSize = 4 << 20, sampleHeap = false, gcEvery = 0 } = {},
-) {
+async function drain(readable, { sinkUrl = null, partSize = 4 << 20 } = {}) {
   const reader = readable.getReader();
   let total = 0;
-  let chunks = 0;
-  let maxHeap = heapUsed();
   let part = [];
   let partBytes = 0;
   const flush = async () => {
@@ -59,14 +50,9 @@ async function drain(
       partBytes += value.length;
       if (partBytes >= partSize) await flush();
     }
-    // Sampling costs time (precise memory info), so timed runs leave it off. With gcEvery (and
-    // --expose-gc) the sample is live memory, not garbage awaiting collection.
-    chunks += 1;
-    if (gcEvery && chunks % gcEvery === 0) globalThis.gc();
-    if (sampleHeap) maxHeap = Math.max(maxHeap, heapUsed());
   }
   await flush();
-  return { bytes: total, maxHeap };
+  return { bytes: total };
 }
 
 /** Fetch `url` and decrypt its body as a stream with `fileKeyHex`; returns the drain result. */
