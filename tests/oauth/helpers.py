@@ -11,6 +11,7 @@ from email.message import EmailMessage
 from imapclient import IMAPClient
 
 from tests.plugins.oauth import OAuthStack
+from zivverdesk.config import ProfilePaths
 from zivverdesk.core.model import VerificationMethod
 from zivverdesk.core.secret import Secret
 from zivverdesk.mail.auth import MailAuth, OAuthAuth
@@ -113,3 +114,16 @@ def wait_for_delivery(stack: OAuthStack, auth: MailAuth, message_id: str) -> Non
         lambda: message_id in inbox_message_ids(stack, auth),
         what=f"notification {message_id} in the INBOX",
     )
+
+
+def point_servers_at_the_stack(profile: ProfilePaths, stack: OAuthStack) -> None:
+    """Set the Microsoft mail servers in the profile's site.toml to the OAuth stack's, as an
+    administrator of another cloud would."""
+    site = profile.site_config_file.read_text(encoding="utf-8")
+    servers = (
+        f'imap_host = "{stack.host}"\nimap_port = {stack.imap_port}\nimap_security = "starttls"\n'
+        f'smtp_host = "{stack.host}"\nsmtp_port = {stack.submission_port}\n'
+        'smtp_security = "starttls"\n'
+    )
+    site = site.replace("[oauth.google]", servers + "\n[oauth.google]")
+    profile.site_config_file.write_text(site, encoding="utf-8")

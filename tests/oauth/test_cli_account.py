@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.oauth.helpers import imap_settings, notification_mail, smtp_settings, wait_for_delivery
+from tests.oauth.helpers import (
+    imap_settings,
+    notification_mail,
+    point_servers_at_the_stack,
+    smtp_settings,
+    wait_for_delivery,
+)
 from tests.plugins.oauth import OAuthStack, StandInBrowser
 from zivverdesk.cli import main
 from zivverdesk.config import ProfilePaths
@@ -18,24 +24,13 @@ from zivverdesk.mail.smtp_send import send_message
 pytestmark = pytest.mark.integration
 
 
-def _point_servers_at_the_stack(profile: ProfilePaths, stack: OAuthStack) -> None:
-    site = profile.site_config_file.read_text(encoding="utf-8")
-    servers = (
-        f'imap_host = "{stack.host}"\nimap_port = {stack.imap_port}\nimap_security = "starttls"\n'
-        f'smtp_host = "{stack.host}"\nsmtp_port = {stack.submission_port}\n'
-        'smtp_security = "starttls"\n'
-    )
-    site = site.replace("[oauth.google]", servers + "\n[oauth.google]")
-    profile.site_config_file.write_text(site, encoding="utf-8")
-
-
 def test_account_add_with_microsoft_then_reauth(
     oauth_stack: OAuthStack,
     oauth_profile: ProfilePaths,
     stand_in_browser: StandInBrowser,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _point_servers_at_the_stack(oauth_profile, oauth_stack)
+    point_servers_at_the_stack(oauth_profile, oauth_stack)
     alice = oauth_stack.email("alice")
     home = str(oauth_profile.data_dir.parent)
     add = ["account", "add", "--profile", home, "--email", alice, "--provider", "microsoft"]
