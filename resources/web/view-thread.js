@@ -70,7 +70,10 @@ function senderLine(manifest, mine) {
   const s = manifest.sender || {};
   if (mine) return el("dd", { i18n: ["thread.you"] });
   const parts = [s.name, s.organisation].filter(Boolean).join(", ");
-  return el("dd", { text: s.address ? `${parts} <${s.address}>` : parts });
+  return el("dd", {}, [
+    el("span", { text: parts }),
+    s.address ? el("span", { class: "sender-address block", text: s.address }) : null,
+  ]);
 }
 
 async function downloadOne(ctx, cek, attachment, status, signal) {
