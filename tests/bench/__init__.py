@@ -9,8 +9,9 @@ number. The runner writes `build/bench/results.json`, an object that maps each r
      "ratio": float | null, "target": float | null, "meets": bool | null}
 
 `ratio` is value / anchor_value (the same-run reference measurement, e.g. `cp` of the same
-file); `target` applies to the ratio when there is an anchor, else to the value; `meets`
-says whether the target was met (`higher_is_better` picks the direction). Entries of groups
+file) unless the group passes its own (such as a median of per-round ratios); `target`
+applies to the ratio when there is an anchor, else to the value; `meets` says whether the
+target was met (`higher_is_better` picks the direction). Entries of groups
 that did not run are kept, so running one group updates only its own entries. Benchmarks
 are measurements, not tests: they never fail on a missed target, they report it.
 """
@@ -41,8 +42,12 @@ class Results:
         anchor_value: float | None = None,
         target: float | None = None,
         higher_is_better: bool = True,
+        ratio: float | None = None,
     ) -> dict[str, Any]:
-        ratio = value / anchor_value if anchor_value else None
+        """Record one number; pass `ratio` when it is not simply value / anchor_value (e.g.
+        the median of per-round ratios, which cancels load that varies between rounds)."""
+        if ratio is None and anchor_value:
+            ratio = value / anchor_value
         compared = ratio if ratio is not None else value
         meets: bool | None = None
         if target is not None:
