@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from email.errors import MessageError
 from email.header import decode_header, make_header
 from typing import Any
 
@@ -55,7 +56,7 @@ def decode_text(raw: bytes | str | None) -> str:
     text = raw.decode("ascii", "replace")
     try:
         return str(make_header(decode_header(text)))
-    except (LookupError, ValueError, UnicodeError, AssertionError, TypeError):
+    except (LookupError, ValueError, UnicodeError, AssertionError, TypeError, MessageError):
         # An unknown charset or a damaged encoded-word: show the raw text rather than nothing.
         return text
 
@@ -109,6 +110,8 @@ def header_record(uid: int, data: dict[bytes, Any]) -> HeaderRecord:
     )
     if envelope is not None:
         date = envelope.date if isinstance(envelope.date, datetime) else None
+        if date is not None and date.tzinfo is None:
+            date = date.astimezone()  # imapclient normalises to naive local time
         subject = decode_text(envelope.subject)
         sender = _addresses(envelope.from_)
         to = _addresses(envelope.to)

@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from imapclient import IMAPClient
-from imapclient.response_parser import parse_fetch_response
 
 from zivverdesk.mail.errors import ImapError
-from zivverdesk.mail.headers import HeaderRecord, header_record
+from zivverdesk.mail.fetch_parser import flags_from_fetch, parse_fetch, record_from_fetch
+from zivverdesk.mail.headers import HeaderRecord
 
 HEADER_ITEMS = ["UID", "FLAGS", "ENVELOPE", "RFC822.SIZE", "BODYSTRUCTURE"]
 MAX_BATCH = 1000
@@ -120,7 +120,8 @@ def uid_fetch(
 
     imapclient's `fetch` only accepts explicit UID lists (it filters the answer by them), and
     a list of every UID in a large folder is longer than Dovecot's 64 KB command limit; a
-    range is a few bytes. The answer goes through imapclient's own FETCH parser.
+    range is a few bytes. The answer is read by `fetch_parser` (plain nested lists), which
+    is several times faster than imapclient's parser on large folders.
     """
     args = [uid_set, "(" + " ".join(items) + ")"]
     if modifiers:
@@ -132,8 +133,7 @@ def uid_fetch(
         )
     if not data or data == [None]:
         return {}
-    parsed: dict[int, dict[bytes, Any]] = parse_fetch_response(data, client.normalise_times, True)
-    return parsed
+    return parse_fetch(data)
 
 
 def _text(data: Any) -> str:
@@ -210,7 +210,7 @@ def _fetch_new(
     for start in range(0, len(uids), batch_size):
         chunk = uids[start : start + batch_size]
         answer = uid_fetch(client, f"{chunk[0]}:{chunk[-1]}", HEADER_ITEMS)
-        records = [header_record(uid, data) for uid, data in answer.items() if uid >= from_uid]
+        records = [record_from_fetch(uid, data) for uid, data in answer.items() if uid >= from_uid]
         sink.upsert_headers(folder, records)
         added += len(records)
         # Progress that survives a crash: the next sync asks only for what follows.
@@ -244,16 +244,14 @@ def _sync_flags(
         )
     else:
         answer = uid_fetch(client, known_range, ["UID", "FLAGS"])
-    changes = {uid: _flags(data) for uid, data in answer.items() if b"FLAGS" in data}
+    changes = {}
+    for uid, data in answer.items():
+        flags = flags_from_fetch(data)
+        if flags is not None:
+            changes[uid] = flags
     if changes:
         sink.update_flags(folder, changes)
     return len(changes)
-
-
-def _flags(data: dict[bytes, Any]) -> frozenset[str]:
-    return frozenset(
-        f.decode("utf-8", "replace") if isinstance(f, bytes) else str(f) for f in data[b"FLAGS"]
-    )
 
 
 def set_seen(client: IMAPClient, folder: str, uids: Collection[int], seen: bool) -> None:
