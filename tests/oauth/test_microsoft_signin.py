@@ -3,6 +3,7 @@ using the tokens for IMAP and SMTP on a Dovecot and Postfix that validate them."
 
 from __future__ import annotations
 
+import base64
 import re
 import threading
 import urllib.parse
@@ -169,3 +170,44 @@ def test_declined_consent_is_a_sign_in_failure(
             timeout=30,
         )
     wait_for(lambda: bool(stand_in_browser.landing_pages), what="the browser's landing page")
+
+
+def test_two_processes_share_rotating_refresh_tokens(
+    oauth_stack: OAuthStack, oauth_profile: ProfilePaths, stand_in_browser: StandInBrowser
+) -> None:
+    """The desktop app and the command line both hold the account. Refresh tokens rotate (each
+    works once): whoever refreshes second must read the other's new one from the cache file,
+    or it would present a used token and the user would be asked to sign in for nothing."""
+    bob = oauth_stack.email("bob")
+    sign_in(bob, "microsoft", paths=oauth_profile, ca_file=oauth_stack.ca_file, timeout=30)
+    desktop_app = token_provider(bob, paths=oauth_profile)
+    command_line = token_provider(bob, paths=oauth_profile)
+    desktop_app.access_token()
+    command_line.access_token()
+
+    first = command_line.access_token(force_refresh=True)  # rotates the refresh token
+    second = desktop_app.access_token(force_refresh=True)  # must use the rotated one
+    third = command_line.access_token(force_refresh=True)
+    assert len({first.reveal(), second.reveal(), third.reveal()}) == 3
+    assert len(stand_in_browser.opened) == 1
+
+
+def test_shared_mailbox_uses_the_signed_in_users_token(
+    oauth_stack: OAuthStack, oauth_profile: ProfilePaths, stand_in_browser: StandInBrowser
+) -> None:
+    shared, alice = "secretariaat@example.test", oauth_stack.email("alice")
+    info = sign_in(
+        shared,
+        "microsoft",
+        sign_in_as=alice,
+        paths=oauth_profile,
+        ca_file=oauth_stack.ca_file,
+        timeout=30,
+    )
+    assert (info.email, info.sign_in_user) == (shared, alice)
+    opened = urllib.parse.urlsplit(stand_in_browser.opened[0]).query
+    assert dict(urllib.parse.parse_qsl(opened))["login_hint"] == alice
+    auth = oauth_auth(shared, paths=oauth_profile)
+    assert auth.username == shared  # XOAUTH2 user= names the shared mailbox
+    claims = auth.provider.access_token().reveal().split(".")[1]
+    assert alice in base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)).decode()
