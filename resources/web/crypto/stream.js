@@ -117,8 +117,12 @@ class ByteQueue {
     }
   }
 
-  /** @param {number} n @returns {Uint8Array} the first n bytes (n <= length) */
-  take(n) {
+  /**
+   * The first n bytes (n <= length): a view into a chunk when one holds them all, else a copy
+   * into `scratch` (a reusable buffer of at least n bytes) or into a new array.
+   * @param {number} n @param {Uint8Array | null} [scratch] @returns {Uint8Array}
+   */
+  take(n, scratch = null) {
     const first = this.chunks[0];
     // Network chunks are often larger than a record: hand out views instead of copies.
     if (first && first.length >= n) {
@@ -127,7 +131,7 @@ class ByteQueue {
       this.length -= n;
       return first.subarray(0, n);
     }
-    const out = new Uint8Array(n);
+    const out = scratch === null ? new Uint8Array(n) : scratch.subarray(0, n);
     let filled = 0;
     while (filled < n) {
       const head = this.chunks[0];
@@ -154,6 +158,25 @@ function asBytes(chunk) {
   if (ArrayBuffer.isView(chunk))
     return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   throw new TypeError("stream chunks must be bytes");
+}
+
+/**
+ * Reusable buffers in which records that span several input chunks are assembled, one more
+ * than the jobs that can be in flight (OrderedJobs below): a buffer comes round again only
+ * after the job that read it has settled, including its second attempt in openRecord. Reuse
+ * spares the allocation (and zeroing) of a record-sized array per record.
+ */
+class ScratchRing {
+  constructor(count, size) {
+    this.buffers = Array.from({ length: count }, () => new Uint8Array(size));
+    this.next = 0;
+  }
+
+  get() {
+    const buffer = this.buffers[this.next];
+    this.next = (this.next + 1) % this.buffers.length;
+    return buffer;
+  }
 }
 
 /**
@@ -214,6 +237,7 @@ export function createDecryptStream(fileKey, { concurrency = DEFAULT_CONCURRENCY
   let key = null;
   let recordLength = 0;
   let counter = 0;
+  let scratch = null;
 
   return new TransformStream(
     {
@@ -224,12 +248,13 @@ export function createDecryptStream(fileKey, { concurrency = DEFAULT_CONCURRENCY
           const header = input.take(HEADER_SIZE);
           const { recordSize } = parseHeader(header);
           recordLength = recordSize + TAG_SIZE;
+          scratch = new ScratchRing(concurrency + 1, recordLength);
           key = await payloadKey(fileKey, header);
         }
         // A full-length record is non-final only if at least one more byte follows it.
         while (input.length > recordLength) {
           await jobs.add(
-            openRecord(key, counter, input.take(recordLength), false, recordLength),
+            openRecord(key, counter, input.take(recordLength, scratch.get()), false, recordLength),
             controller,
           );
           counter += 1;
