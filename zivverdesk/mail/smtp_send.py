@@ -235,6 +235,14 @@ def _oauth_login(smtp: smtplib.SMTP, settings: ServerSettings, auth: OAuthAuth) 
                     "sign-in now; retrying later."
                 ) from error
             last_code, last_text = error.smtp_code, _text(error.smtp_error)
+            if "smtpclientauthentication is disabled" in last_text.lower():
+                # Exchange Online: SMTP AUTH is off for the mailbox or tenant. A new sign-in
+                # cannot fix that; the administrator must enable it (docs/ADMIN.md).
+                raise AuthenticationFailed(
+                    f"{settings.label} staat verzenden met aanmelding (SMTP AUTH) niet toe voor "
+                    "dit postvak; vraag uw beheerder dit aan te zetten. / SMTP AUTH is disabled "
+                    f"for this mailbox at {settings.label}; ask your administrator to enable it."
+                ) from error
     raise ReauthRequired(
         f"{settings.label} weigert de aanmelding ({last_code} {last_text}); meld u opnieuw aan. "
         f"/ {settings.label} refuses the sign-in; please sign in again."
