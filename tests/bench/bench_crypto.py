@@ -53,18 +53,25 @@ def _make_source(path: Path, size: int) -> None:
             written += n
 
 
-def _time_cp(src: Path, dst: Path) -> float:
-    dst.unlink(missing_ok=True)
+def _settle(*stale: Path) -> None:
+    """Delete earlier outputs and flush before the next timed run. The filesystem may be
+    mounted with online discard: freeing a 1 GiB file then costs the *next* fsync a long
+    journal commit, which would bill one contender for another's cleanup."""
+    for path in stale:
+        path.unlink(missing_ok=True)
+    os.sync()
+
+
+def _time_cp(src: Path, dst: Path, *stale: Path) -> float:
+    _settle(dst, *stale)
     started = time.perf_counter()
     subprocess.run(["cp", str(src), str(dst)], check=True)
     subprocess.run(["sync", str(dst)], check=True)
-    elapsed = time.perf_counter() - started
-    dst.unlink()
-    return elapsed
+    return time.perf_counter() - started
 
 
-def _run_worker(mode: str, src: Path, dst: Path) -> dict[str, float]:
-    dst.unlink(missing_ok=True)
+def _run_worker(mode: str, src: Path, dst: Path, *stale: Path) -> dict[str, float]:
+    _settle(dst, *stale)
     out = subprocess.run(
         [sys.executable, "-m", "tests.bench.bench_crypto", "worker", mode, str(src), str(dst)],
         check=True,
@@ -176,15 +183,14 @@ def run(results: Results) -> None:
 
     cp_s, enc_s, dec_s, enc_rss, dec_rss = [], [], [], [], []
     for _ in range(_rounds()):
-        cp_s.append(_time_cp(src, cp_dst))
-        e = _run_worker("encrypt", src, enc)
+        cp_s.append(_time_cp(src, cp_dst, dec))
+        e = _run_worker("encrypt", src, enc, cp_dst)
         enc_s.append(e["seconds"])
         enc_rss.append(e["rss_growth_mib"])
         d = _run_worker("decrypt", enc, dec)
         dec_s.append(d["seconds"])
         dec_rss.append(d["rss_growth_mib"])
-        dec.unlink()
-    enc.unlink()
+    _settle(enc, dec, cp_dst)
 
     cp_mbs = size / statistics.median(cp_s) / 1e6
     label = f"{size_mib} MiB"
