@@ -149,6 +149,7 @@ def test_index_is_rebuilt_at_open_and_matches_prefixes_and_accents(
         assert store.mailbox.search("versl klacht") == [b, a]
         assert store.mailbox.search("patient") == [a]
         assert store.mailbox.search("een") == [a]
+        assert store.mailbox.search("de") == [a]  # short needles match whole words
         assert store.mailbox.search("ziekenhuis.test") == [a]
         assert store.mailbox.search("advocaat") == [b]
         assert store.mailbox.search("consult zitting") == []
@@ -275,4 +276,5 @@ def test_single_writer_serialises_concurrent_writes(tmp_path: Path, key: bytes) 
             t.join()
         assert errors == []
         assert len(store.mailbox.messages(limit=1000)) == 200
-        assert len(store.index) == 200
+        assert store.mailbox.ensure_index() == 200
+        assert len(store.mailbox.search("x.test")) == 200

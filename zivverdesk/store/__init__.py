@@ -42,12 +42,15 @@ class Store:
         self.close()
 
 
-def open_store(data_dir: Path, key: bytes, *, build_index: bool = True) -> Store:
-    """Open (creating or migrating) the store in `data_dir`, sealed under `key` (32 bytes)."""
+def open_store(data_dir: Path, key: bytes, *, build_index: bool = False) -> Store:
+    """Open (creating or migrating) the store in `data_dir`, sealed under `key` (32 bytes).
+
+    The search index is built on the first search; `build_index=True` builds it now (the
+    GUI does that in the background right after opening)."""
     store = Store(Database(data_dir / DB_FILE_NAME, key))
     if build_index:
         try:
-            store.mailbox.build_index()
+            store.mailbox.ensure_index()
         except BaseException:
             store.close()
             raise

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from zivverdesk.store.migrations import migrate
-from zivverdesk.store.sealing import ColumnCipher
+from zivverdesk.store.sealing import ColumnCipher, StoreCorrupt
 
 DB_FILE_NAME = "zivverdesk.sqlite3"
+_KEY_CHECK = b"zivverdesk store key check v1"
 
 
 def utc_now() -> str:
@@ -47,9 +48,20 @@ class Database:
         self._conn.execute("PRAGMA secure_delete = ON")
         try:
             migrate(self._conn)
+            self._check_key()
         except BaseException:
             self._conn.close()
             raise
+
+    def _check_key(self) -> None:
+        row = self._conn.execute("SELECT value FROM store_meta WHERE key = 'key_check'").fetchone()
+        if row is None:
+            sealed = self.cipher.seal(_KEY_CHECK, label="store_meta.key_check", row="")
+            self._conn.execute(
+                "INSERT INTO store_meta (key, value) VALUES ('key_check', ?)", (sealed,)
+            )
+        elif self.cipher.open(row["value"], label="store_meta.key_check", row="") != _KEY_CHECK:
+            raise StoreCorrupt("The store's key check does not match.")
 
     def close(self) -> None:
         with self._lock:

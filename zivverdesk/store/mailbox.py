@@ -7,6 +7,7 @@ search index (memory only) is kept in step with every write.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -113,10 +114,32 @@ class Mailbox:
     def __init__(self, db: Database, index: SearchIndex) -> None:
         self._db = db
         self._index = index
+        # The index is built on first search (or by `ensure_index` in the background), so a
+        # command that never searches never decrypts the whole mailbox.
+        self._index_lock = threading.RLock()
+        self._index_ready = False
+
+    def _index_add(self, message_id: str, **fields: str) -> None:
+        with self._index_lock:
+            if self._index_ready:
+                self._index.add(message_id, **fields)
+
+    def _index_remove(self, message_id: str) -> None:
+        with self._index_lock:
+            if self._index_ready:
+                self._index.remove(message_id)
+
+    def ensure_index(self) -> int:
+        """Build the memory index if it is not built yet; returns the indexed count."""
+        with self._index_lock:
+            if not self._index_ready:
+                self.build_index()
+                self._index_ready = True
+            return len(self._index)
 
     # --- search index -----------------------------------------------------------------
 
-    def build_index(self) -> int:
+    def build_index(self) -> int:  # called by ensure_index with the index lock held
         """Decrypt the searchable columns once into the memory index; returns the count."""
         cipher = self._db.cipher
         rows = self._db.query(
@@ -143,6 +166,7 @@ class Mailbox:
         return len(rows)
 
     def search(self, query: str, *, limit: int = 500) -> list[str]:
+        self.ensure_index()
         return self._index.search(query, limit=limit)
 
     # --- folders ----------------------------------------------------------------------
@@ -186,7 +210,7 @@ class Mailbox:
             ]
             conn.execute("DELETE FROM messages WHERE folder_id = ?", (folder_id,))
         for message_id in ids:
-            self._index.remove(message_id)
+            self._index_remove(message_id)
 
     def upsert_synced(self, *, account_id: str, folder_id: int, records: list[SyncedHeader]) -> int:
         """Store a batch of headers from IMAP by UID in one transaction; a UID already held
@@ -238,7 +262,7 @@ class Mailbox:
                 "UPDATE messages SET flags = ? WHERE folder_id = ? AND uid = ?", flag_rows
             )
         for mid, header in new:
-            self._index.add(
+            self._index_add(
                 mid,
                 date=header.date,
                 correspondents=f"{header.sender} {header.recipients}",
@@ -265,7 +289,7 @@ class Mailbox:
                     ids.append(row["id"])
             conn.executemany("DELETE FROM messages WHERE id = ?", [(i,) for i in ids])
         for message_id in ids:
-            self._index.remove(message_id)
+            self._index_remove(message_id)
 
     def count_in_folder(self, folder_id: int) -> int:
         row = self._db.query_one(
@@ -440,7 +464,7 @@ class Mailbox:
                 ),
             ).rowcount
         if inserted:
-            self._index.add(
+            self._index_add(
                 mid,
                 date=date,
                 correspondents=f"{sender} {recipients}",
@@ -453,7 +477,7 @@ class Mailbox:
         sealed = self._db.cipher.seal_text(body, label=_MSG_BODY, row=message_id)
         self._db.execute("UPDATE messages SET body_sealed = ? WHERE id = ?", (sealed, message_id))
         message = self.message(message_id)
-        self._index.add(
+        self._index_add(
             message_id,
             date=message.date,
             correspondents=f"{message.sender} {message.recipients}",
@@ -466,7 +490,7 @@ class Mailbox:
 
     def remove_message(self, message_id: str) -> None:
         self._db.execute("DELETE FROM messages WHERE id = ?", (message_id,))
-        self._index.remove(message_id)
+        self._index_remove(message_id)
 
     def has_message(self, message_id: str) -> bool:
         return self._db.query_one("SELECT 1 FROM messages WHERE id = ?", (message_id,)) is not None

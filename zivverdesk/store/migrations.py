@@ -194,7 +194,16 @@ CREATE TABLE relay_state (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+# A sealed known value: opening with the wrong key fails at once with a clear message,
+# not later in the middle of reading a message.
+_V2 = """
+CREATE TABLE store_meta (
+    key TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -9,14 +9,15 @@ and each query word matches as a prefix of indexed words, as people type.
 
 from __future__ import annotations
 
+import heapq
 import re
 import threading
 import unicodedata
 from array import array
 from collections import defaultdict
 
-_WORD = re.compile(r"[\w@.+-]+")
-_SPLIT = re.compile(r"[@.+-]+")
+_WORD = re.compile(r"\w+")
+_ADDRESS = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
 _MAX_BODY_CHARS = 20_000  # long mails: the start is what people search for
 _PREFIX = 3
 
@@ -31,19 +32,20 @@ def _fold(text: str) -> str:
 
 
 def words(text: str, *, parts: bool = True) -> set[str]:
-    """The index terms of a text: words, and e-mail addresses whole, in parts and as tails
-    ("arts@zkh.test" also gives "arts", "zkh", "test", "zkh.test")."""
-    terms: set[str] = set()
-    for token in _WORD.findall(_fold(text)):
-        token = token.strip(".-+@")
-        if not token:
-            continue
-        terms.add(token)
-        if parts and any(ch in token for ch in "@.+-"):
-            terms.update(part for part in _SPLIT.split(token) if part)
-            terms.update(
-                m.string[m.end() :] for m in _SPLIT.finditer(token) if m.end() < len(token)
-            )
+    """The index terms of a text: its words, and each e-mail address whole and with its
+    domain and domain tails ("arts@zkh.test" also gives "arts", "zkh", "test", "zkh.test").
+    With `parts=False` (queries) an address stays one term."""
+    folded = _fold(text)
+    if not parts:
+        return {t.strip(".-+@") for t in re.findall(r"[\w@.+-]+", folded)} - {""}
+    terms = set(_WORD.findall(folded))
+    if "@" in folded:
+        for match in _ADDRESS.finditer(folded):
+            terms.add(match.group(0).strip(".-+"))
+            domain = match.group(1)
+            while "." in domain:
+                terms.add(domain)
+                domain = domain.split(".", 1)[1]
     return terms
 
 
@@ -94,23 +96,23 @@ class SearchIndex:
         with self._lock:
             result: set[int] | None = None
             for needle in needles:
-                docs = self._docs_for_prefix(needle)
-                result = docs if result is None else result & docs
+                docs = self._docs_for_prefix(needle, within=result)
+                result = docs
                 if not result:
                     return []
             assert result is not None
-            live = [(self._sort_keys[d], self._ids[d]) for d in result if self._ids[d] is not None]
-        live.sort(reverse=True)
-        return [message_id for _, message_id in live[:limit] if message_id is not None]
+            ids, keys = self._ids, self._sort_keys
+            live = [(keys[d], i) for d in result if (i := ids[d]) is not None]
+        return [message_id for _, message_id in heapq.nlargest(limit, live)]
 
-    def _docs_for_prefix(self, needle: str) -> set[int]:
+    def _docs_for_prefix(self, needle: str, *, within: set[int] | None = None) -> set[int]:
         if len(needle) >= _PREFIX:
             terms = [t for t in self._by_prefix.get(needle[:_PREFIX], ()) if t.startswith(needle)]
         else:
-            terms = [
-                t for key, group in self._by_prefix.items() if key.startswith(needle) for t in group
-            ]
+            # One or two characters would expand to thousands of words ("9" → every number
+            # starting with 9): such a needle matches whole words only.
+            terms = [needle] if needle in self._postings else []
         docs: set[int] = set()
         for term in terms:
             docs.update(self._postings[term])
-        return docs
+        return docs if within is None else docs & within
