@@ -249,15 +249,21 @@ def _ttl(seconds: int) -> Any:
 
 
 def set_session_cookie(
-    response: Response, ctx: RelayContext, request: Request, token: str, path: str
+    response: Response,
+    ctx: RelayContext,
+    request: Request,
+    token: str,
+    path: str,
+    name: str = SESSION_COOKIE,
 ) -> None:
+    """HttpOnly, SameSite=Strict, scoped to `path`; Secure unless plain HTTP on loopback."""
     secure = (
         request.url.scheme == "https"
         or ctx.settings.effective_public_url.startswith("https:")
         or (request.client is not None and request.client.host not in ("127.0.0.1", "::1"))
     )
     response.set_cookie(
-        SESSION_COOKIE,
+        name,
         token,
         max_age=ctx.settings.limits.session_ttl,
         path=path,

@@ -161,7 +161,9 @@ def starter_message(slug: Slug, body: StarterMessage, ctx: Ctx, request: Request
         },
         status_code=201,
     )
-    set_session_cookie(response, ctx, request, token.reveal(), f"/api/v1/start/{slug}")
+    set_session_cookie(
+        response, ctx, request, token.reveal(), f"/api/v1/start/{slug}", STARTER_COOKIE
+    )
     return response
 
 
