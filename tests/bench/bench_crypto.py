@@ -1,13 +1,13 @@
 """Crypto benchmarks: file encryption/decryption against `cp`, in-memory AEAD against
 `openssl speed`, and one PBKDF2 derivation at the default iteration count.
 
-Files live under build/bench/crypto (the repository's filesystem, not a tmpfs /tmp). Each
-encrypt/decrypt runs in a fresh subprocess that reports its own elapsed time and its peak
-RSS growth over the baseline after imports, so the memory figure is the pipeline's alone.
-Peak RSS growth is
-the process's peak RSS at the end minus its current RSS just before the pipeline starts.
-The anchor is `cp SRC DST` followed by `sync DST`, because encrypt_file/decrypt_file fsync
-their output before the rename (durability is part of what they promise).
+Files live under build/bench/crypto (the repository's filesystem, not a tmpfs /tmp); the
+rounds need (1 + 3 x rounds) times the file size of free space. Each encrypt/decrypt runs
+in a fresh subprocess that reports its own elapsed time and its peak RSS growth (peak RSS at
+the end minus the current RSS just before the pipeline starts), so the memory figure is the
+pipeline's alone. The anchor is `cp SRC DST` followed by `sync DST`, because
+encrypt_file/decrypt_file fsync their output before the rename (durability is part of what
+they promise).
 
 Size: ZIVVERDESK_BENCH_CRYPTO_MIB (default 1024). Rounds: ZIVVERDESK_BENCH_ROUNDS (default 3;
 the median is reported).
@@ -53,25 +53,16 @@ def _make_source(path: Path, size: int) -> None:
             written += n
 
 
-def _settle(*stale: Path) -> None:
-    """Delete earlier outputs and flush before the next timed run. The filesystem may be
-    mounted with online discard: freeing a 1 GiB file then costs the *next* fsync a long
-    journal commit, which would bill one contender for another's cleanup."""
-    for path in stale:
-        path.unlink(missing_ok=True)
-    os.sync()
-
-
-def _time_cp(src: Path, dst: Path, *stale: Path) -> float:
-    _settle(dst, *stale)
+def _time_cp(src: Path, dst: Path) -> float:
+    os.sync()  # start from clean page cache state, as the workers do
     started = time.perf_counter()
     subprocess.run(["cp", str(src), str(dst)], check=True)
     subprocess.run(["sync", str(dst)], check=True)
     return time.perf_counter() - started
 
 
-def _run_worker(mode: str, src: Path, dst: Path, *stale: Path) -> dict[str, float]:
-    _settle(dst, *stale)
+def _run_worker(mode: str, src: Path, dst: Path) -> dict[str, float]:
+    os.sync()
     out = subprocess.run(
         [sys.executable, "-m", "tests.bench.bench_crypto", "worker", mode, str(src), str(dst)],
         check=True,
@@ -175,22 +166,32 @@ def run(results: Results) -> None:
     size_mib = _size_mib()
     size = size_mib * MIB
     src = WORK / "plain.bin"
-    enc = WORK / "plain.bin.zvdb"
-    dec = WORK / "plain.out"
-    cp_dst = WORK / "plain.cp"
     _make_source(src, size)
-    _time_cp(src, cp_dst)  # warm the page cache for every contender alike
+    for stale in WORK.glob("out.*"):
+        stale.unlink()
+    os.sync()
+    # Every run writes a new file and nothing is deleted until all rounds are done: with
+    # online discard, freeing a 1 GiB file makes the *next* fsync wait, which would bill one
+    # contender for another's cleanup.
+    _time_cp(src, WORK / "out.warmup")  # warm the page cache for every contender alike
 
     cp_s, enc_s, dec_s, enc_rss, dec_rss = [], [], [], [], []
-    for _ in range(_rounds()):
-        cp_s.append(_time_cp(src, cp_dst, dec))
-        e = _run_worker("encrypt", src, enc, cp_dst)
+    for i in range(_rounds()):
+        enc = WORK / f"out.{i}.zvdb"
+        cp_s.append(_time_cp(src, WORK / f"out.{i}.cp"))
+        e = _run_worker("encrypt", src, enc)
         enc_s.append(e["seconds"])
         enc_rss.append(e["rss_growth_mib"])
-        d = _run_worker("decrypt", enc, dec)
+        d = _run_worker("decrypt", enc, WORK / f"out.{i}.plain")
         dec_s.append(d["seconds"])
         dec_rss.append(d["rss_growth_mib"])
-    _settle(enc, dec, cp_dst)
+        print(
+            f"round {i}: cp+sync {cp_s[-1]:.2f} s, encrypt {enc_s[-1]:.2f} s, "
+            f"decrypt {dec_s[-1]:.2f} s",
+            flush=True,
+        )
+    for done in WORK.glob("out.*"):
+        done.unlink()
 
     cp_mbs = size / statistics.median(cp_s) / 1e6
     label = f"{size_mib} MiB"
