@@ -3,12 +3,20 @@
 set -uo pipefail
 BASE=${1:?usage: stop_oauth_stack.sh BASE_DIR}
 
+# Running and not a zombie: a stopped daemon stays a zombie until its parent (often the
+# container's init) reaps it, and must not be waited for.
+running() { # pid
+  local state
+  state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "${state:0:1}" != Z ]
+}
+
 stop_pid() { # pidfile
   [ -f "$1" ] || return 0
   local pid
   pid=$(cat "$1")
   kill "$pid" 2>/dev/null || return 0
-  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.05; done
+  for _ in $(seq 100); do running "$pid" || return 0; sleep 0.05; done
   kill -9 "$pid" 2>/dev/null || true
 }
 
