@@ -56,6 +56,7 @@ const STRINGS = {
     "verify.otp.invalid": "Vul de 6 cijfers van de verificatiecode in.",
     "verify.otp.wrong": "Onjuiste verificatiecode. Nog {n} pogingen.",
     "verify.otp.wrongOne": "Onjuiste verificatiecode. Nog 1 poging.",
+    "verify.otp.wrongPlain": "Onjuiste verificatiecode. Controleer de code en probeer het opnieuw.",
     "verify.gatewayFailed":
       "Het versturen van de code is niet gelukt. Probeer het later opnieuw of neem contact op met {office}: {contact}.",
     "verify.damaged":
@@ -115,7 +116,7 @@ const STRINGS = {
     "starter.badEmail": "Dit e-mailadres klopt niet. Controleer het en probeer het opnieuw.",
     "starter.codeSent": "We hebben een verificatiecode gestuurd naar {email}. Hij is 10 minuten geldig.",
     "starter.sent":
-      "Uw bericht is veilig verstuurd naar {office}. U krijgt een e-mail met een link om het gesprek te volgen.",
+      "Uw bericht is veilig verstuurd naar {office}. Als zij antwoorden, krijgt u een e-mail met een link naar het beveiligde antwoord.",
     "starter.another": "Nog een bericht sturen",
 
     "error.network":
@@ -178,6 +179,7 @@ const STRINGS = {
     "verify.otp.invalid": "Please enter the 6 digits of the verification code.",
     "verify.otp.wrong": "Wrong verification code. {n} tries left.",
     "verify.otp.wrongOne": "Wrong verification code. 1 try left.",
+    "verify.otp.wrongPlain": "Wrong verification code. Check the code and try again.",
     "verify.gatewayFailed":
       "Sending the code failed. Please try again later or contact {office}: {contact}.",
     "verify.damaged": "The message could not be opened with this link. The link is probably damaged.",
@@ -235,7 +237,7 @@ const STRINGS = {
     "starter.badEmail": "This e-mail address is not valid. Please check it and try again.",
     "starter.codeSent": "We have sent a verification code to {email}. It is valid for 10 minutes.",
     "starter.sent":
-      "Your message has been sent securely to {office}. You will receive an e-mail with a link to follow the conversation.",
+      "Your message has been sent securely to {office}. When they answer, you will receive an e-mail with a link to the secure reply.",
     "starter.another": "Send another message",
 
     "error.network": "There is no connection to the server. Check your internet connection and try again.",

@@ -25,6 +25,13 @@ function officeKeys(info) {
   return info.public_keys || info.keys || [];
 }
 
+/** The office's own address for the manifest's recipient list (the relay gives `{email, phone}`). */
+function officeAddress(office) {
+  const contact = office.contact;
+  if (contact && typeof contact === "object") return contact.email || "";
+  return office.contact_email || "";
+}
+
 function officeOf(info) {
   return info.office || { name: info.name || "", contact: info.contact || "" };
 }
@@ -168,7 +175,7 @@ function renderForm(container, slug, info) {
           message_id: messageId,
           in_reply_to: null,
           sender: { name: name.value.trim(), organisation: "", address: email.value.trim(), key_fingerprint: null },
-          recipients: [{ address: office.contact_email || office.contact || "", name: office.name || "" }],
+          recipients: [{ address: officeAddress(office), name: office.name || "" }],
           subject: subject.value.trim(),
           body: body.value,
           created: nowRfc3339(),
@@ -232,7 +239,7 @@ function showStarterError(line, e) {
     const n = e.body.attempts_left;
     if (n === 1) setText(line, "verify.otp.wrongOne");
     else if (n !== undefined) setText(line, "verify.otp.wrong", { n });
-    else setText(line, "verify.otp.invalid");
+    else setText(line, "verify.otp.wrongPlain");
   } else if (e instanceof RelayError && e.code === "locked") {
     setText(line, "verify.locked", { time: e.body.locked_until || "" });
   } else if (e instanceof RelayError && e.code === "rate_limited") setText(line, "error.rateLimited");

@@ -400,6 +400,10 @@ class PageProblems:
         assert self.items == [], self.items
 
 
+# The page does real key derivations, encryption and uploads on a shared 2-core machine.
+EXPECT_TIMEOUT_MS = 20_000
+
+
 @contextmanager
 def recipient_page(
     browser: Browser, *, width: int = 1366, height: int = 900, locale: str = "nl-NL"
@@ -408,6 +412,9 @@ def recipient_page(
     context = browser.new_context(
         locale=locale, viewport={"width": width, "height": height}, accept_downloads=True
     )
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     try:
         page = context.new_page()
         page.set_default_timeout(30_000)
