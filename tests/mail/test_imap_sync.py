@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from imapclient import IMAPClient
 
 from tests.mail.helpers import (
@@ -16,12 +18,14 @@ from tests.mail.helpers import (
     smtp_settings,
     wait_for,
 )
+from tests.mail.malformed_corpus import CORPUS
 from tests.plugins.mailstack import MailAccount
 from zivverdesk.core.secret import Secret
 from zivverdesk.mail.auth import AuthenticationFailed, PasswordAuth
 from zivverdesk.mail.errors import CertificateError
 from zivverdesk.mail.imap_connect import connect, disconnect
 from zivverdesk.mail.memory_sink import MemorySink
+from zivverdesk.mail.mime import parse_message
 from zivverdesk.mail.settings import Security, ServerSettings
 from zivverdesk.mail.smtp_send import send_message
 from zivverdesk.mail.sync import fetch_body, list_folders, set_seen, sync_folder
@@ -154,3 +158,46 @@ def test_uidvalidity_change_replaces_without_duplicates(client: IMAPClient) -> N
     assert sink.count("Archief") == 20
     ids = [r.message_id for r in sink.messages["Archief"].values()]
     assert len(ids) == len(set(ids)) == 20
+
+
+def test_malformed_mailbox_syncs_and_every_body_parses(client: IMAPClient) -> None:
+    client.multiappend("INBOX", [raw or b"x" for raw in CORPUS.values()])
+    sink = MemorySink()
+    report = sync_folder(client, "INBOX", sink)
+    assert report.added == len(CORPUS)
+    for uid in sorted(sink.known_uids("INBOX")):
+        raw = fetch_body(client, "INBOX", uid)
+        assert raw is not None
+        parsed = parse_message(raw)
+        assert "<script" not in parsed.html
+
+
+_GENERATED = st.builds(
+    lambda headers, body: ("".join(f"{k}: {v}\r\n" for k, v in headers) + "\r\n" + body).encode(
+        "utf-8", "surrogatepass"
+    ),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Subject", "From", "To", "Date", "Content-Type", "Message-ID"]),
+            st.text(st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1, max_size=40),
+        ),
+        max_size=6,
+    ),
+    st.text(max_size=200).map(lambda s: s.replace("\r", "").replace("\n", "\r\n")),
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(raw=_GENERATED)
+def test_generated_messages_never_break_sync(client: IMAPClient, raw: bytes) -> None:
+    client.append("INBOX", raw or b"x")
+    sink = MemorySink()
+    sync_folder(client, "INBOX", sink)
+    newest = max(sink.known_uids("INBOX"))
+    body = fetch_body(client, "INBOX", newest)
+    assert body is not None
+    parse_message(body)
