@@ -2,6 +2,7 @@
 // 0x0001, AES-256-GCM 0x0002, on WebCrypto's X25519, HMAC and AES-GCM; plus the zivverdesk
 // sealed-CEK envelope of docs/PROTOCOL.md §5 (used by the conversation-starter page).
 
+import { b64urlDecode } from "./b64.js";
 import { concat, toHex, uintBE, utf8Bytes } from "./bytes.js";
 import { BadEncoding, IntegrityError, UnsupportedSuite, UnsupportedVersion } from "./errors.js";
 import { aesGcmKey, aesGcmOpen, aesGcmSeal, hmacSha256, sha256 } from "./primitives.js";
@@ -64,10 +65,7 @@ export function importX25519PublicKey(raw) {
 /** The raw public key of an extractable private key, through its JWK ("x" is the public part). */
 async function publicKeyOf(privateKey) {
   const jwk = await subtle.exportKey("jwk", privateKey);
-  const b64 = jwk.x.replace(/-/g, "+").replace(/_/g, "/");
-  return Uint8Array.from(atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4)), (c) =>
-    c.charCodeAt(0),
-  );
+  return b64urlDecode(jwk.x, { length: 32, what: "X25519 public key" });
 }
 
 async function x25519(privateKey, publicRaw) {
