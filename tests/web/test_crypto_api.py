@@ -29,8 +29,8 @@ def _names_pages_import() -> set[str]:
     return names
 
 
-def _subclasses(cls: type) -> set[type]:
-    found = set(cls.__subclasses__())
+def _subclasses(cls: type[CryptoError]) -> set[type[CryptoError]]:
+    found: set[type[CryptoError]] = set(cls.__subclasses__())
     for sub in list(found):
         found |= _subclasses(sub)
     return found
