@@ -204,6 +204,17 @@ def wait_for_notifications(
         time.sleep(0.2)
 
 
+def wait_for_reply_notices(
+    account: MailAccount, count: int, timeout: float = 20
+) -> list[EmailMessage]:
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [m for m in notifications(account) if m[NOTIFICATION_HEADER] == "reply"]
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
 def link_of(notification: EmailMessage) -> tuple[str, str, str, str]:
     """(full URL, message id, recipient id, fragment) from the plain-text part."""
     text = notification.get_body(preferencelist=("plain",))

@@ -9,9 +9,21 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.harness import Browser, link_of, setup_desk, wait_for_notifications
+from tests.e2e.harness import (
+    Browser,
+    link_of,
+    setup_desk,
+    wait_for_notifications,
+    wait_for_reply_notices,
+)
 from tests.plugins.mailstack import MailAccount, MailStack
 from tests.plugins.relay import RelayProcess
+from zivverdesk.crypto.keyring_backend import INSECURE_ENV
+from zivverdesk.mail.imap_connect import disconnect
+from zivverdesk.services.connections import Connections
+from zivverdesk.services.mail_sync import open_imap
+from zivverdesk.services.profile import Profile
+from zivverdesk.services.reply_notices import scan_reply_notices
 
 pytestmark = pytest.mark.integration
 
@@ -60,25 +72,82 @@ def test_resend_to_another_address_and_revoke(
     assert new_rid in new_url
 
 
-def test_adviser_sees_shared_reply_assigns_and_reviews(
-    tmp_path: Path,
-    mailstack: MailStack,
-    mail_account: Callable[[str], MailAccount],
-    relay_factory: Callable[..., RelayProcess],
-) -> None:
-    relay = relay_factory(
+def _relay_with_mail(factory: Callable[..., RelayProcess], stack: MailStack) -> RelayProcess:
+    return factory(
         settings={
             "office": {"name": "Adviesbureau", "starter_slug": "ab"},
-            # The relay mails e-mail codes (and reply notices) through the test SMTP server.
+            # The relay mails e-mail codes and reply notices through the test SMTP server.
             "smtp": {
-                "host": mailstack.host,
-                "port": mailstack.smtp_relay_port,
+                "host": stack.host,
+                "port": stack.smtp_relay_port,
                 "tls": "none",
                 "from_address": "relay@example.test",
                 "poll_interval": 0.2,
             },
         }
     )
+
+
+def test_reply_notice_in_the_inbox_alone_brings_the_reply(
+    tmp_path: Path,
+    mailstack: MailStack,
+    mail_account: Callable[[str], MailAccount],
+    relay_factory: Callable[..., RelayProcess],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    relay = _relay_with_mail(relay_factory, mailstack)
+    secretary, patient = mail_account("secretariaat"), mail_account("patient")
+    desk = setup_desk(tmp_path / "sec", mailstack, secretary, relay)
+    message_id = desk.run(
+        "send",
+        "--to",
+        patient.email,
+        "--email-code",
+        "--subject",
+        "Via de inbox",
+        "--body",
+        "Graag reageren.",
+    ).out.strip()
+    (note,) = wait_for_notifications(patient, 1)
+    browser = Browser(relay.url, link_of(note)[0])
+    try:
+        browser.verify_email_code(patient)
+        browser.read()
+        reply_id = browser.reply("Mijn antwoord.", {"bijlage.txt": b"inhoud"})
+    finally:
+        browser.close()
+    # Wait for the relay's reply notice in the secretary's inbox; then use only IMAP (no
+    # feed): the notice makes the desk ask the relay for the reply.
+    assert len(wait_for_reply_notices(secretary, 1)) == 1
+    monkeypatch.setenv(INSECURE_ENV, "1")
+    with Profile.open(desk.home) as profile:
+        client = open_imap(profile)
+        try:
+            with Connections(profile) as conn:
+                assert scan_reply_notices(profile, client, conn.relay) == [reply_id]
+                assert scan_reply_notices(profile, client, conn.relay) == []  # once only
+        finally:
+            disconnect(client)
+        (reply,) = [
+            m
+            for m in profile.store.mailbox.messages(
+                conversation_id=profile.store.mailbox.message(message_id).conversation_id
+            )
+            if m.direction == "in"
+        ]
+        assert reply.id == reply_id
+        assert profile.store.mailbox.body(reply_id) == "Mijn antwoord."
+        (attachment,) = profile.store.mailbox.attachments(reply_id)
+        assert profile.store.mailbox.attachment_content(attachment.id) == b"inhoud"
+
+
+def test_adviser_sees_shared_reply_assigns_and_reviews(
+    tmp_path: Path,
+    mailstack: MailStack,
+    mail_account: Callable[[str], MailAccount],
+    relay_factory: Callable[..., RelayProcess],
+) -> None:
+    relay = _relay_with_mail(relay_factory, mailstack)
     secretary, adviser, patient = (
         mail_account("secretariaat"),
         mail_account("adviseur"),

@@ -15,12 +15,14 @@ from imapclient import IMAPClient
 
 from zivverdesk.core.errors import ZivverdeskError
 from zivverdesk.mail.idle import IdleWatcher
+from zivverdesk.mail.imap_connect import disconnect
 from zivverdesk.mail.sync import sync_folder
 from zivverdesk.services import outbox_runner
 from zivverdesk.services.connections import Connections
 from zivverdesk.services.mail_sync import StoreSink, open_imap, sync_account
 from zivverdesk.services.profile import Profile
 from zivverdesk.services.relay_sync import poll_feed
+from zivverdesk.services.reply_notices import scan_reply_notices
 from zivverdesk.services.setup import refresh_directory
 from zivverdesk.store.outbox import OutboxJob
 
@@ -32,6 +34,7 @@ class SyncSummary:
     outbox: list[OutboxJob] = field(default_factory=list)
     feed_events: int = 0
     new_mail: int = 0
+    replies: int = 0  # found through the relay's reply notices in the inbox
     problems: list[str] = field(default_factory=list)
 
 
@@ -51,7 +54,14 @@ def sync_once(profile: Profile, *, feed_wait: int = 0, retry_now: bool = True) -
             summary.problems.append(f"relay: {exc}")
     if store.accounts.all():
         try:
-            summary.new_mail = sync_account(profile).added
+            client = open_imap(profile)
+            try:
+                summary.new_mail = sync_account(profile, client=client).added
+                if store.relay.enrollment() is not None:
+                    with Connections(profile) as conn:
+                        summary.replies = len(scan_reply_notices(profile, client, conn.relay))
+            finally:
+                disconnect(client)
         except ZivverdeskError as exc:
             summary.problems.append(f"mail: {exc}")
     return summary
