@@ -12,6 +12,7 @@ from zivverdesk.core.model import EnvelopeState, RecipientState, envelope_state,
 from zivverdesk.core.secret import Secret
 from zivverdesk.services.connections import Connections
 from zivverdesk.services.errors import NotSecure
+from zivverdesk.services.mail_sync import load_body
 from zivverdesk.services.profile import Profile
 from zivverdesk.services.recipients import RecipientRequest
 from zivverdesk.services.secure_send import Queued, SecureDraft, queue_secure, reply_key
@@ -204,7 +205,10 @@ def show(profile: Profile, ident: str) -> ConversationView | MessageView:
     try:
         conversation_id = resolve_conversation(profile, ident)
     except NotSecure:
-        return _message_view(profile, store.mailbox.message(ident))
+        message = store.mailbox.message(ident)
+        if message.kind == "plain" and store.mailbox.body(ident) is None:
+            load_body(profile, ident)  # bodies of synced mail come on first read
+        return _message_view(profile, message)
     conv = store.mailbox.conversation(conversation_id)
     messages = sorted(store.mailbox.messages(conversation_id=conversation_id), key=lambda m: m.date)
     views = [_message_view(profile, m) for m in messages]
