@@ -9,6 +9,7 @@ in the profile's data folder. That exists for automated tests and the demo only.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from pathlib import Path
@@ -42,6 +43,16 @@ def insecure_file_keyring(data_dir: Path) -> KeyringBackend:
     return backend
 
 
+@functools.cache
+def _warn_insecure(folder: str) -> None:
+    """Once per folder and process: every secret access would otherwise log it again."""
+    _log.warning(
+        "%s=1: secrets are kept in a PLAINTEXT file in %s (tests and demo only)",
+        INSECURE_ENV,
+        folder,
+    )
+
+
 def _is_secure(backend: KeyringBackend) -> bool:
     if type(backend).__module__.startswith(_REFUSED_MODULES):
         return False
@@ -60,11 +71,7 @@ def choose_backend(data_dir: Path | None = None) -> KeyringBackend:
     """
     if insecure_file_keyring_requested():
         folder = data_dir if data_dir is not None else profile_paths().data_dir
-        _log.warning(
-            "%s=1: secrets are kept in a PLAINTEXT file in %s (tests and demo only)",
-            INSECURE_ENV,
-            folder,
-        )
+        _warn_insecure(str(folder))
         return insecure_file_keyring(folder)
     backend = keyring.get_keyring()
     if not _is_secure(backend):
