@@ -93,9 +93,16 @@ def user_label(profile: Profile, user_id: str | None) -> str | None:
 
 
 def list_conversations(
-    profile: Profile, *, to_review: bool = False, query: str | None = None, limit: int = 200
+    profile: Profile,
+    *,
+    to_review: bool = False,
+    query: str | None = None,
+    limit: int = 200,
+    offset: int = 0,
 ) -> list[ListRow]:
+    """Secure conversations and plain mails, newest first (`offset` for lazy loading)."""
     store = profile.store
+    limit += offset
     matching = set(store.mailbox.search(query, limit=100_000)) if query else None
     rows: list[ListRow] = []
     for conv in store.mailbox.conversations(to_review=to_review, limit=limit):
@@ -140,7 +147,7 @@ def list_conversations(
                 )
             )
     rows.sort(key=lambda r: r.date, reverse=True)
-    return rows[:limit]
+    return rows[offset:limit]
 
 
 def resolve_conversation(profile: Profile, ident: str) -> str:

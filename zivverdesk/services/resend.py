@@ -29,8 +29,11 @@ def queue_resend(
     new_address: str | None = None,
     kdf_iterations: int = DEFAULT_ITERATIONS,
 ) -> str:
-    """Queue a fresh notification for `recipient` (an address); returns the job id."""
+    """Queue a fresh notification for `recipient` (an address); returns the job id.
+    `message_id` may also be a conversation id: then the latest message sent to that
+    recipient in the conversation is meant."""
     store = profile.store
+    message_id = _message_for(profile, message_id, recipient)
     info = store.secure.info(message_id)
     if info.revoked:
         raise NotSecure("Dit bericht is ingetrokken. / This message has been revoked.")
@@ -61,6 +64,22 @@ def queue_resend(
             "access_code": resolved.access_code.reveal() if resolved.access_code else None,
             "kdf_iterations": kdf_iterations,
         },
+    )
+
+
+def _message_for(profile: Profile, ident: str, recipient: str) -> str:
+    store = profile.store
+    if store.mailbox.has_message(ident):
+        return ident
+    conversation = store.mailbox.conversation(ident)
+    for message in store.mailbox.messages(conversation_id=conversation.id):  # newest first
+        if message.direction == "out" and any(
+            r.address == recipient.lower() for r in store.secure.recipients(message.id)
+        ):
+            return message.id
+    raise ZivverdeskError(
+        f"{recipient} is geen ontvanger in dit gesprek. / {recipient} is not a recipient in "
+        "this conversation."
     )
 
 

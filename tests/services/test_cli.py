@@ -1,0 +1,130 @@
+"""The `zivverdesk` command: readable output, JSON where offered, exit 2 with one line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.harness import Desk
+from tests.plugins.mailstack import MailAccount
+from tests.plugins.relay import RelayProcess
+
+
+@pytest.fixture
+def desk(profile_dir: Path) -> Desk:
+    return Desk(profile_dir)
+
+
+def _one_line_failure(result: object) -> str:
+    code, err = result.code, result.err  # type: ignore[attr-defined]
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("zivverdesk: "), err
+    return str(lines[0])
+
+
+def test_address_book_commands(desk: Desk, tmp_path: Path) -> None:
+    desk.run(
+        "org",
+        "add",
+        "Gemeente",
+        "--domain",
+        "gemeente.test",
+        "--access-code",
+        "Sleutel-2024",
+        "--contact",
+        "Balie, 14 020",
+    )
+    assert desk.run("org", "code", "Gemeente").out.strip() == "Sleutel-2024"
+    desk.run("org", "code", "Gemeente", "--set", "Nieuw-2025")
+    assert desk.run("org", "code", "Gemeente").out.strip() == "Nieuw-2025"
+    (org,) = desk.json("org", "list")
+    assert org["domains"] == ["gemeente.test"] and org["has_access_code"] is True
+    desk.run(
+        "contact",
+        "add",
+        "ambtenaar@gemeente.test",
+        "--name",
+        "A. Ambtenaar",
+        "--mobile",
+        "+31611122233",
+        "--org",
+        "Gemeente",
+    )
+    csv_file = tmp_path / "c.csv"
+    csv_file.write_text("email,name\nnieuw@x.test,Nieuw\n", encoding="utf-8")
+    out = desk.run("contacts", "import", str(csv_file)).out
+    assert "1 toegevoegd" in out
+    assert {c["email"] for c in desk.json("contacts", "list")} == {
+        "ambtenaar@gemeente.test",
+        "nieuw@x.test",
+    }
+    line = _one_line_failure(
+        desk.run("org", "add", "Dubbel", "--domain", "gemeente.test", ok=False)
+    )
+    assert "gemeente.test" in line
+
+
+def test_failures_are_one_line(desk: Desk) -> None:
+    line = _one_line_failure(
+        desk.run(
+            "send", "--to", "a@b.test", "--email-code", "--subject", "s", "--body", "b", ok=False
+        )
+    )
+    assert "account" in line
+    assert "Bericht niet gevonden" in _one_line_failure(desk.run("show", "0" * 32, ok=False))
+    assert desk.json("list") == [] and desk.json("outbox") == []
+    assert "leeg" in desk.run("outbox").out
+
+
+@pytest.mark.integration
+def test_account_add_tests_the_connection_before_saving(
+    desk: Desk, mail_account: Callable[[str], MailAccount]
+) -> None:
+    account = mail_account("secretariaat")
+    args = (
+        "account",
+        "add",
+        "--email",
+        account.email,
+        "--username",
+        account.username,
+        "--imap-host",
+        account.imap_host,
+        "--imap-port",
+        str(account.imap_port),
+        "--imap-security",
+        "starttls",
+        "--smtp-host",
+        account.smtp_host,
+        "--smtp-port",
+        str(account.smtp_port),
+        "--smtp-security",
+        "starttls",
+        "--ca-file",
+        str(account.ca_file),
+        "--password-stdin",
+    )
+    line = _one_line_failure(desk.run(*args, stdin="wrong-password\n", ok=False))
+    assert "password" in line.lower() or "wachtwoord" in line.lower()
+    assert desk.run("account", "list").out.strip() == ""
+    # Without the CA file the self-signed certificate is refused (never unverified TLS).
+    no_ca = [a for a in args if a not in ("--ca-file", str(account.ca_file))]
+    line = _one_line_failure(desk.run(*no_ca, stdin=account.password + "\n", ok=False))
+    assert "certifica" in line.lower()
+    desk.run(*args, stdin=account.password + "\n")
+    assert account.email in desk.run("account", "list").out
+
+
+@pytest.mark.integration
+def test_enroll_with_a_wrong_code(desk: Desk, relay_server: RelayProcess) -> None:
+    line = _one_line_failure(
+        desk.run("enroll", "--relay", relay_server.url, "--code", "niet-geldig", ok=False)
+    )
+    assert "enroll" in line.lower() or "aanmeld" in line.lower() or "code" in line.lower()
+    result = desk.run("enroll", "--relay", "http://127.0.0.1:9", "--code", "x", ok=False)
+    assert "127.0.0.1:9" in _one_line_failure(result)
+    assert json.loads(desk.run("list", "--json").out) == []
