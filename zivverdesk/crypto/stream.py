@@ -14,6 +14,7 @@ destination and gives it the final name only after the final record authenticate
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import os
 import secrets
@@ -296,21 +297,51 @@ def decrypt_file(
     *,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
+    expected_size: int | None = None,
+    expected_sha256: str | None = None,
 ) -> int:
-    """Decrypt blob file `src` to `dst`; `dst` appears only once every record authenticated.
-
-    On any failure or cancellation the temporary file is removed and `dst` is untouched.
+    """Decrypt blob file `src` to `dst`; `dst` appears only once every record authenticated
+    and, when given, the plaintext's size and SHA-256 (lowercase hex, from the manifest)
+    match. On any failure or cancellation the temporary file is removed and `dst` untouched.
     """
     total = max(0, src.stat().st_size - HEADER_LEN)
     with src.open("rb", buffering=0) as fin, _atomic_output(dst) as fout:
-        return decrypt_stream(
+        sink: BinaryIO = fout
+        digest = None
+        if expected_sha256 is not None:
+            digest = hashlib.sha256()
+            sink = _HashingWriter(fout, digest)  # type: ignore[assignment]
+        size = decrypt_stream(
             fin,
-            fout,
+            sink,
             file_key,
             total=total,
             progress=progress,
             cancel=cancel,
         )
+        if expected_size is not None and size != expected_size:
+            raise IntegrityError(
+                "De bijlage heeft niet de grootte die het bericht noemt. / "
+                "The attachment does not have the size the message states."
+            )
+        if digest is not None and digest.hexdigest() != expected_sha256:
+            raise IntegrityError(
+                "De bijlage klopt niet met het bericht (SHA-256). / "
+                "The attachment does not match the message (SHA-256)."
+            )
+        return size
+
+
+class _HashingWriter:
+    """Passes writes through and hashes them (the digest check before the rename)."""
+
+    def __init__(self, sink: BinaryIO, digest: hashlib._Hash) -> None:
+        self._sink = sink
+        self._digest = digest
+
+    def write(self, data: memoryview | bytes) -> int:
+        self._digest.update(data)
+        return self._sink.write(data)
 
 
 @contextlib.contextmanager

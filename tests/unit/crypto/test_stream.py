@@ -175,3 +175,19 @@ def test_decrypt_reads_constant_memory_buffers() -> None:
     stream.decrypt_stream(Spy(blob), out, KEY)
     assert hashlib.sha256(out.getvalue()).digest() == hashlib.sha256(plain).digest()
     assert Spy.biggest <= RS + 16
+
+
+def test_decrypt_file_checks_the_manifest_size_and_digest(tmp_path: Path) -> None:
+    plain = os.urandom(RS + 5)
+    enc = tmp_path / "a.zvdb"
+    enc.write_bytes(stream.encrypt_bytes(plain, KEY, record_size=RS))
+    out = tmp_path / "a.pdf"
+    digest = hashlib.sha256(plain).hexdigest()
+    stream.decrypt_file(enc, out, KEY, expected_size=len(plain), expected_sha256=digest)
+    assert out.read_bytes() == plain
+    out.unlink()
+    with pytest.raises(IntegrityError, match="SHA-256"):
+        stream.decrypt_file(enc, out, KEY, expected_sha256="00" * 32)
+    with pytest.raises(IntegrityError, match="size"):
+        stream.decrypt_file(enc, out, KEY, expected_size=len(plain) - 1)
+    assert [p.name for p in tmp_path.iterdir()] == ["a.zvdb"]
