@@ -40,7 +40,7 @@ def _imap_works(stack: OAuthStack, profile: ProfilePaths, email: str) -> None:
 
 @pytest.fixture
 def short_lived_tokens(oauth_stack: OAuthStack) -> Iterator[None]:
-    oauth_stack.set_access_ttl(2)
+    oauth_stack.set_access_ttl(1)
     try:
         yield
     finally:
