@@ -102,7 +102,7 @@ def _fetch_answer(draw: st.DrawFn) -> tuple[list[Any], int]:
     return pieces, uid
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(_fetch_answer())
 def test_same_records_as_imapclient_on_generated_answers(answer: tuple[list[Any], int]) -> None:
     data, uid = answer
