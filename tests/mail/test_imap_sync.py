@@ -114,6 +114,15 @@ def test_first_sync_in_batches_then_incremental(client: IMAPClient) -> None:
     client.expunge()
     gone = sync_folder(client, "INBOX", sink)
     assert gone.removed == 3 and not (set(victims) & sink.known_uids("INBOX"))
+    # Everything expunged: the stored UIDNEXT follows the server's, so the next sync is quick.
+    client.select_folder("INBOX")
+    client.delete_messages(sorted(sink.known_uids("INBOX")))
+    client.expunge()
+    emptied = sync_folder(client, "INBOX", sink)
+    assert emptied.removed == 257 and sink.count("INBOX") == 0
+    server_uidnext = client.folder_status("INBOX", ["UIDNEXT"])[b"UIDNEXT"]
+    state = sink.get_state("INBOX")
+    assert state is not None and state.uidnext == server_uidnext
 
 
 def test_seen_travels_both_ways(client: IMAPClient, account: MailAccount) -> None:

@@ -159,7 +159,11 @@ def sync_folder(
         if changed_validity:
             sink.reset_folder(folder)
         added = _fetch_new(client, folder, sink, uidvalidity, 1, batch_size)
-        sink.set_state(folder, _state(sink, folder, uidvalidity, modseq))
+        # UIDNEXT from the SELECT is safe to store: whatever arrives after it gets a UID at
+        # or above it and is fetched next time, even when every UID below it is gone.
+        sink.set_state(
+            folder, _state(sink, folder, uidvalidity, modseq, at_least=server_uidnext or 1)
+        )
         return SyncReport(folder, added, 0, 0, True, changed_validity)
 
     # The quick exit: nothing arrived, nothing changed, nothing went (one SELECT in all).
@@ -182,7 +186,8 @@ def sync_folder(
         if gone:
             sink.remove_uids(folder, gone)
             removed = len(gone)
-    sink.set_state(folder, _state(sink, folder, uidvalidity, modseq, at_least=state.uidnext))
+    floor = max(state.uidnext, server_uidnext)
+    sink.set_state(folder, _state(sink, folder, uidvalidity, modseq, at_least=floor))
     return SyncReport(folder, added, flags_changed, removed, False, False)
 
 
