@@ -126,3 +126,9 @@ def test_markup_in_names_is_escaped() -> None:
 def test_link_for_another_message_is_refused() -> None:
     with pytest.raises(MailError):
         build_notification(_content(message_id=new_id()))
+
+
+@pytest.mark.parametrize("address", ["no-at-sign", "a@b@c", "<x>@y", ""])
+def test_an_invalid_recipient_address_is_a_typed_error(address: str) -> None:
+    with pytest.raises(MailError):
+        build_notification(_content(recipient_address=address))

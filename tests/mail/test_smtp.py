@@ -26,7 +26,7 @@ from zivverdesk.mail.auth import (
     PasswordAuth,
     ReauthRequired,
 )
-from zivverdesk.mail.errors import RecipientRefused, ServerUnreachable, TemporaryFailure
+from zivverdesk.mail.errors import MailError, RecipientRefused, ServerUnreachable, TemporaryFailure
 from zivverdesk.mail.imap_connect import connect, disconnect
 from zivverdesk.mail.mime import parse_message
 from zivverdesk.mail.notification import NotificationContent, build_notification, notification_link
@@ -256,3 +256,15 @@ def test_xoauth2_refused_twice_needs_a_new_sign_in(
     with pytest.raises(ReauthRequired), open_smtp(settings, auth):
         pass
     assert tokens.refreshes == 1 and script.tokens_seen == ["bad-1", "bad-2"]
+
+
+def test_starttls_required_but_not_offered_is_refused(
+    scripted: tuple[ServerSettings, _Script],
+) -> None:
+    settings, script = scripted
+    plain = ServerSettings(
+        host=settings.host, port=settings.port, security=Security.STARTTLS, timeout=5
+    )
+    with pytest.raises(MailError, match="STARTTLS"):
+        send_message(plain, None, simple_message("me@x.example", "you@example.test", "x"))
+    assert script.received == []  # nothing went out unencrypted

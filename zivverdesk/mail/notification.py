@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 
@@ -78,16 +79,23 @@ def build_notification(content: NotificationContent) -> EmailMessage:
     if f"/m/{content.message_id}/" not in content.link or "#" not in content.link:
         raise MailError("De link hoort niet bij dit bericht. / The link is not for this message.")
     message = EmailMessage()
-    message["From"] = Address(display_name=content.sender_name, addr_spec=content.sender_address)
-    message["To"] = Address(
-        display_name=content.recipient_name, addr_spec=content.recipient_address
-    )
+    message["From"] = _address(content.sender_name, content.sender_address)
+    message["To"] = _address(content.recipient_name, content.recipient_address)
     message["Subject"] = notification_subject(content)
     message[MESSAGE_HEADER] = content.message_id
     message[NOTIFICATION_HEADER] = "message"
     message.set_content(_text_body(content))
     message.add_alternative(_html_body(content), subtype="html")
     return message
+
+
+def _address(name: str, address: str) -> Address:
+    try:
+        return Address(display_name=name, addr_spec=address)
+    except (ValueError, IndexError, TypeError, HeaderParseError) as error:
+        raise MailError(
+            f"Ongeldig e-mailadres: {address!r}. / Invalid e-mail address: {address!r}."
+        ) from error
 
 
 def _sender_line(content: NotificationContent) -> tuple[str, str]:
