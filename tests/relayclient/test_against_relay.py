@@ -128,3 +128,22 @@ def test_notification_reports_arrive_in_the_feed(client: RelayClient, tmp_path: 
                 assert event.recipient_id == rid
                 stop.set()
     assert "notification_accepted" in kinds
+
+
+def test_rotate_and_review(client: RelayClient, tmp_path: Path) -> None:
+    blob = tmp_path / "m.bin"
+    blob.write_bytes(os.urandom(500))
+    body, (blob_id,) = _message(client, [blob])
+    body["shared"] = True
+    client.create_message(body)
+    upload_blob(client, blob_id, blob)
+    client.commit(body["message_id"])
+    old = body["recipients"][0]
+    replacement = Recipient(new_id(), old["address"]).spec()
+    rotated = {"new_recipient_id": replacement.pop("recipient_id"), **replacement}
+    client.rotate(body["message_id"], old["recipient_id"], rotated)
+    recipients = client.get_message(body["message_id"])["recipients"]
+    assert rotated["new_recipient_id"] in {r["recipient_id"] for r in recipients}
+    me = client.me()["user"]["id"]
+    state = client.review(body["conversation_id"], assigned_to=me, reviewed=True)
+    assert state["assigned_to"] == me and state["reviewed"]
