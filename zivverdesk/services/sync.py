@@ -72,9 +72,11 @@ def watch(
     *,
     stop: threading.Event,
     on_pass: Callable[[SyncSummary], None] | None = None,
+    feed_wait: int = 20,
 ) -> None:
     """Until `stop`: IMAP IDLE on the inbox (its own thread and connection), the relay feed
-    by long-poll, and the outbox by its retry times."""
+    by long-poll (`feed_wait` seconds, which is also how long a stop may take), and the
+    outbox by its retry times."""
     idle_thread = None
     if profile.store.accounts.all():
         account = profile.account()
@@ -89,7 +91,7 @@ def watch(
     try:
         first = True
         while not stop.is_set():
-            summary = sync_once(profile, feed_wait=0 if first else 20, retry_now=first)
+            summary = sync_once(profile, feed_wait=0 if first else feed_wait, retry_now=first)
             first = False
             if on_pass is not None:
                 on_pass(summary)
