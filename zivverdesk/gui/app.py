@@ -29,7 +29,7 @@ def run(profile: Path | None = None, *, language: str | None = None) -> int:
     app.setOrganizationName("zivverdesk")
     app.setWindowIcon(icon("app"))
     install_translator(app, language or settings.get("language"))
-    backend = EngineBackend(paths)
+    backend = EngineBackend(profile)
     window = MainWindow(backend)
     window.show()
     log.info("desktop started")

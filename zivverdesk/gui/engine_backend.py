@@ -1,0 +1,209 @@
+"""The GUI's `Backend` over the desktop engine (`zivverdesk.services`).
+
+Only translation happens here: the services' views become the small dataclasses the windows
+show. Every method may block and is called from `gui.operations` workers; the store
+serialises access internally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+
+from zivverdesk.core.errors import ZivverdeskError
+from zivverdesk.core.model import EnvelopeState
+from zivverdesk.gui.backend import (
+    ConversationDetails,
+    MessageView,
+    OutgoingMessage,
+    Progress,
+    RecipientDetails,
+    TimelineEntry,
+)
+from zivverdesk.gui.conversation_model import ConversationRow
+from zivverdesk.services import conversations, outbox_runner
+from zivverdesk.services.connections import Connections
+from zivverdesk.services.plain_send import queue_plain
+from zivverdesk.services.profile import Profile
+from zivverdesk.services.recipients import RecipientRequest
+from zivverdesk.services.relay_sync import save_attachment
+from zivverdesk.services.resend import queue_resend
+from zivverdesk.services.secure_send import SecureDraft, queue_secure
+from zivverdesk.services.sync import sync_once
+
+# Folder keys; the services list secure conversations and plain mail together, the folders
+# filter that list.
+FOLDER_ALL = "all"
+FOLDER_SECURE = "secure"
+FOLDER_INBOX = "inbox"
+FOLDER_TO_REVIEW = "to_review"
+FOLDER_OUTBOX = "outbox"
+
+
+def parse_date(text: str) -> datetime:
+    """Dates in the store are RFC 3339 (secure) or RFC 5322 (plain mail)."""
+    if not text:
+        return datetime.fromtimestamp(0, UTC)
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            value = parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            return datetime.fromtimestamp(0, UTC)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+class EngineBackend:
+    def __init__(self, home: Path | None = None) -> None:
+        self._profile = Profile.open(home)
+
+    def close(self) -> None:
+        self._profile.close()
+
+    def folders(self) -> Sequence[tuple[str, str]]:
+        tr = QCoreApplication.translate
+        return [
+            (FOLDER_SECURE, tr("Folders", "Secure")),
+            (FOLDER_TO_REVIEW, tr("Folders", "To review")),
+            (FOLDER_INBOX, tr("Folders", "Inbox")),
+            (FOLDER_ALL, tr("Folders", "All mail")),
+            (FOLDER_OUTBOX, tr("Folders", "Outbox")),
+        ]
+
+    def conversations(self, folder: str, offset: int, limit: int) -> Sequence[ConversationRow]:
+        if folder == FOLDER_OUTBOX:
+            return self._outbox_rows(offset, limit)
+        rows = conversations.list_conversations(
+            self._profile, to_review=folder == FOLDER_TO_REVIEW, limit=limit, offset=offset
+        )
+        if folder == FOLDER_SECURE:
+            rows = [r for r in rows if r.kind == "secure"]
+        elif folder == FOLDER_INBOX:
+            rows = [r for r in rows if r.kind == "plain"]
+        return [
+            ConversationRow(
+                conversation_id=r.id,
+                correspondent=r.correspondents,
+                subject=r.subject,
+                updated=parse_date(r.date),
+                envelope=EnvelopeState(r.envelope) if r.envelope else None,
+                secure=r.kind == "secure",
+                has_attachments=r.has_attachments,
+                to_review=r.to_review,
+            )
+            for r in rows
+        ]
+
+    def _outbox_rows(self, offset: int, limit: int) -> list[ConversationRow]:
+        jobs = self._profile.store.outbox.jobs(include_done=False)[offset : offset + limit]
+        return [
+            ConversationRow(
+                conversation_id=job.message_id or job.id,
+                correspondent=job.last_error or "",
+                subject=job.kind,
+                updated=parse_date(job.created),
+                envelope=None,
+                secure=job.kind != "plain",
+            )
+            for job in jobs
+        ]
+
+    def details(self, conversation_id: str) -> ConversationDetails:
+        view = conversations.show(self._profile, conversation_id)
+        if isinstance(view, conversations.MessageView):  # a plain mail
+            return ConversationDetails(
+                conversation_id=conversation_id,
+                subject=view.subject,
+                messages=[_message(view)],
+                recipients=[],
+            )
+        recipients: list[RecipientDetails] = []
+        for message in view.messages:
+            for r in message.recipients:
+                recipients.append(
+                    RecipientDetails(
+                        address=r.address,
+                        method=r.method,
+                        state=r.state,
+                        timeline=[
+                            TimelineEntry(at=parse_date(t.at), what=t.kind, detail=t.detail)
+                            for t in r.timeline
+                        ],
+                    )
+                )
+        return ConversationDetails(
+            conversation_id=view.conversation_id,
+            subject=view.subject,
+            messages=[_message(m) for m in view.messages],
+            recipients=recipients,
+            to_review=view.to_review,
+            assigned_to=view.assigned_to,
+            reviewed_by=view.reviewed_by,
+        )
+
+    def send(self, message: OutgoingMessage, *, progress: Progress | None = None) -> str:
+        if message.secure:
+            queued = queue_secure(
+                self._profile,
+                SecureDraft(
+                    recipients=[RecipientRequest(address=a) for a in message.to],
+                    subject=message.subject,
+                    body=message.body,
+                    attachments=list(message.attachments),
+                ),
+            )
+            message_id, job_id = queued.message_id, queued.job_id
+        else:
+            message_id, job_id = queue_plain(
+                self._profile,
+                to=list(message.to),
+                subject=message.subject,
+                body=message.body,
+                attachments=list(message.attachments),
+            )
+        job = outbox_runner.run_job(self._profile, job_id, progress=progress)
+        if job.status == "failed":
+            raise ZivverdeskError(job.last_error or "Verzenden mislukt.")
+        # "waiting" is not a failure: the outbox keeps the message and retries it.
+        return message_id
+
+    def resend(self, conversation_id: str, address: str, new_address: str | None) -> None:
+        job_id = queue_resend(
+            self._profile, conversation_id, recipient=address, new_address=new_address
+        )
+        outbox_runner.run_job(self._profile, job_id)
+
+    def revoke(self, conversation_id: str) -> None:
+        conversations.revoke(self._profile, conversation_id)
+
+    def mark_reviewed(self, conversation_id: str) -> None:
+        conversations.mark_reviewed(self._profile, conversation_id)
+
+    def save_attachment(self, message_id: str, name: str, target: Path) -> None:
+        needs_relay = self._profile.store.relay.enrollment() is not None
+        with Connections(self._profile) as conn:
+            save_attachment(
+                self._profile, conn.relay if needs_relay else None, message_id, name, target
+            )
+
+    def sync(self) -> None:
+        summary = sync_once(self._profile)
+        if summary.problems:
+            raise ZivverdeskError("; ".join(summary.problems))
+
+
+def _message(m: conversations.MessageView) -> MessageView:
+    return MessageView(
+        message_id=m.message_id,
+        sender=m.sender,
+        sent=parse_date(m.date),
+        subject=m.subject,
+        body=m.body,
+        attachments=[(str(a.get("name", "")), int(a.get("size", 0))) for a in m.attachments],
+        from_recipient=m.direction == "in",
+    )
