@@ -1,6 +1,39 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
 <context>
+    <name />
+    <message>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="71" />
+        <source>Folders</source>
+        <comment>Secure</comment>
+        <translation>Folders</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="72" />
+        <source>Folders</source>
+        <comment>To review</comment>
+        <translation>Folders</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="73" />
+        <source>Folders</source>
+        <comment>Inbox</comment>
+        <translation>Folders</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="74" />
+        <source>Folders</source>
+        <comment>All mail</comment>
+        <translation>Folders</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="75" />
+        <source>Folders</source>
+        <comment>Outbox</comment>
+        <translation>Folders</translation>
+    </message>
+</context>
+<context>
     <name>ComposerDialog</name>
     <message>
         <location filename="../../zivverdesk/gui/composer.py" line="48" />
@@ -24,7 +57,7 @@
     </message>
     <message>
         <location filename="../../zivverdesk/gui/composer.py" line="61" />
-        <location filename="../../zivverdesk/gui/composer.py" line="99" />
+        <location filename="../../zivverdesk/gui/composer.py" line="101" />
         <source>Add attachment</source>
         <translation>Add attachment</translation>
     </message>
@@ -40,22 +73,22 @@
     </message>
     <message>
         <location filename="../../zivverdesk/gui/composer.py" line="69" />
-        <location filename="../../zivverdesk/gui/composer.py" line="125" />
+        <location filename="../../zivverdesk/gui/composer.py" line="127" />
         <source>Send without protection</source>
         <translation>Send without protection</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="120" />
+        <location filename="../../zivverdesk/gui/composer.py" line="122" />
         <source>Enter at least one recipient.</source>
         <translation>Enter at least one recipient.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="127" />
+        <location filename="../../zivverdesk/gui/composer.py" line="129" />
         <source>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</source>
         <translation>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="136" />
+        <location filename="../../zivverdesk/gui/composer.py" line="138" />
         <source>Sending…</source>
         <translation>Sending…</translation>
     </message>
@@ -217,48 +250,50 @@
         <translation>Something went wrong. The details are in the log file.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="57" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="59" />
         <source>Folders</source>
         <translation>Folders</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="75" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="77" />
         <source>Message</source>
         <translation>Message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="96" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="98" />
         <source>Main</source>
         <translation>Main</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="99" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="101" />
         <source>New secure message</source>
         <translation>New secure message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="102" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="104" />
         <source>Message details</source>
         <translation>Message details</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="104" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="106" />
         <source>Synchronise</source>
         <translation>Synchronise</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="107" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="109" />
         <source>Mark as reviewed</source>
         <translation>Mark as reviewed</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="148" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="150" />
         <source>%n conversation(s)</source>
         <translation>
-            <numerusform>%n conversation</numerusform><numerusform>%n conversations</numerusform></translation>
+            <numerusform>%n conversation</numerusform>
+            <numerusform>%n conversations</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="206" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="212" />
         <source>Synchronising…</source>
         <translation>Synchronising…</translation>
     </message>

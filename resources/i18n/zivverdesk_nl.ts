@@ -1,6 +1,39 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="nl_NL">
 <context>
+    <name />
+    <message>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="71" />
+        <source>Folders</source>
+        <comment>Secure</comment>
+        <translation>Mappen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="72" />
+        <source>Folders</source>
+        <comment>To review</comment>
+        <translation>Mappen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="73" />
+        <source>Folders</source>
+        <comment>Inbox</comment>
+        <translation>Mappen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="74" />
+        <source>Folders</source>
+        <comment>All mail</comment>
+        <translation>Mappen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="75" />
+        <source>Folders</source>
+        <comment>Outbox</comment>
+        <translation>Mappen</translation>
+    </message>
+</context>
+<context>
     <name>ComposerDialog</name>
     <message>
         <location filename="../../zivverdesk/gui/composer.py" line="48" />
@@ -24,7 +57,7 @@
     </message>
     <message>
         <location filename="../../zivverdesk/gui/composer.py" line="61" />
-        <location filename="../../zivverdesk/gui/composer.py" line="99" />
+        <location filename="../../zivverdesk/gui/composer.py" line="101" />
         <source>Add attachment</source>
         <translation>Bijlage toevoegen</translation>
     </message>
@@ -40,22 +73,22 @@
     </message>
     <message>
         <location filename="../../zivverdesk/gui/composer.py" line="69" />
-        <location filename="../../zivverdesk/gui/composer.py" line="125" />
+        <location filename="../../zivverdesk/gui/composer.py" line="127" />
         <source>Send without protection</source>
         <translation>Verzenden zonder beveiliging</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="120" />
+        <location filename="../../zivverdesk/gui/composer.py" line="122" />
         <source>Enter at least one recipient.</source>
         <translation>Vul minstens één ontvanger in.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="127" />
+        <location filename="../../zivverdesk/gui/composer.py" line="129" />
         <source>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</source>
         <translation>Dit bericht en de bijlagen worden als gewone e-mail verstuurd die anderen kunnen lezen. Doe dit alleen als er geen persoonlijke of medische gegevens in staan. Verzenden zonder beveiliging?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="136" />
+        <location filename="../../zivverdesk/gui/composer.py" line="138" />
         <source>Sending…</source>
         <translation>Bezig met verzenden…</translation>
     </message>
@@ -217,48 +250,48 @@
         <translation>Er ging iets mis. De details staan in het logbestand.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="57" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="59" />
         <source>Folders</source>
         <translation>Mappen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="75" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="77" />
         <source>Message</source>
         <translation>Bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="96" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="98" />
         <source>Main</source>
         <translation>Hoofdbalk</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="99" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="101" />
         <source>New secure message</source>
         <translation>Nieuw beveiligd bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="102" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="104" />
         <source>Message details</source>
         <translation>Berichtdetails</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="104" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="106" />
         <source>Synchronise</source>
         <translation>Synchroniseren</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="107" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="109" />
         <source>Mark as reviewed</source>
         <translation>Markeren als beoordeeld</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="148" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="150" />
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n gesprek</numerusform><numerusform>%n gesprekken</numerusform></translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="206" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="212" />
         <source>Synchronising…</source>
         <translation>Bezig met synchroniseren…</translation>
     </message>
