@@ -1,39 +1,6 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_US">
 <context>
-    <name />
-    <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="71" />
-        <source>Folders</source>
-        <comment>Secure</comment>
-        <translation>Folders</translation>
-    </message>
-    <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="72" />
-        <source>Folders</source>
-        <comment>To review</comment>
-        <translation>Folders</translation>
-    </message>
-    <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="73" />
-        <source>Folders</source>
-        <comment>Inbox</comment>
-        <translation>Folders</translation>
-    </message>
-    <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="74" />
-        <source>Folders</source>
-        <comment>All mail</comment>
-        <translation>Folders</translation>
-    </message>
-    <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="75" />
-        <source>Folders</source>
-        <comment>Outbox</comment>
-        <translation>Folders</translation>
-    </message>
-</context>
-<context>
     <name>ComposerDialog</name>
     <message>
         <location filename="../../zivverdesk/gui/composer.py" line="48" />
@@ -243,6 +210,34 @@
     </message>
 </context>
 <context>
+    <name>Folders</name>
+    <message>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="70" />
+        <source>Secure</source>
+        <translation>Secure</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="71" />
+        <source>To review</source>
+        <translation>To review</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="72" />
+        <source>Inbox</source>
+        <translation>Inbox</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="73" />
+        <source>All mail</source>
+        <translation>All mail</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="74" />
+        <source>Outbox</source>
+        <translation>Outbox</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../zivverdesk/gui/main_window.py" line="45" />
@@ -288,9 +283,7 @@
         <location filename="../../zivverdesk/gui/main_window.py" line="150" />
         <source>%n conversation(s)</source>
         <translation>
-            <numerusform>%n conversation</numerusform>
-            <numerusform>%n conversations</numerusform>
-        </translation>
+            <numerusform>%n conversation</numerusform><numerusform>%n conversations</numerusform></translation>
     </message>
     <message>
         <location filename="../../zivverdesk/gui/main_window.py" line="212" />

@@ -1,39 +1,6 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="nl_NL">
 <context>
-    <name />
-    <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="71" />
-        <source>Folders</source>
-        <comment>Secure</comment>
-        <translation>Mappen</translation>
-    </message>
-    <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="72" />
-        <source>Folders</source>
-        <comment>To review</comment>
-        <translation>Mappen</translation>
-    </message>
-    <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="73" />
-        <source>Folders</source>
-        <comment>Inbox</comment>
-        <translation>Mappen</translation>
-    </message>
-    <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="74" />
-        <source>Folders</source>
-        <comment>All mail</comment>
-        <translation>Mappen</translation>
-    </message>
-    <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="75" />
-        <source>Folders</source>
-        <comment>Outbox</comment>
-        <translation>Mappen</translation>
-    </message>
-</context>
-<context>
     <name>ComposerDialog</name>
     <message>
         <location filename="../../zivverdesk/gui/composer.py" line="48" />
@@ -240,6 +207,34 @@
         <location filename="../../zivverdesk/gui/conversation_model.py" line="61" />
         <source>Not encrypted</source>
         <translation>Niet versleuteld</translation>
+    </message>
+</context>
+<context>
+    <name>Folders</name>
+    <message>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="70" />
+        <source>Secure</source>
+        <translation>Beveiligd</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="71" />
+        <source>To review</source>
+        <translation>Te beoordelen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="72" />
+        <source>Inbox</source>
+        <translation>Postvak IN</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="73" />
+        <source>All mail</source>
+        <translation>Alle e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="74" />
+        <source>Outbox</source>
+        <translation>Postvak UIT</translation>
     </message>
 </context>
 <context>

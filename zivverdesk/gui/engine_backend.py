@@ -66,13 +66,12 @@ class EngineBackend:
         self._profile.close()
 
     def folders(self) -> Sequence[tuple[str, str]]:
-        tr = QCoreApplication.translate
         return [
-            (FOLDER_SECURE, tr("Folders", "Secure")),
-            (FOLDER_TO_REVIEW, tr("Folders", "To review")),
-            (FOLDER_INBOX, tr("Folders", "Inbox")),
-            (FOLDER_ALL, tr("Folders", "All mail")),
-            (FOLDER_OUTBOX, tr("Folders", "Outbox")),
+            (FOLDER_SECURE, QCoreApplication.translate("Folders", "Secure")),
+            (FOLDER_TO_REVIEW, QCoreApplication.translate("Folders", "To review")),
+            (FOLDER_INBOX, QCoreApplication.translate("Folders", "Inbox")),
+            (FOLDER_ALL, QCoreApplication.translate("Folders", "All mail")),
+            (FOLDER_OUTBOX, QCoreApplication.translate("Folders", "Outbox")),
         ]
 
     def conversations(self, folder: str, offset: int, limit: int) -> Sequence[ConversationRow]:
