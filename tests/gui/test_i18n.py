@@ -52,3 +52,14 @@ def test_dutch_and_english_cover_the_same_messages():
 def test_compiled_translation_is_rebuilt_when_missing(tmp_path, monkeypatch):
     path = compiled_translation("nl")
     assert path.exists() and path.stat().st_size > 0
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_source_text_was_taken_for_a_context(language):
+    """`tr = QCoreApplication.translate; tr("Ctx", "Text")` makes lupdate read "Ctx" as the
+    source and "Text" as a comment; the GUI must call `QCoreApplication.translate` directly."""
+    tree = ET.parse(translations_dir() / f"zivverdesk_{language}.ts")
+    contexts = {c.findtext("name") for c in tree.iter("context")}
+    for message in tree.iter("message"):
+        assert message.find("comment") is None, message.findtext("source")
+        assert message.findtext("source") not in contexts
