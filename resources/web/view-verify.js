@@ -98,6 +98,7 @@ function accessCodeForm(ctx) {
     input.removeAttribute("aria-invalid");
     setBusy(button, form, true, "verify.open");
     const started = performance.now();
+    ctx.timings.submittedAt = started;
     try {
       let keys;
       try {

@@ -9,7 +9,7 @@ import traceback
 
 from tests.bench import RESULTS_FILE, Results, merge_into_file
 
-GROUPS = ("crypto", "relay", "web", "sync", "gui")
+GROUPS = ("crypto", "relay", "web", "page", "sync", "gui")
 
 
 def main(argv: list[str]) -> int:

@@ -152,6 +152,7 @@ class RelaySeed:
         conversation_id: str | None = None,
         in_reply_to: SentMessage | None = None,
         expires_at: str | None = None,
+        iterations: int = TEST_ITERATIONS,
     ) -> SentMessage:
         """Encrypt and upload a message; commit it; return the recipients' links.
 
@@ -217,7 +218,7 @@ class RelaySeed:
                 recipient_id=recipient_id,
                 method=r.method,
                 access_code=Secret(r.access_code) if r.access_code is not None else None,
-                iterations=TEST_ITERATIONS,
+                iterations=iterations,
             )
             recipient_specs.append(
                 {
