@@ -2,7 +2,7 @@
 
 Against a real relay process on loopback and Debian's Chromium, through the page itself:
 - the time from clicking "Openen" to the message shown, on the access-code path with the
-  protocol's default 1,200,000 PBKDF2 iterations, and the key derivation's share of it
+  protocol's default PBKDF2 iteration count (2,000,000), and the key derivation's share of it
   (both measured inside the page, from the form's submit to the thread on screen);
 - downloading and decrypting a 256 MiB attachment with the page's own decrypting stream,
   against a plain download of the same ciphertext in the same page (target ≥ 0.70×), and the
