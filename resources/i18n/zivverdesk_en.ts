@@ -210,7 +210,7 @@
     </message>
 </context>
 <context>
-    <name>Folders</name>
+    <name>FolderNames</name>
     <message>
         <location filename="../../zivverdesk/gui/engine_backend.py" line="70" />
         <source>Secure</source>

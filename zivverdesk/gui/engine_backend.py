@@ -67,11 +67,11 @@ class EngineBackend:
 
     def folders(self) -> Sequence[tuple[str, str]]:
         return [
-            (FOLDER_SECURE, QCoreApplication.translate("Folders", "Secure")),
-            (FOLDER_TO_REVIEW, QCoreApplication.translate("Folders", "To review")),
-            (FOLDER_INBOX, QCoreApplication.translate("Folders", "Inbox")),
-            (FOLDER_ALL, QCoreApplication.translate("Folders", "All mail")),
-            (FOLDER_OUTBOX, QCoreApplication.translate("Folders", "Outbox")),
+            (FOLDER_SECURE, QCoreApplication.translate("FolderNames", "Secure")),
+            (FOLDER_TO_REVIEW, QCoreApplication.translate("FolderNames", "To review")),
+            (FOLDER_INBOX, QCoreApplication.translate("FolderNames", "Inbox")),
+            (FOLDER_ALL, QCoreApplication.translate("FolderNames", "All mail")),
+            (FOLDER_OUTBOX, QCoreApplication.translate("FolderNames", "Outbox")),
         ]
 
     def conversations(self, folder: str, offset: int, limit: int) -> Sequence[ConversationRow]:
