@@ -18,7 +18,6 @@ import keyring
 from keyring.backend import KeyringBackend
 from keyring.backends.chainer import ChainerBackend
 
-from zivverdesk.config import profile_paths
 from zivverdesk.crypto.errors import KeystoreUnavailable
 
 SERVICE = "zivverdesk"
@@ -64,15 +63,14 @@ def _is_secure(backend: KeyringBackend) -> bool:
         return False
 
 
-def choose_backend(data_dir: Path | None = None) -> KeyringBackend:
+def choose_backend(data_dir: Path) -> KeyringBackend:
     """The keyring to use: the OS keyring, or the insecure file when explicitly requested.
 
     Raises `KeystoreUnavailable` with instructions when there is no secure keyring.
     """
     if insecure_file_keyring_requested():
-        folder = data_dir if data_dir is not None else profile_paths().data_dir
-        _warn_insecure(str(folder))
-        return insecure_file_keyring(folder)
+        _warn_insecure(str(data_dir))
+        return insecure_file_keyring(data_dir)
     backend = keyring.get_keyring()
     if not _is_secure(backend):
         raise KeystoreUnavailable(

@@ -8,8 +8,8 @@ profile's data folder, encrypted with AES-256-GCM under a fresh 32-byte key, and
 goes into the keyring. The keyring entry says which form it is: "v1:inline:<value>" or
 "v1:file:<base64url key>".
 
-Every function takes an optional `data_dir` (the profile's data folder; default: the one
-`zivverdesk.config.profile_paths()` names, which honours ZIVVERDESK_HOME) and an optional
+Every function takes the profile's data folder `data_dir` (the caller knows the profile;
+crypto does not read the configuration) and an optional
 keyring `backend` (default: `keyring_backend.choose_backend`).
 """
 
@@ -25,7 +25,6 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringError, PasswordDeleteError
 
-from zivverdesk.config import profile_paths
 from zivverdesk.core.secret import Secret
 from zivverdesk.crypto.encoding import b64url_decode, b64url_encode
 from zivverdesk.crypto.errors import BadEncoding, KeystoreError, KeystoreUnavailable
@@ -38,9 +37,8 @@ _FOLDER = "secrets"
 _FILE_MAGIC = b"ZVSS\x01"
 
 
-def _resolve(data_dir: Path | None, backend: KeyringBackend | None) -> tuple[Path, KeyringBackend]:
-    folder = data_dir if data_dir is not None else profile_paths().data_dir
-    return folder, backend if backend is not None else choose_backend(folder)
+def _resolve(data_dir: Path, backend: KeyringBackend | None) -> tuple[Path, KeyringBackend]:
+    return data_dir, backend if backend is not None else choose_backend(data_dir)
 
 
 def _file_for(folder: Path, name: str) -> Path:
@@ -72,7 +70,7 @@ def put_secret(
     name: str,
     value: Secret[str],
     *,
-    data_dir: Path | None = None,
+    data_dir: Path,
     backend: KeyringBackend | None = None,
 ) -> None:
     folder, ring = _resolve(data_dir, backend)
@@ -95,7 +93,7 @@ def put_secret(
 
 
 def get_secret(
-    name: str, *, data_dir: Path | None = None, backend: KeyringBackend | None = None
+    name: str, *, data_dir: Path, backend: KeyringBackend | None = None
 ) -> Secret[str] | None:
     folder, ring = _resolve(data_dir, backend)
     entry = _keyring_get(ring, name)
@@ -135,9 +133,7 @@ def get_secret(
     return Secret(data.decode("utf-8"))
 
 
-def delete_secret(
-    name: str, *, data_dir: Path | None = None, backend: KeyringBackend | None = None
-) -> None:
+def delete_secret(name: str, *, data_dir: Path, backend: KeyringBackend | None = None) -> None:
     """Remove the secret; removing one that does not exist is not an error."""
     folder, ring = _resolve(data_dir, backend)
     try:

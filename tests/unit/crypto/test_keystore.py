@@ -96,16 +96,6 @@ def test_large_secret_shrinking_to_inline_removes_its_file(file_keyring: Path) -
     assert not list((file_keyring / "secrets").glob("*.zvs"))
 
 
-def test_default_location_follows_zivverdesk_home(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(keyring_backend.INSECURE_ENV, "1")
-    monkeypatch.setenv("ZIVVERDESK_HOME", str(tmp_path / "home"))
-    secrets_store.put("k", Secret("v"))
-    assert (tmp_path / "home" / "data" / keyring_backend.INSECURE_FILE_NAME).exists()
-    assert secrets_store.get("k") == Secret("v")
-
-
 @pytest.mark.parametrize("backend", [fail.Keyring(), PlaintextKeyring()], ids=["none", "plaintext"])
 def test_no_secure_keyring_is_a_clear_error(
     backend: object, restore_keyring: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
