@@ -246,3 +246,22 @@ def test_english_by_switch_and_by_browser_language(
         page.goto(link)
         expect(page.locator("#open")).to_have_text("Openen")
         problems.assert_none()
+
+
+def test_download_all_saves_every_attachment(
+    browser: Browser, seed: RelaySeed, sender: OfficeUser
+) -> None:
+    contents = {"brief.pdf": b"%PDF-1.4 brief", "bijlage 2.txt": "tekst één".encode()}
+    attachments = [Attachment.from_bytes(seed.tmp, name, data) for name, data in contents.items()]
+    _, link = send_simple(seed, sender, attachments=attachments)
+    with recipient_page(browser) as (page, problems):
+        downloads = []
+        page.on("download", lambda download: downloads.append(download))
+        page.goto(link)
+        page.fill("#access-code", ACCESS_CODE)
+        page.click("#open")
+        page.get_by_role("button", name="Alles downloaden").click()
+        expect(page.locator(".attachment-status")).to_have_text(["Gedownload", "Gedownload"])
+        saved = {d.suggested_filename: d.path().read_bytes() for d in downloads}
+        assert saved == contents
+        problems.assert_none()
