@@ -97,13 +97,6 @@ const STRINGS = {
     "reply.failed": "Versturen is niet gelukt. Probeer het opnieuw.",
     "reply.tooLarge": "De bijlagen zijn samen te groot om te versturen.",
 
-    "device.remember": "Dit apparaat onthouden",
-    "device.rememberHint":
-      "Volgende berichten van {office} openen dan op dit apparaat zonder code, {days} dagen lang. Doe dit alleen op uw eigen apparaat.",
-    "device.remembered": "Dit apparaat wordt onthouden tot {date}.",
-    "device.forget": "Dit apparaat vergeten",
-    "device.forgotten": "Dit apparaat wordt niet meer onthouden.",
-
     "starter.heading": "Gesprek starten",
     "starter.intro":
       "Stuur {office} een beveiligd bericht. Alleen de medewerkers van {office} kunnen het lezen.",
@@ -218,13 +211,6 @@ const STRINGS = {
     "reply.cancelled": "Sending was cancelled. Your reply has not been sent.",
     "reply.failed": "Sending failed. Please try again.",
     "reply.tooLarge": "The attachments are too large to send together.",
-
-    "device.remember": "Remember this device",
-    "device.rememberHint":
-      "Next messages from {office} will then open on this device without a code, for {days} days. Only do this on your own device.",
-    "device.remembered": "This device is remembered until {date}.",
-    "device.forget": "Forget this device",
-    "device.forgotten": "This device is no longer remembered.",
 
     "starter.heading": "Start a conversation",
     "starter.intro": "Send {office} a secure message. Only the staff of {office} can read it.",
