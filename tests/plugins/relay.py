@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,6 +83,7 @@ class RelayProcess:
         database: str | None = None,
         settings: Mapping[str, Any] | None = None,
         port: int | None = None,
+        serve_args: Sequence[str] = (),
     ) -> None:
         self.data_dir = data_dir
         self.database = database
@@ -93,6 +94,7 @@ class RelayProcess:
         if settings:
             self.config_file = data_dir.parent / f"{data_dir.name}.toml"
             self.config_file.write_text(toml_text(settings), encoding="utf-8")
+        self.serve_args = list(serve_args)  # e.g. ["--workers", "2"]
         self.process: subprocess.Popen[bytes] | None = None
         self._db: Any = None
 
@@ -122,6 +124,7 @@ class RelayProcess:
             "127.0.0.1",
             "--port",
             str(self.port),
+            *self.serve_args,
         ]
         log = self.log_file.open("ab")
         try:

@@ -259,3 +259,52 @@ def test_security_txt_and_web_assets(relay: RelayProcess) -> None:
         for url, integrity in assets["assets"].items():
             if f'src="{url}"' in page or f'href="{url}"' in page:
                 assert integrity in page
+
+
+def test_thread_holds_office_answers_not_other_recipients(
+    relay: RelayProcess, alice: EnrolledDevice
+) -> None:
+    first, second = (Recipient(new_id(), f"p{i}-{new_id()[:4]}@example.test") for i in (1, 2))
+    msg = create_message(relay, alice, recipients=[first, second])
+    replies = {}
+    for rec in (first, second):
+        base = f"/api/v1/r/{msg.message_id}/{rec.recipient_id}"
+        with recipient_client(relay) as client:
+            answer = verify(client, msg, rec).json()
+            assert answer["recipient"]["address"] == rec.address
+            reply_id, blob_id, data = new_id(), new_id(), os.urandom(500)
+            client.post(
+                f"{base}/replies", json={"reply_id": reply_id, "blobs": [blob_spec(blob_id, data)]}
+            )
+            client.put(f"{base}/blobs/{blob_id}", content=data)
+            client.post(f"{base}/replies/{reply_id}/commit")
+            replies[rec.recipient_id] = reply_id
+    # The office answers the first recipient's reply inside the thread.
+    answer_id, answer_blob = new_id(), os.urandom(700)
+    body = {
+        "message_id": answer_id,
+        "conversation_id": msg.conversation_id,
+        "in_reply_to": replies[first.recipient_id],
+        "blobs": [blob_spec(new_id(), answer_blob)],
+        "recipients": [],
+    }
+    api = httpx.Client(base_url=relay.url, headers=alice.headers)
+    created = api.post("/api/v1/messages", json=body).json()
+    (upload,) = created["upload"].values()
+    api.put(upload, content=answer_blob)
+    assert api.post(f"/api/v1/messages/{answer_id}/commit").status_code == 200
+    base = f"/api/v1/r/{msg.message_id}/{first.recipient_id}"
+    with recipient_client(relay) as client:
+        verify(client, msg, first)
+        items = client.get(f"{base}/thread").json()["items"]
+        ids = [i["message_id"] for i in items]
+        assert ids == [msg.message_id, replies[first.recipient_id], answer_id]
+        assert replies[second.recipient_id] not in ids
+        assert "wrapped_cek" in items[0] and "wrapped_cek" not in items[2]
+        assert items[2]["opened"] is False
+        blob_id = items[2]["blobs"][0]["blob_id"]
+        assert client.get(f"{base}/blobs/{blob_id}").content == answer_blob
+        other = client.get(f"{base}/thread").json()["items"]
+        assert other[2]["opened"] is True  # the recipient's page sees it was opened
+    assert api.get(f"/api/v1/messages/{answer_id}").json()["opened_at"] is not None
+    api.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,9 @@ def register(subparsers: Any) -> None:
     serve.add_argument("--public-url", help="address recipients use, e.g. https://relay.example")
     serve.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM)")
     serve.add_argument("--tls-key", help="private key of --tls-cert (PEM)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="server processes sharing the port (default 1)"
+    )
     serve.set_defaults(handler=_serve)
 
     admin = sub.add_parser("admin", help="administer users, devices, audit trail, retention")
@@ -75,12 +79,31 @@ def _serve(args: argparse.Namespace) -> int:
 
     from zivverdesk.relay.app import create_app
 
-    settings = _settings(args, host=args.host, port=args.port, public_url=args.public_url)
+    overrides = {"host": args.host, "port": args.port, "public_url": args.public_url}
+    settings = _settings(args, **overrides)
     if bool(args.tls_cert) != bool(args.tls_key):
         raise UsageError("--tls-cert and --tls-key go together.")
-    app = create_app(settings)
+    if not 1 <= args.workers <= 64:
+        raise UsageError("--workers must be between 1 and 64.")
+    # Handlers run in worker threads; the default 5 ms GIL switch interval would add up to
+    # 5 ms to every hand-over between the event loop and a worker.
+    sys.setswitchinterval(0.0005)
+    app: Any = create_app(settings)
+    if args.workers > 1:
+        # Each worker process builds the app itself from the same inputs (all state is in
+        # the database and the blob folder, so processes need not share anything else).
+        os.environ[SERVE_ARGS_ENV] = json.dumps(
+            {
+                "data": args.data,
+                "config": args.config,
+                "overrides": {"database": args.database, **overrides},
+            }
+        )
+        app = "zivverdesk.relay.commands:app_from_environment"
     uvicorn.run(
         app,
+        factory=args.workers > 1,
+        workers=args.workers if args.workers > 1 else None,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
@@ -89,8 +112,24 @@ def _serve(args: argparse.Namespace) -> int:
         ssl_certfile=args.tls_cert,
         ssl_keyfile=args.tls_key,
         timeout_graceful_shutdown=5,
+        timeout_keep_alive=30,  # browsers and desktops reuse connections between steps
     )
     return 0
+
+
+SERVE_ARGS_ENV = "ZIVVERDESK_SERVE_ARGS"
+
+
+def app_from_environment() -> Any:
+    """The app of one worker process of `relay serve --workers N`."""
+    from zivverdesk.relay.app import create_app
+
+    sys.setswitchinterval(0.0005)
+    spec = json.loads(os.environ[SERVE_ARGS_ENV])
+    settings = load_settings(
+        data_dir=Path(spec["data"]), config_file=spec["config"], overrides=spec["overrides"]
+    )
+    return create_app(settings)
 
 
 def _context(args: argparse.Namespace) -> Any:

@@ -60,3 +60,21 @@ def reply_notification(
         text="\n".join(nl) + f"\n{desktop_link}\n\n---\n\n" + "\n".join(en) + "\n",
         html=_html([*nl, "—", *en], (desktop_link, "Openen in Zivverdesk / Open in Zivverdesk")),
     )
+
+
+def starter_confirmation(*, office: str) -> MailText:
+    nl = [
+        f"Uw beveiligde bericht is afgeleverd bij {office}.",
+        "U krijgt een nieuwe e-mail met de knop 'Klik voor bericht' zodra er een antwoord is.",
+        "Deze e-mail bevat geen inhoud van uw bericht.",
+    ]
+    en = [
+        f"Your secure message was delivered to {office}.",
+        "You will get a new e-mail with the button 'Klik voor bericht' when there is an answer.",
+        "This e-mail holds none of the content of your message.",
+    ]
+    return MailText(
+        subject=f"Bericht afgeleverd / Message delivered: {office}",
+        text="\n".join(nl) + "\n\n---\n\n" + "\n".join(en) + "\n",
+        html=_html([*nl, "—", *en]),
+    )

@@ -61,7 +61,8 @@ def decode_b64(value: str | None, field: str, *, size: int | None = None) -> byt
     return data
 
 
-def context(request: Request) -> RelayContext:
+async def context(request: Request) -> RelayContext:
+    # async on purpose: a sync dependency would cost a trip through the thread pool.
     ctx: RelayContext = request.app.state.relay
     return ctx
 

@@ -493,6 +493,8 @@ def get_message(message_id: Id, caller: Device, ctx: Ctx) -> Any:
             "committed": rfc3339(row.committed_at),
             "expires_at": rfc3339(row.expires_at),
             "revoked": rfc3339(row.revoked_at),
+            # replies, starter messages and answers in a thread: first fetch by the other side
+            "opened_at": rfc3339(row.opened_at),
             "blobs": blob_list(conn, message_id),
             "sealed": sealed,
             "recipients": recs,

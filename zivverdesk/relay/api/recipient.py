@@ -198,6 +198,7 @@ def verify(
             audit.append(conn, who, "verify", message_id=message_id, recipient_id=recipient_id)
             answer = {
                 "wrapped_cek": b64url(row.wrapped_cek),
+                "recipient": {"address": row.address, "name": row.name},
                 "session_expires_at": rfc3339(now() + _ttl(limits.session_ttl)),
             }
         else:
@@ -374,24 +375,27 @@ def session_for(conn: Connection, token: str | None, message_id: str, recipient_
 
 
 def thread_messages(conn: Connection, row: Any) -> list[Any]:
-    """The conversation as this recipient sees it: messages sent to their address (also
-    under earlier or later links) and their own replies, oldest first."""
-    mine = select(recipients.c.id).where(recipients.c.address == row.address)
-    sent_to_me = select(recipients.c.message_id).where(recipients.c.address == row.address)
-    return list(
-        conn.execute(
-            select(messages)
-            .where(
+    """The thread this link opens, oldest first: the opened message, this recipient's
+    replies to it and the office's answers in that thread (each item's key derives from the
+    opened message's CEK, PROTOCOL §6). Other recipients' replies are not part of it."""
+    opened = message_row(conn, row.message_id)
+    found: dict[str, Any] = {opened.id: opened}
+    frontier = [opened.id]
+    while frontier:
+        children = conn.execute(
+            select(messages).where(
+                messages.c.in_reply_to.in_(frontier),
                 messages.c.conversation_id == row.conversation_id,
                 messages.c.committed_at.is_not(None),
                 or_(
-                    and_(messages.c.kind == "outbound", messages.c.id.in_(sent_to_me)),
-                    and_(messages.c.kind == "reply", messages.c.sender_recipient_id.in_(mine)),
+                    messages.c.kind == "outbound",
+                    and_(messages.c.kind == "reply", messages.c.sender_recipient_id == row.id),
                 ),
             )
-            .order_by(messages.c.committed_at, messages.c.id)
         ).all()
-    )
+        frontier = [c.id for c in children if c.id not in found]
+        found.update({c.id: c for c in children})
+    return sorted(found.values(), key=lambda m: (m.committed_at, m.id))
 
 
 @router.get("/thread")
@@ -402,7 +406,7 @@ def thread(
     request: Request,
     zv_session: Annotated[str | None, Cookie()] = None,
 ) -> Any:
-    with ctx.db.write() as conn:
+    with ctx.db.read() as conn:
         row = session_for(conn, zv_session, message_id, recipient_id)
         items = []
         for m in thread_messages(conn, row):
@@ -414,25 +418,28 @@ def thread(
                 "revoked": m.revoked_at is not None,
                 "blobs": [b for b in blob_list(conn, m.id) if not b["deleted"]],
             }
-            if m.kind == "reply":
+            if m.id == row.message_id:
+                entry["opened"] = row.opened_at is not None
+                entry["recipient_id"] = row.id
+                entry["wrapped_cek"] = b64url(row.wrapped_cek)
+            else:  # a reply: opened once the other side fetched its manifest
                 entry["opened"] = m.opened_at is not None
-            else:
-                rec = conn.execute(
-                    select(recipients).where(
-                        recipients.c.message_id == m.id,
-                        recipients.c.address == row.address,
-                        recipients.c.replaced_by.is_(None),
-                    )
-                ).first()
-                entry["opened"] = rec is not None and rec.opened_at is not None
-                if rec is not None and rec.wrapped_cek is not None:
-                    entry["recipient_id"] = rec.id
-                    entry["wrapped_cek"] = b64url(rec.wrapped_cek)
             items.append(entry)
-        if row.opened_at is None:
-            conn.execute(
-                recipients.update().where(recipients.c.id == recipient_id).values(opened_at=now())
-            )
+    if row.opened_at is None:
+        _first_open(ctx, request, row)
+    return {"conversation_id": row.conversation_id, "items": items}
+
+
+def _first_open(ctx: RelayContext, request: Request, row: Any) -> None:
+    """Record `opened` once, also when two requests race (the update decides)."""
+    message_id, recipient_id = row.message_id, row.id
+    with ctx.db.write() as conn:
+        first = conn.execute(
+            recipients.update()
+            .where(recipients.c.id == recipient_id, recipients.c.opened_at.is_(None))
+            .values(opened_at=now())
+        ).rowcount
+        if first:
             feed.emit(
                 conn,
                 EventKind.OPENED,
@@ -447,7 +454,6 @@ def thread(
                 message_id=message_id,
                 recipient_id=recipient_id,
             )
-    return {"conversation_id": row.conversation_id, "items": items}
 
 
 def _thread_blob(conn: Connection, ctx: RelayContext, row: Any, blob_id: str) -> Any:
@@ -474,8 +480,10 @@ def recipient_blob(
     with ctx.db.read() as conn:
         row = session_for(conn, zv_session, message_id, recipient_id)
         blob = _thread_blob(conn, ctx, row, blob_id)
+        counted = blob.kind != "outbound" or blob.position == 0
+        counted = counted or _downloaded_before(conn, recipient_id, blob_id)
     response = download(ctx, blob)
-    if blob.kind == "outbound" and blob.position > 0:
+    if not counted:  # the first download of an attachment: one event, one audit entry
         with ctx.db.write() as conn:
             if not _downloaded_before(conn, recipient_id, blob_id):
                 feed.emit(
@@ -494,6 +502,15 @@ def recipient_blob(
                     recipient_id=recipient_id,
                     detail=f"blob:{blob_id}",
                 )
+    office_answer = blob.kind == "outbound" and blob.message_id != message_id
+    if office_answer and blob.position == 0 and blob.message_opened_at is None:
+        # The recipient fetched the office's answer in the thread: the desktop shows it read.
+        with ctx.db.write() as conn:
+            conn.execute(
+                messages.update()
+                .where(messages.c.id == blob.message_id, messages.c.opened_at.is_(None))
+                .values(opened_at=now())
+            )
     return response
 
 

@@ -88,6 +88,7 @@ def starter_send_code(slug: Slug, body: CodeRequest, ctx: Ctx, request: Request)
 
 class StarterMessage(Body):
     email: Email
+    name: Annotated[str, Field(max_length=200)] = ""
     code: Annotated[str, Field(min_length=1, max_length=20)]
     message_id: Id
     conversation_id: Id
@@ -247,4 +248,17 @@ def starter_commit(
                 "starter_message_committed",
                 message_id=message_id,
             )
+            starter = conn.execute(
+                select(conversations.c.starter_email).where(
+                    conversations.c.id == row.conversation_id
+                )
+            ).scalar()
+            if starter:
+                mailqueue.enqueue(
+                    conn,
+                    key=f"starter-delivered:{message_id}",
+                    to=starter,
+                    mail=mailtexts.starter_confirmation(office=ctx.settings.office.name),
+                    headers={"X-Zivverdesk-Conversation": row.conversation_id},
+                )
     return {"message_id": message_id, "committed": True}

@@ -38,6 +38,7 @@ def blob_row(ctx: RelayContext, blob_id: str) -> Any:
                 messages.c.sender_recipient_id,
                 messages.c.conversation_id,
                 messages.c.in_reply_to,
+                messages.c.opened_at.label("message_opened_at"),
             )
             .join(messages, messages.c.id == blobs.c.message_id)
             .where(blobs.c.id == blob_id)

@@ -10,8 +10,10 @@ relay processes share one PostgreSQL. Reads are not serialized.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,11 @@ class Database:
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = _normalise_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
+        self._sqlite_writer = threading.Lock()
+        self._lock_fd: int | None = None
+        self._write_lock_file = Path(make_url(self.url).database or "relay").with_suffix(
+            ".write-lock"
+        )
         if self.is_sqlite:
             self.engine = _sqlite_engine(self.url, pool_size)
         else:
@@ -60,10 +67,36 @@ class Database:
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
         """A serialized write transaction; commits on success, rolls back on any error."""
-        with self.engine.connect() as conn, conn.begin():
-            if not self.is_sqlite:
+        if self.is_sqlite:
+            # Writers queue on a lock of this process and then on a file lock shared with
+            # other relay processes on the same folder. Left to SQLite, every waiting writer
+            # would poll the database lock with sleeps of up to 100 ms (its busy handler).
+            with (
+                self._sqlite_writer,
+                self._cross_process_lock(),
+                self.engine.connect() as conn,
+                conn.begin(),
+            ):
+                yield conn
+        else:
+            with self.engine.connect() as conn, conn.begin():
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _WRITE_LOCK})
-            yield conn
+                yield conn
+
+    @contextlib.contextmanager
+    def _cross_process_lock(self) -> Iterator[None]:
+        if sys.platform == "win32":  # pragma: no cover - SQLite's own locking suffices there
+            yield
+            return
+        import fcntl
+
+        if self._lock_fd is None:  # opened once; the thread lock above guards its use
+            self._lock_fd = os.open(self._write_lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
 
     def migrate(self, *, lock_dir: Path | None = None) -> None:
         """Bring the schema to the newest version; safe when several processes start at once."""
@@ -94,6 +127,9 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
 
 def _normalise_url(url: str) -> str:
