@@ -152,8 +152,13 @@ def test_recipient_without_method_blocks_before_anything_leaves(
     assert desk.json("outbox", "--all") == []
     assert desk.json("list") == []
     assert notifications(ok_recipient) == [] and notifications(bare) == []
-    # The relay saw nothing: its change feed is empty.
+    # The relay saw nothing from this desk: no event of its feed is about a message of ours.
+    # (Checked per message rather than "the feed is empty", so that a colleague's shared
+    # message on the same relay cannot make this test pass or fail.)
     monkeypatch.setenv(INSECURE_ENV, "1")
     with Profile.open(desk.home) as profile, profile.relay_client() as relay:
-        assert relay.events(None, wait=0).items == ()
+        me = profile.enrollment().user_id
+        for event in relay.events(None, wait=0).items:
+            assert event.message_id is not None
+            assert relay.get_message(event.message_id)["sender_user_id"] != me
     assert json.dumps(desk.json("list")) == "[]"
