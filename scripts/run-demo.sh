@@ -1,85 +1,245 @@
 #!/usr/bin/env bash
-# `make run`: the relay (SQLite + a blob folder), the local mail services and the desktop app
-# on a demo profile below build/demo. Closing the app stops the relay and the mail services.
-# Never touches the user's real profile (ZIVVERDESK_HOME points into build/demo).
+# `make run`: the local mail services, the relay (SQLite + a blob folder) and the desktop app on
+# a seeded demo profile, all below build/demo (or $ZIVVERDESK_DEMO_DIR). A second run reuses
+# that state. Closing the app or Ctrl-C stops everything this script started, by PID.
+#
+# Environment: ZIVVERDESK_DEMO_DIR (demo folder), ZIVVERDESK_DEMO_HEADLESS=1 (no app: keep the
+# services running until Ctrl-C). Never touches the user's real profile: ZIVVERDESK_HOME points
+# into the demo folder and secrets go to a plaintext file keyring there (demo only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 VENV_BIN=$ROOT/.venv/bin
-DEMO=$ROOT/build/demo
+VPY=$VENV_BIN/python
+DEMO=${ZIVVERDESK_DEMO_DIR:-$ROOT/build/demo}
 mkdir -p "$DEMO"
+DEMO=$(cd "$DEMO" && pwd)
+# Others may pass through (the mail services run as their own user) but not list or read.
+chmod 711 "$DEMO"
+PIDS=$DEMO/pids
 
-free_port() {
-  "$VENV_BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-wait_port_open() { # PORT TIMEOUT
-  local deadline=$((SECONDS + $2))
-  until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
-    [ "$SECONDS" -lt "$deadline" ] || return 1
-    sleep 0.1
+say() { printf '%s\n' "$*"; }
+fail() { printf 'zivverdesk demo: %s\n' "$*" >&2; exit 1; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# The process PID is still the one we started: its command line names the demo folder.
+ours() { [ -r "/proc/$1/cmdline" ] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -qF -- "$2"; }
+
+# --- one demo at a time; leftovers of a run that was killed are stopped first -------------
+if [ -f "$DEMO/run-demo.pid" ] && ours "$(cat "$DEMO/run-demo.pid")" run-demo.sh; then
+  fail "er draait al een demo / a demo is already running (PID $(cat "$DEMO/run-demo.pid"))"
+fi
+echo $$ >"$DEMO/run-demo.pid"
+if [ -f "$PIDS" ]; then
+  while read -r what pid marker; do
+    if ours "$pid" "$marker"; then
+      say "Stopping the $what left by an earlier demo run (PID $pid)"
+      kill "$pid" 2>/dev/null || true
+    fi
+  done <"$PIDS"
+  rm -f "$PIDS"
+fi
+
+# --- where the mail stack lives ------------------------------------------------------------
+# As root the mail services run as an unprivileged user that must be able to walk into their
+# folder; if an ancestor of the demo folder is closed to others (a home folder), they live in
+# /var/tmp under a name derived from the demo folder, so later runs find them again.
+passable() {
+  [ "$(id -u)" != 0 ] && return 0
+  local dir=$1
+  while [ "$dir" != / ]; do
+    [[ $(stat -c %A "$dir") == *[xt] ]] || return 1
+    dir=$(dirname "$dir")
   done
 }
-
-# A mail stack left by an earlier run that did not end cleanly is stopped first.
-if [ -f "$DEMO/mailstack.path" ]; then
-  old=$(cat "$DEMO/mailstack.path")
-  [ -f "$old/etc/stack.env" ] && bash scripts/mailstack/stop.sh "$old" >/dev/null 2>&1 || true
-  rm -rf "$old" "$DEMO/mailstack.path"
+if passable "$DEMO"; then
+  MAIL_BASE=$DEMO/mail
+else
+  MAIL_BASE=/var/tmp/zivverdesk-demo-$(printf '%s' "$DEMO" | sha256sum | cut -c1-16)
+fi
+echo "$MAIL_BASE" >"$DEMO/mailstack.path"
+if [ -f "$MAIL_BASE/etc/stack.env" ]; then
+  bash scripts/mailstack/stop.sh "$MAIL_BASE" >>"$DEMO/mailstack.log" 2>&1 || true
 fi
 
-RELAY_PID=""
-MAIL_BASE=""
-cleanup() {
-  if [ -n "$RELAY_PID" ]; then kill "$RELAY_PID" 2>/dev/null || true; wait "$RELAY_PID" 2>/dev/null || true; fi
-  if [ -n "$MAIL_BASE" ]; then
-    bash scripts/mailstack/stop.sh "$MAIL_BASE" >/dev/null 2>&1 || true
-    rm -rf "$MAIL_BASE" "$DEMO/mailstack.path"
+# --- ports and mailbox passwords: chosen once, kept for later runs --------------------------
+if [ ! -f "$DEMO/ports.env" ]; then
+  "$VPY" - >"$DEMO/ports.env.tmp" <<'PY'
+import socket
+
+names = ["IMAP_PORT", "IMAPS_PORT", "LMTP_PORT", "AUTH_PORT", "SUBMIT_PORT", "RELAY_PORT",
+         "HTTP_PORT"]
+sockets = [socket.socket() for _ in names]  # all open at once: seven different ports
+for name, sock in zip(names, sockets):
+    sock.bind(("127.0.0.1", 0))
+    print(f"{name}={sock.getsockname()[1]}")
+PY
+  mv "$DEMO/ports.env.tmp" "$DEMO/ports.env"
+fi
+# shellcheck disable=SC1091
+. "$DEMO/ports.env"
+for port in "$IMAP_PORT" "$IMAPS_PORT" "$LMTP_PORT" "$AUTH_PORT" "$SUBMIT_PORT" "$RELAY_PORT" \
+  "$HTTP_PORT"; do
+  # The profile and the links already sent name these ports, so they cannot simply change.
+  port_open "$port" && fail "poort $port is bezet / port $port is in use by another program;
+  stop it, or remove $DEMO to start a fresh demo on new ports"
+done
+export IMAP_PORT IMAPS_PORT LMTP_PORT AUTH_PORT SUBMIT_PORT RELAY_PORT
+
+MAIL_USERS_ALL="secretariaat adviseur patient"
+if [ ! -f "$DEMO/mailboxes.json" ]; then
+  (umask 077 && "$VPY" -c '
+import json, secrets, sys
+print(json.dumps({u: secrets.token_urlsafe(12) for u in sys.argv[1:]}, indent=2))
+' $MAIL_USERS_ALL >"$DEMO/mailboxes.json")
+fi
+MAIL_USERS=""
+for user in $MAIL_USERS_ALL; do
+  if [ ! -f "$MAIL_BASE/etc/users.d/$user" ]; then
+    password=$("$VPY" -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
+      "$DEMO/mailboxes.json" "$user")
+    MAIL_USERS="$MAIL_USERS $user:$password"
   fi
+done
+
+# --- start: mail stack, relay ---------------------------------------------------------------
+RELAY_PID=""
+GUI_PID=""
+XVFB_PID=""
+MAIL_STARTED=""
+stop_pid() { # PID: TERM, up to 10 s to finish, then KILL
+  local pid=$1
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+  trap - EXIT INT TERM
+  say "Demo stopt / demo stopping..."
+  [ -n "$GUI_PID" ] && stop_pid "$GUI_PID"
+  [ -n "$XVFB_PID" ] && stop_pid "$XVFB_PID"
+  [ -n "$RELAY_PID" ] && stop_pid "$RELAY_PID"
+  if [ -n "$MAIL_STARTED" ]; then
+    bash scripts/mailstack/stop.sh "$MAIL_BASE" >>"$DEMO/mailstack.log" 2>&1 ||
+      say "De mailservers stoppen niet netjes / the mail services did not stop: see $DEMO/mailstack.log"
+  fi
+  rm -f "$PIDS" "$DEMO/run-demo.pid"
+  say "Demo gestopt / demo stopped."
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
-# The mail stack lives in /tmp: its unprivileged user may not be able to enter this folder.
-MAIL_BASE=$(mktemp -d /tmp/zivverdesk-demo-mail-XXXXXX)
-echo "$MAIL_BASE" > "$DEMO/mailstack.path"
-MAIL_USERS="secretariaat:demo adviseur:demo" PYTHON="$VENV_BIN/python" \
-  bash scripts/mailstack/start.sh "$MAIL_BASE" >"$DEMO/mailstack.log" 2>&1 || {
-    echo "De mailservers starten niet / the mail services did not start: see $DEMO/mailstack.log" >&2
-    exit 1
-  }
+say "Mailservers starten / starting the mail services..."
+MAIL_STARTED=1
+MAIL_USERS="$MAIL_USERS" PYTHON="$VPY" \
+  bash scripts/mailstack/start.sh "$MAIL_BASE" >>"$DEMO/mailstack.log" 2>&1 ||
+  fail "de mailservers starten niet / the mail services did not start: see $DEMO/mailstack.log"
 # shellcheck disable=SC1091
-. "$MAIL_BASE/etc/stack.env"
+set -a && . "$MAIL_BASE/etc/stack.env" && set +a
 
-RELAY_PORT_HTTP=$(free_port)
-"$VENV_BIN/zivverdesk" relay serve --data "$DEMO/relay" --host 127.0.0.1 --port "$RELAY_PORT_HTTP" \
-  --public-url "http://127.0.0.1:$RELAY_PORT_HTTP" >"$DEMO/relay.log" 2>&1 &
+RELAY_URL=http://127.0.0.1:$HTTP_PORT
+cat >"$DEMO/relay.toml" <<TOML
+# Written by scripts/run-demo.sh on every start (the mail stack's ports and CA file).
+public_url = "$RELAY_URL"
+
+[smtp]
+host = "127.0.0.1"
+port = $RELAY_PORT
+tls = "starttls"
+ca_file = "$CA_FILE"
+from_address = "noreply@$MAIL_DOMAIN"
+retry_base = 2.0
+
+[sms]
+gateway = "file"
+file = "$DEMO/sms-outbox.txt"
+
+[office]
+name = "Medisch Adviesbureau Demo"
+contact_email = "secretariaat@$MAIL_DOMAIN"
+TOML
+say "Relay starten / starting the relay on $RELAY_URL..."
+"$VENV_BIN/zivverdesk" relay serve --data "$DEMO/relay" --config "$DEMO/relay.toml" \
+  --host 127.0.0.1 --port "$HTTP_PORT" >>"$DEMO/relay.log" 2>&1 &
 RELAY_PID=$!
-wait_port_open "$RELAY_PORT_HTTP" 30 || {
-  echo "De relay start niet / the relay did not start: see $DEMO/relay.log" >&2
-  tail -n 20 "$DEMO/relay.log" >&2
-  exit 1
-}
+echo "relay $RELAY_PID $DEMO/relay" >>"$PIDS"
+"$VPY" - "$RELAY_URL/healthz" "$RELAY_PID" <<'PY' || { tail -n 20 "$DEMO/relay.log" >&2; fail "de relay start niet / the relay did not start: see $DEMO/relay.log"; }
+import os, sys, time
+import httpx
 
-export ZIVVERDESK_HOME=$DEMO/profile
-"$VENV_BIN/python" - "http://127.0.0.1:$RELAY_PORT_HTTP" <<'PY'
-import sys
-
-from zivverdesk.config import Settings, profile_paths
-
-Settings(profile_paths().ensure()).set("relay_url", sys.argv[1])
+deadline = time.monotonic() + 30
+while time.monotonic() < deadline:
+    if not os.path.exists(f"/proc/{sys.argv[2]}"):
+        sys.exit(1)
+    try:
+        if httpx.get(sys.argv[1], timeout=1).status_code == 200:
+            sys.exit(0)
+    except httpx.HTTPError:
+        pass
+    time.sleep(0.1)
+sys.exit(1)
 PY
 
+# --- the demo profile -----------------------------------------------------------------------
+export ZIVVERDESK_HOME=$DEMO/profile
+export ZIVVERDESK_INSECURE_FILE_KEYRING=1 # a plaintext keyring file in the profile: demo only
+export RELAY_URL
+say "Demoprofiel vullen / seeding the demo profile..."
+"$VPY" scripts/demo/seed.py "$DEMO" >"$DEMO/demo-info.env" 2>"$DEMO/seed.log" || {
+  tail -n 20 "$DEMO/seed.log" >&2
+  fail "het demoprofiel is niet gevuld / seeding the demo profile failed: see $DEMO/seed.log"
+}
+# shellcheck disable=SC1091
+. "$DEMO/demo-info.env"
+
 cat <<INFO
-zivverdesk demo
-  relay         http://127.0.0.1:$RELAY_PORT_HTTP   (data: $DEMO/relay)
-  IMAP          127.0.0.1:$IMAP_PORT (STARTTLS), IMAPS 127.0.0.1:$IMAPS_PORT
-  SMTP          127.0.0.1:$SUBMIT_PORT (STARTTLS + AUTH)
-  mailboxes     secretariaat@$MAIL_DOMAIN, adviseur@$MAIL_DOMAIN (password: demo)
-  CA file       $CA_FILE
-  profile       $ZIVVERDESK_HOME
+
+==============================================================================
+ zivverdesk demo
+   Relay:                 $RELAY_URL
+   Ontvangerspagina / recipient page (open in a browser):
+     $DEMO_LINK
+   Toegangscode / access code ($DEMO_ORGANISATION): $DEMO_ACCESS_CODE
+   SMS-codes (file gateway):  $DEMO/sms-outbox.txt
+   Mailboxen / mailboxes:  secretariaat, adviseur, patient @$MAIL_DOMAIN
+     wachtwoorden / passwords: $DEMO/mailboxes.json
+     IMAP 127.0.0.1:$IMAP_PORT (STARTTLS), IMAPS :$IMAPS_PORT, SMTP :$SUBMIT_PORT; CA $CA_FILE
+   Profiel / profile:     $ZIVVERDESK_HOME
+   Logs:                  $DEMO/*.log
+   Stoppen / stop:        Ctrl-C (stops only what this demo started)
+==============================================================================
 INFO
 
-if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
-  echo "Geen beeldscherm gevonden / no display found: the app runs offscreen (Ctrl+C stops it)."
-  export QT_QPA_PLATFORM=offscreen
+if [ "${ZIVVERDESK_DEMO_HEADLESS:-}" = 1 ]; then
+  say "Demo klaar / demo ready (headless: no app; Ctrl-C stops the services)"
+  status=0
+  wait "$RELAY_PID" || status=$?
+  RELAY_PID=""
+  fail "de relay is gestopt / the relay stopped (exit $status): see $DEMO/relay.log"
 fi
-"$VENV_BIN/zivverdesk" gui --profile "$ZIVVERDESK_HOME"
+
+case "$(uname -s)" in MINGW* | MSYS* | CYGWIN*) windows=1 ;; *) windows="" ;; esac
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "$windows" ]; then
+  command -v Xvfb >/dev/null || fail "no display and no Xvfb (apt-get install xvfb)"
+  # Xvfb picks a free display number itself and writes it to the file descriptor given.
+  rm -f "$DEMO/xvfb.display"
+  Xvfb -displayfd 5 -screen 0 1366x800x24 -nolisten tcp 5>"$DEMO/xvfb.display" \
+    >>"$DEMO/xvfb.log" 2>&1 &
+  XVFB_PID=$!
+  echo "xvfb $XVFB_PID -displayfd" >>"$PIDS"
+  for _ in $(seq 100); do [ -s "$DEMO/xvfb.display" ] && break; sleep 0.1; done
+  [ -s "$DEMO/xvfb.display" ] || fail "Xvfb did not start: see $DEMO/xvfb.log"
+  export DISPLAY=:$(tr -d '[:space:]' <"$DEMO/xvfb.display")
+  say "Geen beeldscherm / no display: the app runs on the virtual display $DISPLAY (Xvfb)."
+  say "  Schermafdruk / screenshot: DISPLAY=$DISPLAY $VPY scripts/demo/screenshot.py shot.png"
+fi
+
+"$VENV_BIN/zivverdesk" gui --profile "$ZIVVERDESK_HOME" >>"$DEMO/gui.log" 2>&1 &
+GUI_PID=$!
+echo "gui $GUI_PID $ZIVVERDESK_HOME" >>"$PIDS"
+say "Demo klaar / demo ready: the app is open (log: $DEMO/gui.log). Close it or press Ctrl-C to stop."
+status=0
+wait "$GUI_PID" || status=$?
+GUI_PID=""
+[ "$status" = 0 ] || fail "de app stopte met fout / the app exited with $status: see $DEMO/gui.log"
