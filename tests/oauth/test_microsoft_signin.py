@@ -21,6 +21,7 @@ from tests.plugins.oauth import CLIENT_ID, OAuthStack, StandInBrowser
 from zivverdesk.config import ProfilePaths
 from zivverdesk.mail.auth import OAuthAuth
 from zivverdesk.mail.imap_connect import connect, disconnect
+from zivverdesk.mail.memory_sink import MemorySink
 from zivverdesk.mail.oauth import (
     Provider,
     SignInFailed,
@@ -31,6 +32,7 @@ from zivverdesk.mail.oauth import (
     token_provider,
 )
 from zivverdesk.mail.smtp_send import send_message
+from zivverdesk.mail.sync import sync_folder
 
 pytestmark = pytest.mark.integration
 
@@ -69,7 +71,8 @@ def test_sign_in_then_sync_and_send_a_notification(
     auth = oauth_auth(alice, paths=oauth_profile)
     client = connect(imap_settings(oauth_stack), auth)
     try:
-        assert client.select_folder("INBOX")[b"EXISTS"] >= 0
+        first = sync_folder(client, "INBOX", MemorySink())
+        assert first.full
     finally:
         disconnect(client)
 
@@ -78,6 +81,11 @@ def test_sign_in_then_sync_and_send_a_notification(
     send_message(smtp_settings(oauth_stack), auth, message)
     bob_auth = oauth_auth_for(oauth_stack, oauth_profile, stand_in_browser, "bob")
     wait_for_delivery(oauth_stack, bob_auth, message_id)
+    client = connect(imap_settings(oauth_stack), bob_auth)
+    try:
+        assert sync_folder(client, "INBOX", MemorySink()).added >= 1
+    finally:
+        disconnect(client)
     assert len(stand_in_browser.opened) == 2  # alice and bob signed in once each, no more
 
 
