@@ -27,6 +27,9 @@ const STRINGS = {
       "Wij kennen dit bericht niet. Misschien is de link niet goed overgenomen, of is er al een nieuwe melding verstuurd.",
     "state.revoked.title": "Dit bericht is ingetrokken door de afzender",
     "state.revoked.text": "De afzender heeft dit bericht ingetrokken. U kunt het niet meer openen.",
+    "state.gone.title": "Deze link is vervangen",
+    "state.gone.text":
+      "De afzender heeft u een nieuwe melding met een nieuwe link gestuurd. Gebruik de link uit de nieuwste e-mail.",
     "state.expired.title": "Dit bericht is verlopen",
     "state.expired.text": "Berichten zijn een beperkte tijd te openen. Die tijd is voorbij.",
     "state.unknownStarter.title": "Deze pagina bestaat niet",
@@ -143,6 +146,9 @@ const STRINGS = {
       "We do not know this message. The link may not have been copied correctly, or a new notification has been sent since.",
     "state.revoked.title": "The sender has revoked this message",
     "state.revoked.text": "The sender has revoked this message. It can no longer be opened.",
+    "state.gone.title": "This link has been replaced",
+    "state.gone.text":
+      "The sender has sent you a new notification with a new link. Please use the link in the newest e-mail.",
     "state.expired.title": "This message has expired",
     "state.expired.text": "Messages can be opened for a limited time. That time has passed.",
     "state.unknownStarter.title": "This page does not exist",

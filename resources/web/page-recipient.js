@@ -73,7 +73,7 @@ async function main() {
   } catch (error) {
     if (error instanceof RelayError && (error.status === 404 || error.code === "not_found")) {
       renderStatePage(container, "unknown");
-    } else if (error instanceof RelayError && (error.code === "revoked" || error.code === "expired")) {
+    } else if (error instanceof RelayError && ["revoked", "expired", "gone"].includes(error.code)) {
       renderStatePage(container, error.code);
     } else if (error instanceof RelayError && error.code === "network") {
       showError(container, "error.network");
@@ -108,7 +108,7 @@ async function main() {
         await openThread(container, ctx, opened);
       } catch (error) {
         if (error instanceof RelayError && error.code === "network") showError(container, "error.network");
-        else if (error instanceof RelayError && (error.code === "revoked" || error.code === "expired"))
+        else if (error instanceof RelayError && ["revoked", "expired", "gone"].includes(error.code))
           renderStatePage(container, error.code);
         else {
           console.error(error);

@@ -1,5 +1,5 @@
 // Whole-page states that are not errors but answers: an incomplete link, an unknown link, a
-// revoked or expired message, an unknown conversation-starter address.
+// revoked or expired message, a link replaced by a newer one, an unknown starter address.
 
 import { el, replaceChildren } from "./dom.js";
 
@@ -8,6 +8,7 @@ const STATES = {
   unknown: ["state.unknown.title", "state.unknown.text", true],
   revoked: ["state.revoked.title", "state.revoked.text", false],
   expired: ["state.expired.title", "state.expired.text", true],
+  gone: ["state.gone.title", "state.gone.text", false],
   unknownStarter: ["state.unknownStarter.title", "state.unknownStarter.text", false],
 };
 

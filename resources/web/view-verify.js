@@ -40,7 +40,7 @@ function showRelayError(line, error, ctx) {
   else if (error.code === "rate_limited") setText(line, "error.rateLimited");
   else if (error.code === "gateway_failed")
     setText(line, "verify.gatewayFailed", { office: office.name || "", contact: contactText(office) });
-  else if (error.code === "revoked" || error.code === "expired" || error.code === "not_found")
+  else if (["revoked", "expired", "gone", "not_found"].includes(error.code))
     ctx.onGone(error.code === "not_found" ? "unknown" : error.code);
   else setText(line, "error.generic");
   return true;

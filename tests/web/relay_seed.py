@@ -286,6 +286,39 @@ class RelaySeed:
                 )
                 offset = end + 1
 
+    def rotate(self, user: OfficeUser, sent: SentMessage, recipient: Recipient) -> str:
+        """Give `recipient` a fresh link (new id and link secret); returns the new link."""
+        old_id = sent.recipient_ids[recipient.address]
+        new_recipient_id = new_id()
+        envelope, link_secret = seal_for_link_recipient(
+            Secret(sent.cek),
+            message_id=sent.message_id,
+            recipient_id=new_recipient_id,
+            method=recipient.method,
+            access_code=Secret(recipient.access_code) if recipient.access_code else None,
+            iterations=TEST_ITERATIONS,
+        )
+        self._json(
+            self.http.post(
+                f"/api/v1/messages/{sent.message_id}/recipients/{old_id}/rotate",
+                headers=user.headers,
+                json={
+                    "new_recipient_id": new_recipient_id,
+                    "address": recipient.address,
+                    "method": recipient.method.value,
+                    "phone": recipient.phone,
+                    "verifier": b64url_encode(envelope.verifier),
+                    "wrapped_cek": b64url_encode(envelope.wrapped_cek),
+                    "code_salt": b64url_encode(envelope.code_salt) if envelope.code_salt else None,
+                    "kdf_iterations": envelope.iterations,
+                },
+            )
+        )
+        link = recipient_link(self.base_url, sent.message_id, new_recipient_id, link_secret)
+        sent.links[recipient.address] = link
+        sent.recipient_ids[recipient.address] = new_recipient_id
+        return link
+
     def revoke(self, user: OfficeUser, message_id: str) -> None:
         self._json(self.http.post(f"/api/v1/messages/{message_id}/revoke", headers=user.headers))
 

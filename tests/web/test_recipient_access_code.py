@@ -265,3 +265,23 @@ def test_download_all_saves_every_attachment(
         saved = {d.suggested_filename: d.path().read_bytes() for d in downloads}
         assert saved == contents
         problems.assert_none()
+
+
+def test_a_replaced_link_points_to_the_newest_notification(
+    browser: Browser, seed: RelaySeed, sender: OfficeUser
+) -> None:
+    jan = Recipient(address="jan@example.test", name="Jan Jansen", access_code=ACCESS_CODE)
+    sent = seed.send(sender, [jan], subject="Nieuwe link", body="Tekst.")
+    old_link = sent.links[jan.address]
+    new_link = seed.rotate(sender, sent, jan)
+    with recipient_page(browser) as (page, problems):
+        page.goto(old_link)
+        expect(page.locator("section[data-state=gone] h1")).to_have_text("Deze link is vervangen")
+        expect(page.locator("section[data-state=gone]")).to_contain_text(
+            "Gebruik de link uit de nieuwste e-mail."
+        )
+        page.goto(new_link)
+        page.fill("#access-code", ACCESS_CODE)
+        page.click("#open")
+        expect(page.locator("#thread article h2")).to_have_text("Nieuwe link")
+        problems.assert_none()
