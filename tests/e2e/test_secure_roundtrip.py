@@ -88,6 +88,31 @@ def test_send_read_reply_and_fetch_the_reply(
     again = desk.json("show", message_id)
     assert len([m for m in again["messages"] if m["direction"] == "in"]) == 1
 
+    # A reply from the desk in the thread: a fresh notification; the recipient reads it.
+    # (The one-off access code of the first send is not kept, so it is given again.)
+    answer_id = desk.run(
+        "reply",
+        shown["conversation_id"],
+        "--body",
+        "Aanvulling op de brief.",
+        "--access-code",
+        code,
+        "--kdf-iterations",
+        FAST_KDF,
+    ).out.strip()
+    second = wait_for_notifications(recipient, 2)[-1]
+    browser = Browser(relay_server.url, link_of(second)[0])
+    try:
+        browser.verify_access_code(code)
+        answer, _ = browser.read()
+        assert (answer.message_id, answer.in_reply_to) == (answer_id, message_id)
+        assert answer.body == "Aanvulling op de brief."
+        assert answer.subject == f"Re: {subject}"
+    finally:
+        browser.close()
+    thread = desk.json("show", message_id)["messages"]
+    assert [m["message_id"] for m in thread][-1] == answer_id
+
     # Nothing secret on disk: not in the database, its WAL, the spool or anywhere else.
     files_on_disk = [p for p in (tmp_path / "desk").rglob("*") if p.is_file()]
     blob = b"".join(p.read_bytes() for p in files_on_disk)
@@ -99,8 +124,9 @@ def test_send_read_reply_and_fetch_the_reply(
         "vertrouwelijke brief",
         "mijn reactie",
         fragment,
+        "Aanvulling op de brief",
     ):
         assert secret.encode() not in blob, secret
     outbox = desk.json("outbox", "--all")
-    assert [j["status"] for j in outbox] == ["done"]
+    assert [j["status"] for j in outbox] == ["done", "done"]
     assert json.dumps(outbox).find(fragment) == -1

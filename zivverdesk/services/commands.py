@@ -290,7 +290,14 @@ def cmd_send(profile: Profile, args: argparse.Namespace) -> int:
 
 
 def cmd_reply(profile: Profile, args: argparse.Namespace) -> int:
-    queued = conversations.reply(profile, args.id, body=_body(args), attachments=args.attach)
+    queued = conversations.reply(
+        profile,
+        args.id,
+        body=_body(args),
+        attachments=args.attach,
+        access_code=Secret(args.access_code) if args.access_code else None,
+        kdf_iterations=args.kdf_iterations,
+    )
     return _send_outcome(profile, queued.job_id, queued.message_id)
 
 
@@ -502,6 +509,7 @@ def register(subparsers: Any) -> None:
 
     p = add("reply", cmd_reply, "reply securely in the thread")
     p.add_argument("id")
+    p.add_argument("--access-code", metavar="CODE", help="the code of a one-off access code")
     _add_body(p)
 
     p = add("resend", cmd_resend, "send a fresh notification (new link)")

@@ -8,8 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from zivverdesk.core.errors import ZivverdeskError
-from zivverdesk.core.model import EnvelopeState, RecipientState, envelope_state, new_id
+from zivverdesk.core.model import (
+    EnvelopeState,
+    RecipientState,
+    VerificationMethod,
+    envelope_state,
+    new_id,
+)
 from zivverdesk.core.secret import Secret
+from zivverdesk.crypto.keyschedule import DEFAULT_ITERATIONS
 from zivverdesk.services.connections import Connections
 from zivverdesk.services.errors import NotSecure
 from zivverdesk.services.mail_sync import load_body
@@ -265,11 +272,21 @@ def revoke(profile: Profile, ident: str) -> list[str]:
     return done
 
 
-def reply(profile: Profile, ident: str, *, body: str, attachments: list[Path]) -> Queued:
+def reply(
+    profile: Profile,
+    ident: str,
+    *,
+    body: str,
+    attachments: list[Path],
+    access_code: Secret[str] | None = None,
+    kdf_iterations: int | None = None,
+) -> Queued:
     """A secure reply in the thread to everyone the conversation's last message went to.
 
     Its CEK derives from the original message's (PROTOCOL: replies), so recipients who can
-    read the thread can read the reply; they get a fresh notification each.
+    read the thread can read the reply; they get a fresh notification each, verified the
+    same way as before. The link secrets of the first send are not kept, so an access code
+    given for that one send (not an organisation's) must be given again (`access_code`).
     """
     store = profile.store
     conversation_id = resolve_conversation(profile, ident)
@@ -284,8 +301,11 @@ def reply(profile: Profile, ident: str, *, body: str, attachments: list[Path]) -
     for r in store.secure.recipients(original.id):
         if r.state is RecipientState.REVOKED:
             continue
+        code = access_code if r.method is VerificationMethod.ACCESS_CODE else None
         recipients.append(
-            RecipientRequest(address=r.address, name=r.name, method=r.method, phone=r.phone)
+            RecipientRequest(
+                address=r.address, name=r.name, method=r.method, phone=r.phone, access_code=code
+            )
         )
     subject = (
         original.subject
@@ -302,6 +322,7 @@ def reply(profile: Profile, ident: str, *, body: str, attachments: list[Path]) -
             attachments=attachments,
             conversation_id=conversation_id,
             in_reply_to=original.id,
+            kdf_iterations=kdf_iterations or DEFAULT_ITERATIONS,
         ),
         cek=Secret(reply_key(profile, original.id, reply_id)),
         message_id=reply_id,
