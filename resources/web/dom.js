@@ -1,7 +1,7 @@
 // Small DOM builders. User data only ever reaches the page through textContent and attribute
 // setters: nothing here parses HTML, so a subject like "<script>" stays text.
 
-import { language, setAttr, setText } from "./i18n.js";
+import { setAttr, setText } from "./i18n.js";
 
 /**
  * Create an element. `opts`: class (string), text (plain text), i18n ([key, params]),
@@ -86,10 +86,6 @@ export function formatDateTime(iso) {
       timeStyle: "short",
     });
   };
-}
-
-export function currentLocale() {
-  return language() === "nl" ? "nl-NL" : "en-GB";
 }
 
 /** Replace the children of `node`. */

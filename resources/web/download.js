@@ -43,6 +43,43 @@ export async function chooseSink(name, size) {
   return { kind: "blob" };
 }
 
+export function canPickFolder() {
+  return typeof window.showDirectoryPicker === "function";
+}
+
+/**
+ * For "Alles downloaden" with large files: one folder dialog for all of them (a save dialog
+ * per file would need a fresh click each time). Call directly in the click handler.
+ * Returns the folder handle, or null when the person cancels.
+ */
+export async function chooseFolder() {
+  try {
+    return await window.showDirectoryPicker({ mode: "readwrite" });
+  } catch (error) {
+    if (error && error.name === "AbortError") return null;
+    throw error;
+  }
+}
+
+/** A file sink in `folder`, never overwriting: "rapport.pdf" becomes "rapport (2).pdf". */
+export async function sinkInFolder(folder, name) {
+  const clean = safeFileName(name);
+  const dot = clean.lastIndexOf(".");
+  const [stem, ext] = dot > 0 ? [clean.slice(0, dot), clean.slice(dot)] : [clean, ""];
+  for (let n = 1; ; n += 1) {
+    const candidate = n === 1 ? clean : `${stem} (${n})${ext}`;
+    try {
+      await folder.getFileHandle(candidate);
+    } catch (error) {
+      if (error && error.name === "NotFoundError") {
+        const handle = await folder.getFileHandle(candidate, { create: true });
+        return { kind: "file", writable: await handle.createWritable() };
+      }
+      throw error;
+    }
+  }
+}
+
 /** Count bytes passing through, for a progress bar. */
 export function countingStream(onBytes) {
   let seen = 0;

@@ -4,7 +4,15 @@
 import { RelayError, recipientApi } from "./api.js";
 import { el, envelopeIcon, formatDateTime, formatSize } from "./dom.js";
 import { setText } from "./i18n.js";
-import { chooseSink, countingStream, saveToSink } from "./download.js";
+import {
+  SMALL_FILE_LIMIT,
+  canPickFolder,
+  chooseFolder,
+  chooseSink,
+  countingStream,
+  saveToSink,
+  sinkInFolder,
+} from "./download.js";
 import { decryptBlobStream, openManifest, replyCek } from "./page-crypto.js";
 
 function items(thread) {
@@ -76,8 +84,10 @@ function senderLine(manifest, mine) {
   ]);
 }
 
-async function downloadOne(ctx, cek, attachment, status, signal) {
-  const sink = await chooseSink(attachment.name, attachment.size);
+async function downloadOne(ctx, cek, attachment, status, folder, signal) {
+  const sink = folder
+    ? await sinkInFolder(folder, attachment.name)
+    : await chooseSink(attachment.name, attachment.size);
   if (!sink) return false;
   const response = await recipientApi.blob(ctx.mid, ctx.rid, attachment.blob_id, signal);
   const total = Number(response.headers.get("Content-Length")) || attachment.size;
@@ -106,10 +116,10 @@ function attachmentList(ctx, cek, manifest) {
       i18n: ["thread.download"],
       i18nAttrs: { "aria-label": ["thread.downloadLabel", { name: attachment.name }] },
     });
-    const run = async () => {
+    const run = async (folder = null) => {
       button.disabled = true;
       try {
-        await downloadOne(ctx, cek, attachment, status);
+        await downloadOne(ctx, cek, attachment, status, folder);
       } catch (error) {
         console.error(error);
         setText(status, error instanceof RelayError && error.status === 401 ? "error.session" : "thread.downloadFailed");
@@ -118,7 +128,7 @@ function attachmentList(ctx, cek, manifest) {
       }
     };
     runners.push(run);
-    button.addEventListener("click", run);
+    button.addEventListener("click", () => run());
     list.append(
       el("li", { class: "attachment" }, [
         el("span", { class: "attachment-name", text: attachment.name }),
@@ -135,10 +145,16 @@ function attachmentList(ctx, cek, manifest) {
           attrs: { type: "button", "data-action": "download-all" },
           i18n: ["thread.downloadAll"],
           on: {
-            click: async (event) => {
-              event.currentTarget.disabled = true;
+            click: async () => {
+              const attachments = manifest.attachments || [];
+              let folder = null;
+              if (canPickFolder() && attachments.some((a) => a.size > SMALL_FILE_LIMIT)) {
+                folder = await chooseFolder();
+                if (!folder) return;
+              }
+              all.disabled = true;
               try {
-                for (const run of runners) await run();
+                for (const run of runners) await run(folder);
               } finally {
                 all.disabled = false;
               }

@@ -133,3 +133,63 @@ def test_large_attachment_streams_to_disk_with_bounded_memory(
         assert saved_size == size
         assert digest == expected
         problems.assert_none()
+
+
+FOLDER_DIALOG_STANDIN = """
+window.showDirectoryPicker = async () => navigator.storage.getDirectory();
+"""
+FOLDER_LISTING = """async () => {
+  const root = await navigator.storage.getDirectory();
+  const out = {};
+  for await (const [name, handle] of root.entries()) {
+    const file = await handle.getFile();
+    const digest = await crypto.subtle.digest("SHA-256", await file.arrayBuffer());
+    out[name] = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+  return out;
+}"""
+
+
+def test_download_all_with_a_large_file_asks_once_for_a_folder(
+    browser: Browser, seed: RelaySeed, sender: OfficeUser
+) -> None:
+    big = seed.tmp / "groot.bin"
+    big_sha = write_random_file(big, 70 * MIB)
+    small = b"kleine bijlage"
+    sent = seed.send(
+        sender,
+        [Recipient(address="jan@example.test", access_code=ACCESS_CODE)],
+        subject="Twee bijlagen",
+        body="Een grote en een kleine.",
+        attachments=[
+            Attachment(name="groot.bin", path=big),
+            Attachment.from_bytes(seed.tmp, "klein.txt", small),
+        ],
+    )
+    big.unlink()
+    with recipient_page(browser) as (page, problems):
+        page.add_init_script(FOLDER_DIALOG_STANDIN)
+        page.goto(sent.links["jan@example.test"])
+        # A file of that name is already in the chosen folder: it must not be overwritten.
+        page.evaluate(
+            """async () => {
+              const root = await navigator.storage.getDirectory();
+              const w = await (await root.getFileHandle("klein.txt", { create: true }))
+                .createWritable();
+              await w.write("al aanwezig");
+              await w.close();
+            }"""
+        )
+        page.fill("#access-code", ACCESS_CODE)
+        page.click("#open")
+        page.get_by_role("button", name="Alles downloaden").click()
+        expect(page.locator(".attachment-status")).to_have_text(
+            ["Gedownload", "Gedownload"], timeout=120_000
+        )
+        listing = page.evaluate(FOLDER_LISTING)
+        problems.assert_none()
+    assert listing == {
+        "groot.bin": big_sha,
+        "klein.txt": hashlib.sha256(b"al aanwezig").hexdigest(),
+        "klein (2).txt": hashlib.sha256(small).hexdigest(),
+    }
