@@ -136,3 +136,21 @@ def test_access_code_rotation_and_minimum_length(profile: Profile) -> None:
     assert book.access_code(book.organisation_by_name("Rechtbank").id) == Secret("tweede-code")
     with pytest.raises(Exception, match="minstens 6"):
         book_service.rotate_access_code(book, "Rechtbank", "a-b")
+
+
+def test_search_index_builds_in_the_background(profile: Profile) -> None:
+    mailbox = profile.store.mailbox
+    for i in range(300):
+        mailbox.add_message(
+            account_id=None,
+            conversation_id=None,
+            kind="plain",
+            direction="in",
+            sender=f"p{i}@x.test",
+            recipients="",
+            subject=f"onderwerp {i}",
+            body="tekst",
+        )
+    profile.build_search_index_in_background().join(timeout=30)
+    assert len(mailbox.search("onderwerp")) == 300
+    assert mailbox.search("p7@x.test") == mailbox.search("p7@x")

@@ -7,6 +7,7 @@ everything else in `services` takes a `Profile`. Opening builds the memory searc
 from __future__ import annotations
 
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,7 @@ class Profile:
         self.vault = vault
         self._settings: Settings | None = None
         self._identity: IdentityKeyPair | None = None
+        self._index_thread: threading.Thread | None = None
 
     @classmethod
     def open(cls, home: Path | str | None = None) -> Profile:
@@ -43,7 +45,19 @@ class Profile:
         return cls(paths, store, vault)
 
     def close(self) -> None:
+        if self._index_thread is not None:
+            self._index_thread.join()  # never close the database under a running build
         self.store.close()
+
+    def build_search_index_in_background(self) -> threading.Thread:
+        """Start decrypting the searchable columns into the memory index (the GUI calls this
+        right after opening, so the first search answers at once)."""
+        if self._index_thread is None:
+            self._index_thread = threading.Thread(
+                target=self.store.mailbox.ensure_index, name="search-index", daemon=True
+            )
+            self._index_thread.start()
+        return self._index_thread
 
     def __enter__(self) -> Profile:
         return self
