@@ -186,6 +186,7 @@ function renderForm(container, slug, info) {
             slug,
             {
               email: email.value.trim(),
+              name: name.value.trim(),
               code,
               message_id: messageId,
               conversation_id: conversationId,
