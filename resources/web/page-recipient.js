@@ -108,6 +108,7 @@ async function main() {
         await openThread(container, ctx, opened);
       } catch (error) {
         if (error instanceof RelayError && error.code === "network") showError(container, "error.network");
+        else if (error instanceof RelayError && error.status === 401) showError(container, "error.session");
         else if (error instanceof RelayError && ["revoked", "expired", "gone"].includes(error.code))
           renderStatePage(container, error.code);
         else {

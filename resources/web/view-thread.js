@@ -53,8 +53,10 @@ async function loadManifest(ctx, item, cek) {
 
 function envelope(item, manifest, ctx) {
   const mine = item.from === "recipient";
-  // The relay answers the thread before it records this opening; what is on screen is open.
-  const opened = Boolean(item.opened) || (!mine && item.message_id === ctx.mid);
+  // A message from the sender that is on screen decrypted is open, whatever the relay recorded
+  // before this view; for the recipient's own replies the envelope says whether the sender
+  // has read them (S10).
+  const opened = mine ? Boolean(item.opened) : true;
   const other = (ctx.info.sender && ctx.info.sender.name) || "";
   const key = mine
     ? opened
