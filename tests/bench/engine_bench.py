@@ -41,7 +41,7 @@ from zivverdesk.services.profile import Profile
 from zivverdesk.services.recipients import RecipientRequest
 from zivverdesk.services.secure_send import SecureDraft, queue_secure
 from zivverdesk.store import open_store
-from zivverdesk.store.mailbox import SyncedHeader
+from zivverdesk.store.folders import SyncedHeader
 
 WORK = BUILD_DIR / "engine"
 _WORDS = [
@@ -97,7 +97,7 @@ def run_store_search(results: Results) -> None:
                 smtp_port=1,
                 smtp_security="none",
             )
-            inbox = store.mailbox.folder(account.id, "INBOX")
+            inbox = store.folders.folder(account.id, "INBOX")
             for start in range(0, n, 5000):
                 batch = []
                 for uid in range(start + 1, min(n, start + 5000) + 1):
@@ -116,11 +116,11 @@ def run_store_search(results: Results) -> None:
                             has_attachments=False,
                         )
                     )
-                store.mailbox.upsert_synced(
+                store.folders.upsert_synced(
                     account_id=account.id, folder_id=inbox.id, records=batch
                 )
             # Bodies for a tenth of them (secure messages and opened mail carry bodies).
-            ids = [m for m in store.mailbox.uids(inbox.id).values()][: n // 10]
+            ids = [m for m in store.folders.uids(inbox.id).values()][: n // 10]
             for mid in ids:
                 store.mailbox.set_body(mid, " ".join(rng.choices(_WORDS, k=60)))
         started = time.perf_counter()

@@ -18,7 +18,7 @@ from zivverdesk.mail.imap_connect import connect, disconnect
 from zivverdesk.mail.sync import FolderState, SyncReport, fetch_body, list_folders, sync_folder
 from zivverdesk.services.profile import Profile
 from zivverdesk.store import Store
-from zivverdesk.store.mailbox import SyncedHeader
+from zivverdesk.store.folders import SyncedHeader
 
 #: Folders synced by default: the inbox and the sent folder (others on demand).
 DEFAULT_ROLES = ("\\Inbox", "\\Sent")
@@ -43,18 +43,18 @@ class StoreSink:
     def _folder(self, folder: str) -> int:
         folder_id = self._folder_ids.get(folder)
         if folder_id is None:
-            folder_id = self._store.mailbox.folder(self._account_id, folder).id
+            folder_id = self._store.folders.folder(self._account_id, folder).id
             self._folder_ids[folder] = folder_id
         return folder_id
 
     def get_state(self, folder: str) -> FolderState | None:
-        row = self._store.mailbox.folder(self._account_id, folder)
+        row = self._store.folders.folder(self._account_id, folder)
         if row.uidvalidity is None or row.uidnext is None:
             return None
         return FolderState(row.uidvalidity, row.uidnext, row.highestmodseq)
 
     def set_state(self, folder: str, state: FolderState) -> None:
-        self._store.mailbox.set_folder_sync_state(
+        self._store.folders.set_folder_sync_state(
             self._folder(folder),
             uidvalidity=state.uidvalidity,
             uidnext=state.uidnext,
@@ -62,34 +62,30 @@ class StoreSink:
         )
 
     def upsert_headers(self, folder: str, batch: Sequence[HeaderRecord]) -> None:
-        self._store.mailbox.upsert_synced(
+        self._store.folders.upsert_synced(
             account_id=self._account_id,
             folder_id=self._folder(folder),
             records=[_synced(h) for h in batch],
         )
 
     def update_flags(self, folder: str, flags: Mapping[int, frozenset[str]]) -> None:
-        self._store.mailbox.set_flags_by_uid(
+        self._store.folders.set_flags_by_uid(
             self._folder(folder), {uid: _flags(f) for uid, f in flags.items()}
         )
 
     def remove_uids(self, folder: str, uids: Collection[int]) -> None:
-        self._store.mailbox.remove_uids(self._folder(folder), list(uids))
+        self._store.folders.remove_uids(self._folder(folder), list(uids))
 
     def reset_folder(self, folder: str) -> None:
         folder_id = self._folder(folder)
-        self._store.mailbox.clear_folder(folder_id)
-        self._store.db.execute(
-            "UPDATE folders SET uidvalidity = NULL, uidnext = NULL, highestmodseq = NULL "
-            "WHERE id = ?",
-            (folder_id,),
-        )
+        self._store.folders.clear_folder(folder_id)
+        self._store.folders.reset_folder_state(folder_id)
 
     def count(self, folder: str) -> int:
-        return self._store.mailbox.count_in_folder(self._folder(folder))
+        return self._store.folders.count_in_folder(self._folder(folder))
 
     def known_uids(self, folder: str) -> set[int]:
-        return set(self._store.mailbox.uids(self._folder(folder)))
+        return set(self._store.folders.uids(self._folder(folder)))
 
 
 def _synced(h: HeaderRecord) -> SyncedHeader:
@@ -135,7 +131,7 @@ def sync_account(
         for info in list_folders(imap):
             if not info.selectable or info.special_use not in DEFAULT_ROLES:
                 continue
-            profile.store.mailbox.folder(account.id, info.name, special_use=info.special_use)
+            profile.store.folders.folder(account.id, info.name, special_use=info.special_use)
             reports.append(sync_folder(imap, info.name, sink))
         return MailSyncResult(tuple(reports))
     finally:
@@ -154,7 +150,7 @@ def load_body(profile: Profile, message_id: str) -> str | None:
     message = store.mailbox.message(message_id)
     if message.folder_id is None or message.uid is None or message.account_id is None:
         return None
-    folder = next(f for f in store.mailbox.folders(message.account_id) if f.id == message.folder_id)
+    folder = next(f for f in store.folders.folders(message.account_id) if f.id == message.folder_id)
     imap = open_imap(profile, message.account_id)
     try:
         raw = fetch_body(imap, folder.name, message.uid)

@@ -228,10 +228,7 @@ def _import_recipient(profile: Profile, message_id: str, r: dict[str, Any]) -> N
             event_key=key,
         )
     if r.get("replaced_by"):
-        store.db.execute(
-            "UPDATE recipients SET replaced_by = ? WHERE id = ?",
-            (r["replaced_by"], r["recipient_id"]),
-        )
+        store.secure.mark_replaced(r["recipient_id"], r["replaced_by"])
 
 
 def _open_sealed(profile: Profile, message_id: str, sealed: list[dict[str, str]]) -> bytes | None:

@@ -34,9 +34,8 @@ def scan_reply_notices(profile: Profile, client: IMAPClient, relay: RelayClient)
     """Handle the reply notices that arrived since the last scan; returns new reply ids."""
     store = profile.store
     account = profile.account()
-    key = f"reply_scan/{account.id}/{_FOLDER}"
-    row = store.db.query_one("SELECT value FROM relay_state WHERE key = ?", (key,))
-    since = int(row["value"]) if row is not None else 1
+    key = f"reply-notices/{account.id}/{_FOLDER}"
+    since = store.relay.scan_position(key) or 1
     notices = find_reply_notifications(client, _FOLDER, public_url(profile), since_uid=since)
     new: list[str] = []
     handled: list[int] = []
@@ -44,11 +43,7 @@ def scan_reply_notices(profile: Profile, client: IMAPClient, relay: RelayClient)
         new += fetch_replies_for_conversation(profile, relay, notice.conversation_id)
         handled.append(uid)
     if notices:
-        store.db.execute(
-            "INSERT INTO relay_state (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, str(max(uid for uid, _ in notices) + 1)),
-        )
+        store.relay.set_scan_position(key, max(uid for uid, _ in notices) + 1)
     target = str(profile.settings.get("file_replies_folder") or "")
     if target and handled:
         file_notifications(client, _FOLDER, handled, target)

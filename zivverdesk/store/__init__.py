@@ -12,6 +12,7 @@ from zivverdesk.store.accounts import Accounts, RelayState
 from zivverdesk.store.addressbook import AddressBook
 from zivverdesk.store.database import DB_FILE_NAME, Database
 from zivverdesk.store.drafts import Drafts
+from zivverdesk.store.folders import Folders
 from zivverdesk.store.mailbox import Mailbox
 from zivverdesk.store.outbox import Outbox
 from zivverdesk.store.search import SearchIndex
@@ -28,6 +29,7 @@ class Store:
         self.relay = RelayState(db)
         self.addressbook = AddressBook(db)
         self.mailbox = Mailbox(db, self.index)
+        self.folders = Folders(db, self.mailbox)
         self.secure = SecureMessages(db)
         self.outbox = Outbox(db)
         self.drafts = Drafts(db)

@@ -214,6 +214,14 @@ class RelayState:
     def set_directory(self, users: list[dict[str, Any]]) -> None:
         self._set("directory", json.dumps(users))
 
+    def scan_position(self, name: str) -> int | None:
+        """Where a scan (e.g. of reply notices in a folder) stopped last time."""
+        raw = self._get(f"scan/{name}")
+        return int(raw) if raw is not None else None
+
+    def set_scan_position(self, name: str, position: int) -> None:
+        self._set(f"scan/{name}", str(position))
+
     def feed_cursor(self) -> str | None:
         return self._get("feed_cursor")
 

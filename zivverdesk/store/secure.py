@@ -155,6 +155,12 @@ class SecureMessages:
             )
             conn.execute("UPDATE recipients SET replaced_by = ? WHERE id = ?", (new_id, old_id))
 
+    def mark_replaced(self, recipient_id: str, replaced_by: str) -> None:
+        """The relay reports that this recipient's link was replaced (a resend elsewhere)."""
+        self._db.execute(
+            "UPDATE recipients SET replaced_by = ? WHERE id = ?", (replaced_by, recipient_id)
+        )
+
     def recipients(self, message_id: str, *, current_only: bool = True) -> list[Recipient]:
         extra = " AND replaced_by IS NULL" if current_only else ""
         rows = self._db.query(
