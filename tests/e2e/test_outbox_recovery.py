@@ -20,6 +20,7 @@ from tests.e2e.harness import (
 )
 from tests.plugins.mailstack import MailAccount, MailStack
 from tests.plugins.relay import RelayProcess
+from zivverdesk.core.secret import Secret
 from zivverdesk.crypto.keyring_backend import INSECURE_ENV
 from zivverdesk.services.outbox_runner import CRASH_ENV
 from zivverdesk.services.profile import Profile
@@ -162,3 +163,52 @@ def test_recipient_without_method_blocks_before_anything_leaves(
             assert event.message_id is not None
             assert relay.get_message(event.message_id)["sender_user_id"] != me
     assert json.dumps(desk.json("list")) == "[]"
+
+
+def test_rejected_password_keeps_the_message_waiting_until_it_is_fixed(
+    tmp_path: Path,
+    mailstack: MailStack,
+    mail_account: Callable[[str], MailAccount],
+    relay_server: RelayProcess,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sender, recipient = mail_account("secretariaat"), mail_account("ontvanger")
+    desk = setup_desk(tmp_path / "desk", mailstack, sender, relay_server)
+    # The mail server's password changed behind the desk's back (stored: an old one).
+    with pytest.raises(AssertionError, match=r"weigert|refuses"):
+        desk.run(
+            "account",
+            "password",
+            "--email",
+            sender.email,
+            "--password-stdin",
+            stdin="oud-wachtwoord\n",
+        )
+    monkeypatch.setenv(INSECURE_ENV, "1")
+    with Profile.open(desk.home) as profile:
+        profile.vault.set_mail_password(profile.account().id, Secret("oud-wachtwoord"))
+    queued = desk.run(
+        "send",
+        "--to",
+        recipient.email,
+        "--email-code",
+        "--subject",
+        "Wachtwoord",
+        "--body",
+        "inhoud",
+        ok=False,
+    )
+    assert queued.code == 75
+    (job,) = desk.json("outbox")
+    assert job["status"] == "waiting" and job["last_error"]
+    desk.run(
+        "account",
+        "password",
+        "--email",
+        sender.email,
+        "--password-stdin",
+        stdin=sender.password + "\n",
+    )
+    desk.run("sync")
+    assert len(wait_for_notifications(recipient, 1)) == 1
+    assert desk.json("outbox") == []

@@ -123,12 +123,7 @@ def cmd_account_add(profile: Profile, args: argparse.Namespace) -> int:
         ]
         if missing:
             raise UsageError(f"Ontbreekt / missing: {', '.join(missing)}")
-        if args.password_stdin:
-            password = sys.stdin.readline().rstrip("\r\n")
-        else:
-            password = getpass.getpass("Wachtwoord / password: ")
-        if not password:
-            raise UsageError("Leeg wachtwoord. / Empty password.")
+        password = _read_password(args)
         account = setup.add_password_account(
             profile,
             email=args.email,
@@ -157,6 +152,28 @@ def cmd_account_reauth(profile: Profile, args: argparse.Namespace) -> int:
     oauth.reauth(email, device_code=args.device_code, paths=profile.paths)
     print(f"{email}: opnieuw aangemeld / signed in again.")
     return 0
+
+
+def cmd_account_password(profile: Profile, args: argparse.Namespace) -> int:
+    account = next(
+        (a for a in profile.store.accounts.all() if a.email == args.email.strip().lower()), None
+    )
+    if account is None:
+        raise UsageError(f"Geen account {args.email}. / No account {args.email}.")
+    password = _read_password(args)
+    setup.change_password(profile, account, Secret(password))
+    print(f"Wachtwoord van {account.email} bijgewerkt / password updated.")
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Wachtwoord / password: ")
+    if not password:
+        raise UsageError("Leeg wachtwoord. / Empty password.")
+    return password
 
 
 def cmd_account_list(profile: Profile, args: argparse.Namespace) -> int:
@@ -445,6 +462,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--email")
     p.add_argument("--device-code", action="store_true")
     add("list", cmd_account_list, "list mail accounts", account_sub)
+    p = add("password", cmd_account_password, "store a changed password (tested)", account_sub)
+    p.add_argument("--email", required=True)
+    p.add_argument("--password-stdin", action="store_true")
 
     p = add("enroll", cmd_enroll, "enroll this workstation with the relay")
     p.add_argument("--relay", required=True, metavar="URL")

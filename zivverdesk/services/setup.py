@@ -77,6 +77,24 @@ def add_password_account(
     return account
 
 
+def change_password(
+    profile: Profile, account: Account, password: Secret[str], *, test_connection: bool = True
+) -> None:
+    """Store a new password (after the server changed it), tested against IMAP and SMTP
+    first; mail waiting in the outbox for it goes out at the next sync."""
+    if account.auth_kind != "password":
+        raise ZivverdeskError(
+            f"{account.email} meldt aan via {account.auth_kind}; gebruik 'account reauth'. / "
+            "This account signs in with OAuth; use 'account reauth'."
+        )
+    if test_connection:
+        servers = profile.mail_servers(account)
+        check_mail_login(
+            servers.imap, servers.smtp, PasswordAuth(username=account.username, password=password)
+        )
+    profile.vault.set_mail_password(account.id, password)
+
+
 def add_oauth_account(
     profile: Profile,
     *,
