@@ -168,6 +168,13 @@ def run_store_search(results: Results) -> None:
 
 def first_sync_into_store(account: MailAccount, settings: ServerSettings, folder: str) -> float:
     """Seconds for a first sync of `folder` into a fresh encrypted store."""
+    return store_sync_timings(account, settings, folder)[0]
+
+
+def store_sync_timings(
+    account: MailAccount, settings: ServerSettings, folder: str
+) -> tuple[float, float]:
+    """(first sync seconds, median no-op incremental sync seconds) into a fresh store."""
     home = Path(tempfile.mkdtemp(prefix="zv-firstsync-", dir=WORK))
     try:
         with open_store(home, os.urandom(32)) as store:
@@ -191,9 +198,15 @@ def first_sync_into_store(account: MailAccount, settings: ServerSettings, folder
                 sync_folder(client, folder, sink)
                 elapsed = time.perf_counter() - started
                 assert sink.count(folder) > 0
+                noops = []
+                for _ in range(20):
+                    t = time.perf_counter()
+                    report = sync_folder(client, folder, sink)
+                    noops.append(time.perf_counter() - t)
+                    assert report.added == report.removed == 0
             finally:
                 disconnect(client)
-        return elapsed
+        return elapsed, statistics.median(noops)
     finally:
         shutil.rmtree(home, ignore_errors=True)
 

@@ -48,8 +48,8 @@ class StoreSink:
         return folder_id
 
     def get_state(self, folder: str) -> FolderState | None:
-        row = self._store.folders.folder(self._account_id, folder)
-        if row.uidvalidity is None or row.uidnext is None:
+        row = self._store.folders.find(self._account_id, folder)
+        if row is None or row.uidvalidity is None or row.uidnext is None:
             return None
         return FolderState(row.uidvalidity, row.uidnext, row.highestmodseq)
 

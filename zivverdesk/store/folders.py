@@ -60,6 +60,13 @@ class Folders:
             ).fetchone()
         return _folder(row)
 
+    def find(self, account_id: str, name: str) -> Folder | None:
+        """The folder if it is known (a read only: no write transaction on a no-op sync)."""
+        row = self._db.query_one(
+            "SELECT * FROM folders WHERE account_id = ? AND name = ?", (account_id, name)
+        )
+        return None if row is None else _folder(row)
+
     def folders(self, account_id: str) -> list[Folder]:
         return [
             _folder(r)
