@@ -278,3 +278,39 @@ def test_single_writer_serialises_concurrent_writes(tmp_path: Path, key: bytes) 
         assert len(store.mailbox.messages(limit=1000)) == 200
         assert store.mailbox.ensure_index() == 200
         assert len(store.mailbox.search("x.test")) == 200
+
+
+def test_writers_during_an_index_build_neither_block_nor_get_lost(
+    tmp_path: Path, key: bytes
+) -> None:
+    with open_store(tmp_path, key) as store:
+        for i in range(2000):
+            store.mailbox.add_message(
+                account_id=None,
+                conversation_id=None,
+                kind="plain",
+                direction="in",
+                sender="a@x.test",
+                recipients="",
+                subject=f"oud {i}",
+                body="",
+            )
+        builder = threading.Thread(target=store.mailbox.ensure_index)
+        builder.start()
+        # Writers hold the database's write lock while they update the index.
+        for i in range(200):
+            with store.db.transaction():
+                store.mailbox.add_message(
+                    account_id=None,
+                    conversation_id=None,
+                    kind="plain",
+                    direction="in",
+                    sender="b@x.test",
+                    recipients="",
+                    subject=f"nieuw {i}",
+                    body="",
+                )
+        builder.join(timeout=60)
+        assert not builder.is_alive()
+        assert len(store.mailbox.search("oud", limit=10_000)) == 2000
+        assert len(store.mailbox.search("nieuw", limit=10_000)) == 200

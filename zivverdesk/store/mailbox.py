@@ -88,31 +88,58 @@ class Mailbox:
         self._db = db
         self._index = index
         # The index is built on first search (or by `ensure_index` in the background), so a
-        # command that never searches never decrypts the whole mailbox.
-        self._index_lock = threading.RLock()
+        # command that never searches never decrypts the whole mailbox. Writers never wait
+        # for a build: while one runs, their index updates queue in `_pending` and are
+        # replayed after it. (`_state` is never held during database work, and the builder
+        # holds `_build` but takes the database lock only to read: no lock-order deadlock
+        # with a writer that holds the database lock and updates the index.)
+        self._state = threading.Lock()
+        self._build = threading.Lock()
         self._index_ready = False
+        self._building = False
+        self._pending: list[tuple[str, dict[str, str]] | str] = []
 
     def index_message(self, message_id: str, **fields: str) -> None:
-        with self._index_lock:
-            if self._index_ready:
-                self._index.add(message_id, **fields)
+        with self._state:
+            if not self._index_ready:
+                if self._building:
+                    self._pending.append((message_id, fields))
+                return
+        self._index.add(message_id, **fields)
 
     def unindex_message(self, message_id: str) -> None:
-        with self._index_lock:
-            if self._index_ready:
-                self._index.remove(message_id)
+        with self._state:
+            if not self._index_ready:
+                if self._building:
+                    self._pending.append(message_id)
+                return
+        self._index.remove(message_id)
 
     def ensure_index(self) -> int:
         """Build the memory index if it is not built yet; returns the indexed count."""
-        with self._index_lock:
+        with self._build:
             if not self._index_ready:
-                self.build_index()
-                self._index_ready = True
+                with self._state:
+                    self._building, self._pending = True, []
+                try:
+                    self.build_index()
+                except BaseException:
+                    with self._state:
+                        self._pending, self._building = [], False
+                    raise
+                with self._state:
+                    for item in self._pending:
+                        if isinstance(item, str):
+                            self._index.remove(item)
+                        else:
+                            self._index.add(item[0], **item[1])
+                    self._pending, self._building = [], False
+                    self._index_ready = True
             return len(self._index)
 
     # --- search index -----------------------------------------------------------------
 
-    def build_index(self) -> int:  # called by ensure_index with the index lock held
+    def build_index(self) -> int:  # through ensure_index
         """Decrypt the searchable columns once into the memory index; returns the count."""
         cipher = self._db.cipher
         rows = self._db.query(
