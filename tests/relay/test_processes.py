@@ -114,12 +114,13 @@ def test_kill_during_upload_leaves_no_partial_message(relay_factory: RelayFactor
         headers=sender.headers,
     ).json()["complete"]
     half_sent = threading.Event()
+    killed = threading.Event()
 
     def body() -> Iterator[bytes]:
         for offset in range(0, len(data), 1024 * 1024):
             if offset >= 12 * 1024 * 1024:
                 half_sent.set()
-                time.sleep(30)  # hold the request open until the relay is killed
+                killed.wait(30)  # hold the request open until the relay is killed
             yield data[offset : offset + 1024 * 1024]
 
     outcome: list[object] = []
@@ -146,6 +147,7 @@ def test_kill_during_upload_leaves_no_partial_message(relay_factory: RelayFactor
         assert time.monotonic() < deadline, "the relay did not store the first part"
         time.sleep(0.05)
     relay.kill()
+    killed.set()
     thread.join(timeout=40)
     assert outcome and isinstance(outcome[0], httpx.HTTPError)
     relay.start()

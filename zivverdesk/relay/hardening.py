@@ -18,7 +18,7 @@ CSP = (
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 HSTS = "max-age=63072000; includeSubDomains"
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
