@@ -88,7 +88,8 @@ class RelayProcess:
         self.data_dir = data_dir
         self.database = database
         self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.tls = "--tls-cert" in serve_args
+        self.url = f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
         self.log_file = data_dir.parent / f"{data_dir.name}.log"
         self.config_file: Path | None = None
         if settings:
@@ -140,7 +141,8 @@ class RelayProcess:
                     f"the relay exited with {self.process.returncode}:\n{tail(self.log_file)}"
                 )
             try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                health = httpx.get(f"{self.url}/healthz", timeout=1, verify=not self.tls)
+                if health.status_code == 200:
                     return self
             except httpx.HTTPError:
                 pass
