@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 PYTHON ?= $(shell scripts/find-python.sh)
 
 .PHONY: help install system-deps run test lint typecheck importlint pytest acceptance \
-        bench bench-crypto bench-relay bench-web bench-sync bench-gui clean
+        bench bench-crypto bench-relay bench-web bench-sync bench-gui package clean
 
 help:
 	@echo "make run    install, start the relay, local mail services and the desktop app"
@@ -61,6 +61,12 @@ bench: install system-deps
 
 bench-%: install system-deps
 	$(VPY) -m tests.bench $*
+
+# The PyInstaller bundle and an MSI around it (packaging/README.md); on Linux this proves the
+# installer source, the shipped MSI is built on Windows.
+package: install system-deps
+	$(VPY) -m pip install -q -e ".[packaging]"
+	bash packaging/build-msi.sh
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -3,7 +3,8 @@
 #
 #   packaging/build-msi.sh                   bundle into build/package/dist, then the MSI
 #   packaging/build-msi.sh --payload DIR     skip PyInstaller: wrap an existing bundle folder
-#   options: --out FILE (default build/package/zivverdesk-VERSION.msi), --version X.Y.Z
+#   options: --out FILE (default WORK/zivverdesk-VERSION.msi), --version X.Y.Z,
+#            --work DIR (PyInstaller's and wixl's working folder, default build/package)
 #
 # On Linux this proves that the bundle builds and that zivverdesk.wxs is a valid installer
 # source: the programs inside are Linux programs. The MSI that is shipped is built the same
@@ -23,7 +24,8 @@ while [ $# -gt 0 ]; do
     --payload) PAYLOAD=$(cd "$CALLER" && realpath -m "$2"); shift 2 ;;
     --out) OUT=$(cd "$CALLER" && realpath -m "$2"); shift 2 ;;
     --version) VERSION=$2; shift 2 ;;
-    *) echo "usage: $0 [--payload DIR] [--out FILE] [--version X.Y.Z]" >&2; exit 2 ;;
+    --work) WORK=$(cd "$CALLER" && realpath -m "$2"); shift 2 ;;
+    *) echo "usage: $0 [--payload DIR] [--out FILE] [--version X.Y.Z] [--work DIR]" >&2; exit 2 ;;
   esac
 done
 for tool in wixl wixl-heat; do
