@@ -210,3 +210,42 @@ def test_sms_http_gateway_request_shape_and_failure(
     assert ("verification_failed", "sms_gateway_failed") in {
         (e["kind"], e["detail"]) for e in events
     }
+
+
+def test_mail_given_up_is_told_in_the_feed(relay_factory: RelayFactory) -> None:
+    from tests.plugins.services import free_port
+
+    relay = relay_factory(
+        settings={
+            "smtp": {
+                "host": "127.0.0.1",
+                "port": free_port(),
+                "tls": "none",
+                "from_address": "relay@example.test",
+                "poll_interval": 0.1,
+                "retry_base": 0.1,
+                "retry_max": 0.2,
+                "max_attempts": 3,
+            }
+        }
+    )
+    sender = relay.enroll_device(f"s-{new_id()[:6]}@example.test", "Sanne")
+    msg = create_message(relay, sender)
+    rec = msg.recipients[0]
+    base = f"/api/v1/r/{msg.message_id}/{rec.recipient_id}"
+    with recipient_client(relay) as client:
+        verify_auth(client, msg, rec)
+        reply_id, blob_id, data = new_id(), new_id(), b"reply"
+        client.post(
+            f"{base}/replies", json={"reply_id": reply_id, "blobs": [blob_spec(blob_id, data)]}
+        )
+        client.put(f"{base}/blobs/{blob_id}", content=data)
+        client.post(f"{base}/replies/{reply_id}/commit")
+
+    def failures() -> list[str]:
+        items = httpx.get(f"{relay.url}/api/v1/events", headers=sender.headers).json()["items"]
+        return [e["detail"] for e in items if e["kind"] == "mail_failed"]
+
+    assert wait_until(lambda: failures() == ["retrying", "gave_up"], what="give-up event")
+    (row,) = queue_rows(relay)
+    assert row.attempts == 3 and row.failed_at is not None and row.sent_at is None
