@@ -313,7 +313,10 @@ class Browser:
         }
         return manifest, files
 
-    def reply(self, body: str, files: dict[str, bytes]) -> str:
+    def reply(
+        self, body: str, files: dict[str, bytes], *, claims_to_answer: str | None = None
+    ) -> str:
+        """Post a reply; `claims_to_answer` forges the manifest's `in_reply_to`."""
         assert self.cek is not None and self.conversation_id is not None
         reply_id = new_id()
         key = reply_cek(self.cek, reply_id)
@@ -333,7 +336,7 @@ class Browser:
         manifest = Manifest(
             conversation_id=self.conversation_id,
             message_id=reply_id,
-            in_reply_to=self.message_id,
+            in_reply_to=claims_to_answer or self.message_id,
             sender=Sender(
                 name="Ontvanger",
                 organisation="",

@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from zivverdesk.relayclient.errors import NotFound
 from zivverdesk.relayclient.transfers import download_blob
 from zivverdesk.services.notify import notification_event_key
 from zivverdesk.services.profile import Profile
+from zivverdesk.store.mailbox import Message
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +70,7 @@ def apply_event_from_feed(profile: Profile, relay: RelayClient, event: FeedEvent
         changed = int(_apply_review(profile, event))
     elif event.message_id:
         if not store.mailbox.has_message(event.message_id):
-            import_message(profile, relay, event.message_id)
+            _guarded(profile, event, lambda: import_message(profile, relay, event.message_id or ""))
         if store.mailbox.has_message(event.message_id):
             key = event.cursor
             if event.kind in _NOTIFICATION_KINDS and event.recipient_id:
@@ -85,11 +87,33 @@ def apply_event_from_feed(profile: Profile, relay: RelayClient, event: FeedEvent
                 )
             )
             if event.kind == EventKind.REPLIED.value:
-                changed += len(fetch_replies(profile, relay, event.message_id))
+                mid = event.message_id
+                changed += len(
+                    _guarded(profile, event, lambda: fetch_replies(profile, relay, mid)) or []
+                )
             elif event.kind == EventKind.REVOKED.value:
                 store.secure.mark_revoked(event.message_id)
     store.relay.set_feed_cursor(event.cursor)
     return min(changed, 1)
+
+
+def _guarded[T](profile: Profile, event: FeedEvent, action: Callable[[], T]) -> T | None:
+    """Run `action`; content that fails its cryptographic checks is reported (log and, for a
+    known message, its timeline) and skipped, so one forged or damaged item cannot stop the
+    feed for good. Network and relay errors propagate: the event is retried next sync."""
+    try:
+        return action()
+    except (CryptoError, UntrustedContent) as exc:
+        log.warning("feed event %s (%s): content rejected: %s", event.cursor, event.kind, exc)
+        if event.message_id and profile.store.mailbox.has_message(event.message_id):
+            profile.store.secure.record_event(
+                message_id=event.message_id,
+                recipient_id=event.recipient_id,
+                kind="content_rejected",
+                detail=str(exc),
+                event_key=f"{event.cursor}:rejected",
+            )
+        return None
 
 
 def _apply_review(profile: Profile, event: FeedEvent) -> bool:
@@ -257,20 +281,19 @@ def fetch_replies(profile: Profile, relay: RelayClient, message_id: str) -> list
         if store.mailbox.has_message(reply_id) or not reply.get("blobs"):
             continue
         key = reply_cek(cek, reply_id)
-        with tempfile.TemporaryDirectory(dir=profile.paths.cache_dir) as tmp:
-            folder = Path(tmp)
-            manifest = _open_manifest(relay, reply["blobs"][0]["blob_id"], key, folder)
-            check_reply_binding(
-                manifest,
-                reply_id=reply_id,
-                original_message_id=message_id,
-                conversation_id=original.conversation_id,
+        try:
+            manifest, cached = _open_reply(profile, relay, reply, key, message_id, original)
+        except (CryptoError, UntrustedContent) as exc:
+            # One forged or damaged reply must not hide the others: note it and go on.
+            log.warning("reply %s to %s rejected: %s", reply_id, message_id, exc)
+            store.secure.record_event(
+                message_id=message_id,
+                recipient_id=reply.get("from_recipient_id"),
+                kind="content_rejected",
+                detail=f"reply {reply_id}: {exc}",
+                event_key=f"reply:{reply_id}:rejected",
             )
-            cached = {
-                a.blob_id: _fetch_attachment(relay, key, a.blob_id, a.sha256, folder)
-                for a in manifest.attachments
-                if a.size <= EAGER_ATTACHMENT_BYTES
-            }
+            continue
         with store.db.transaction():
             store.mailbox.add_message(
                 message_id=reply_id,
@@ -306,6 +329,34 @@ def fetch_replies(profile: Profile, relay: RelayClient, message_id: str) -> list
             store.mailbox.touch_conversation(original.conversation_id, needs_review=True)
         new.append(reply_id)
     return new
+
+
+def _open_reply(
+    profile: Profile,
+    relay: RelayClient,
+    reply: dict[str, Any],
+    key: bytes,
+    message_id: str,
+    original: Message,
+) -> tuple[Manifest, dict[str, bytes]]:
+    """The reply's manifest, checked against what the relay announced, and its small
+    attachments (decrypted and checked against the manifest's digests)."""
+    assert original.conversation_id is not None
+    with tempfile.TemporaryDirectory(dir=profile.paths.cache_dir) as tmp:
+        folder = Path(tmp)
+        manifest = _open_manifest(relay, reply["blobs"][0]["blob_id"], key, folder)
+        check_reply_binding(
+            manifest,
+            reply_id=reply["reply_id"],
+            original_message_id=message_id,
+            conversation_id=original.conversation_id,
+        )
+        cached = {
+            a.blob_id: _fetch_attachment(relay, key, a.blob_id, a.sha256, folder)
+            for a in manifest.attachments
+            if a.size <= EAGER_ATTACHMENT_BYTES
+        }
+    return manifest, cached
 
 
 def _fetch_attachment(
