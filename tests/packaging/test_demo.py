@@ -1,8 +1,9 @@
 """`make run` end to end: scripts/run-demo.sh headless in a throw-away demo folder.
 
 Starts the demo twice on the same folder (the second run must reuse the seeded state), checks
-the relay answers, that the profile lists the seeded conversations, that the printed link is
-the one the recipient got, and that Ctrl-C leaves none of the processes the demo started.
+the relay answers, that the profile lists the seeded conversations, that the printed link and
+access code open the message in Chromium, that the next start shows that envelope opened, and
+that Ctrl-C leaves none of the processes the demo started.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Page, expect
 
 from tests.plugins.availability import REPO_ROOT, require_programs, tail
 
-pytestmark = pytest.mark.integration  # about 45 s for both runs
+pytestmark = [pytest.mark.integration, pytest.mark.browser]  # about 50 s for both runs
+DOSSIER = "Uw medisch dossier / your medical file"
 
 READY = "demo ready"
 START_TIMEOUT = 240.0  # first run: mail stack, relay, key generation, two secure sends
@@ -189,18 +192,36 @@ def check_running_demo(run: DemoRun, folder: Path) -> tuple[str, list[dict[str, 
     rows = list_conversations(folder)
     secure = sorted(str(r["subject"]) for r in rows if r["kind"] == "secure")
     plain = sorted(str(r["subject"]) for r in rows if r["kind"] != "secure")
-    assert secure == ["Afspraak keuring / appointment", "Uw medisch dossier / your medical file"]
+    assert secure == ["Afspraak keuring / appointment", DOSSIER]
     assert "Dossiers deze week / files this week" in plain
     assert "Rooster volgende week" in plain
     return links[0], rows
 
 
-def test_demo_runs_headless_twice_and_leaves_nothing_behind(demo_dir: Path, tmp_path: Path) -> None:
+def envelope(rows: list[dict[str, object]], subject: str) -> object:
+    return next(r["envelope"] for r in rows if r["subject"] == subject)
+
+
+def open_as_recipient(page: Page, link: str, code: str) -> None:
+    """What the demo tells a person to do: open the link, type the access code."""
+    page.goto(link)
+    page.fill("#access-code", code)
+    page.click("#open")
+    article = page.locator("#thread article").first
+    expect(article.locator("h2")).to_have_text(DOSSIER, timeout=30_000)
+    expect(article.locator(".attachment-name")).to_have_text("behandelplan.txt")
+
+
+def test_demo_runs_headless_twice_and_leaves_nothing_behind(
+    demo_dir: Path, tmp_path: Path, page: Page
+) -> None:
     first = start_demo(demo_dir, tmp_path / "first.out")
     try:
         link, rows = check_running_demo(first, demo_dir)
+        assert envelope(rows, DOSSIER) == "closed"
         code = re.search(r"access code \(Verzekeraar Voorbeeld\): (\d{8})", first.text())
         assert code, first.text()
+        open_as_recipient(page, link, code.group(1))
         started = started_processes(demo_dir)
     finally:
         status = stop_demo(first)
@@ -216,6 +237,8 @@ def test_demo_runs_headless_twice_and_leaves_nothing_behind(demo_dir: Path, tmp_
         assert again_link == link
         assert code.group(1) in second.text()
         assert sorted(str(r["id"]) for r in again_rows) == sorted(str(r["id"]) for r in rows)
+        # The start-up sync fetched the relay's events: the patient opened the message.
+        assert envelope(again_rows, DOSSIER) == "open"
         started = started_processes(demo_dir)
     finally:
         status = stop_demo(second)
