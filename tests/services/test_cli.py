@@ -44,6 +44,19 @@ def test_address_book_commands(desk: Desk, tmp_path: Path) -> None:
     (org,) = desk.json("org", "list")
     assert org["domains"] == ["gemeente.test"] and org["has_access_code"] is True
     desk.run(
+        "org",
+        "edit",
+        "Gemeente",
+        "--domain",
+        "gemeente.test",
+        "--domain",
+        "gem2.test",
+        "--contact",
+        "Balie",
+    )
+    (org,) = desk.json("org", "list")
+    assert org["domains"] == ["gem2.test", "gemeente.test"] and org["contact_person"] == "Balie"
+    desk.run(
         "contact",
         "add",
         "ambtenaar@gemeente.test",

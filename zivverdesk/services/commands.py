@@ -212,6 +212,16 @@ def cmd_org_add(profile: Profile, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_org_edit(profile: Profile, args: argparse.Namespace) -> int:
+    book = profile.store.addressbook
+    org = book.organisation_by_name(args.name)
+    org = book.update_organisation(
+        org.id, name=args.rename, contact_person=args.contact, domains=args.domain
+    )
+    print(f"Organisatie {org.name} ({', '.join(org.domains)}) bijgewerkt / updated.")
+    return 0
+
+
 def cmd_org_code(profile: Profile, args: argparse.Namespace) -> int:
     book = profile.store.addressbook
     if args.set:
@@ -479,6 +489,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("--domain", action="append", required=True)
     p.add_argument("--access-code")
     p.add_argument("--contact", help="contact person (name, phone)")
+    p = add("edit", cmd_org_edit, "change an organisation's name, domains or contact", org_sub)
+    p.add_argument("name")
+    p.add_argument("--rename", metavar="NEW_NAME")
+    p.add_argument("--domain", action="append", help="replaces all domains when given")
+    p.add_argument("--contact")
     p = add("code", cmd_org_code, "show (or --set) an organisation's access code", org_sub)
     p.add_argument("name")
     p.add_argument("--set", metavar="NEW_CODE", help="rotate: store a new access code")
