@@ -20,6 +20,7 @@ from zivverdesk.relay.api import (
     messages,
     operations,
     recipient,
+    replies,
     starter,
 )
 from zivverdesk.relay.api.common import ApiError
@@ -84,7 +85,7 @@ def create_app(settings: RelaySettings, *, workers: bool = True) -> FastAPI:
     )
     app.state.relay = ctx
     app.state.web_assets = WebAssets(settings.web_dir)
-    for module in (operations, enrollment, messages, blobs, events, recipient, starter):
+    for module in (operations, enrollment, messages, blobs, events, recipient, replies, starter):
         app.include_router(module.router)
     app.include_router(web_router)
     _install_error_handlers(app)
