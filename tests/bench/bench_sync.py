@@ -24,7 +24,7 @@ import time
 
 from imapclient import IMAPClient
 
-from tests.bench import BUILD_DIR, Results
+from tests.bench import BUILD_DIR, Results, engine_bench
 from tests.plugins.mailstack import MailAccount, MailStack
 from zivverdesk.core.secret import Secret
 from zivverdesk.mail.auth import PasswordAuth
@@ -204,6 +204,13 @@ def run_imap(results: Results) -> None:
         ours_runs = [_our_first_sync(account, n) for _ in range(rounds)]
         ours = statistics.median(r[0] for r in ours_runs)
         noop = statistics.median(r[1] for r in ours_runs)
+        # Desktop engine: the same first sync into the encrypted store (engine_bench.py).
+        store_runs = [
+            engine_bench.store_sync_timings(account, _settings(account), FOLDER)
+            for _ in range(rounds)
+        ]
+        into_store = statistics.median(r[0] for r in store_runs)
+        store_noop = statistics.median(r[1] for r in store_runs)
         mbsync = statistics.median(_mbsync(account) for _ in range(rounds))
         full = statistics.median(_our_full_download(account, n) for _ in range(rounds))
     finally:
@@ -216,6 +223,18 @@ def run_imap(results: Results) -> None:
         anchor_value=bare,
         target=1.3,
         higher_is_better=False,
+    )
+    results.record(
+        "sync.first_sync_into_store",
+        into_store,
+        "s",
+        anchor=f"imapclient FETCH UID+FLAGS+ENVELOPE, {n} messages",
+        anchor_value=bare,
+        target=1.3,
+        higher_is_better=False,
+    )
+    results.record(
+        "sync.store_incremental_noop", store_noop * 1000, "ms", target=50, higher_is_better=False
     )
     results.record(
         "sync.imap_first_sync_vs_mbsync",
@@ -241,3 +260,4 @@ def run_imap(results: Results) -> None:
 
 def run(results: Results) -> None:
     run_imap(results)
+    engine_bench.run(results)
