@@ -83,6 +83,12 @@ def test_send_read_reply_and_fetch_the_reply(
     review_list = desk.json("list", "--to-review")
     assert [r["id"] for r in review_list] == [shown["conversation_id"]]
 
+    # The readable forms say the same for people.
+    text = desk.run("show", message_id).out
+    assert "Geopend / Opened" in text and "reactie.txt" in text and "Te beoordelen" in text
+    listing = desk.run("list").out
+    assert subject in listing and "(1 antw.)" in listing
+
     # A second sync repeats nothing (the feed is at-least-once; replies are keyed).
     desk.run("sync")
     again = desk.json("show", message_id)
