@@ -212,3 +212,36 @@ def test_rejected_password_keeps_the_message_waiting_until_it_is_fixed(
     desk.run("sync")
     assert len(wait_for_notifications(recipient, 1)) == 1
     assert desk.json("outbox") == []
+
+
+def test_relay_outage_waits_then_sends_once(
+    tmp_path: Path,
+    mailstack: MailStack,
+    mail_account: Callable[[str], MailAccount],
+    relay_factory: Callable[..., RelayProcess],
+) -> None:
+    relay = relay_factory()
+    sender, recipient = mail_account("secretariaat"), mail_account("ontvanger")
+    desk = setup_desk(tmp_path / "desk", mailstack, sender, relay)
+    relay.stop()
+    try:
+        queued = desk.run(
+            "send",
+            "--to",
+            recipient.email,
+            "--email-code",
+            "--subject",
+            "Relay weg",
+            "--body",
+            "inhoud",
+            ok=False,
+        )
+        assert queued.code == 75, queued.err
+        (job,) = desk.json("outbox")
+        assert job["status"] == "waiting" and relay.url.split("//")[1] in job["last_error"]
+    finally:
+        relay.start()
+    assert notifications(recipient) == []  # no link without the message on the relay
+    desk.run("sync")
+    assert len(wait_for_notifications(recipient, 1)) == 1
+    assert desk.json("outbox") == []
