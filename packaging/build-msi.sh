@@ -64,7 +64,8 @@ rel_wxs=$(realpath --relative-to="$WORK" "$ROOT/packaging/zivverdesk.wxs")
 rel_out=$(realpath --relative-to="$WORK" "$OUT")
 
 # Everything below _internal, one component per file (the three programs are in the .wxs).
-find "$rel_payload/_internal" -type f | LC_ALL=C sort |
+# Linux bundles link some shared libraries (-xtype f); an MSI has no links, it holds copies.
+find "$rel_payload/_internal" \( -type f -o -xtype f \) | LC_ALL=C sort |
   wixl-heat -p "$rel_payload/" --component-group CG.ProgramFiles --directory-ref INSTALLDIR \
     --var var.ProgramDir --win64 >program-files.wxs
 
