@@ -6,6 +6,7 @@ two relay processes on one PostgreSQL count the same attempts and see the same l
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -92,3 +93,51 @@ def count_in_window(conn: Connection, kind: str, ip: str, window: int) -> int:
 
 def purge_rate_limits(conn: Connection) -> int:
     return conn.execute(delete(rate_limits).where(rate_limits.c.expires_at < now())).rowcount
+
+
+def _subject_key(subject: str) -> str:
+    # Hashed: the key column is short and an e-mail address need not sit in a limits table.
+    return "lock:" + hashlib.sha256(subject.encode()).hexdigest()
+
+
+def subject_locked_until(conn: Connection, subject: str, limits: LimitSettings) -> datetime | None:
+    """The end of a lockout of a code subject without a recipient row (the starter's e-mail
+    code), or None. Counted in `rate_limits` so every relay process sees the same state."""
+    row = conn.execute(
+        select(rate_limits.c.count, rate_limits.c.expires_at).where(
+            rate_limits.c.key == _subject_key(subject)
+        )
+    ).first()
+    if row is None or int(row.count) < limits.max_attempts or row.expires_at <= now():
+        return None
+    until: datetime = row.expires_at
+    return until
+
+
+def record_subject_failure(conn: Connection, subject: str, limits: LimitSettings) -> FailureOutcome:
+    """One wrong code for `subject`; the `max_attempts`-th within the first lockout step locks
+    it for that step. Failures are forgotten one step after the last of them."""
+    key = _subject_key(subject)
+    step = timedelta(seconds=limits.lockout_steps[0])
+    row = conn.execute(
+        select(rate_limits.c.count, rate_limits.c.expires_at)
+        .where(rate_limits.c.key == key)
+        .with_for_update()
+    ).first()
+    count = 1 if row is None or row.expires_at <= now() else int(row.count) + 1
+    until = now() + step
+    if row is None:
+        conn.execute(rate_limits.insert().values(key=key, count=count, expires_at=until))
+    else:
+        conn.execute(
+            rate_limits.update()
+            .where(rate_limits.c.key == key)
+            .values(count=count, expires_at=until)
+        )
+    if count >= limits.max_attempts:
+        return FailureOutcome(0, until)
+    return FailureOutcome(limits.max_attempts - count, None)
+
+
+def clear_subject(conn: Connection, subject: str) -> None:
+    conn.execute(delete(rate_limits).where(rate_limits.c.key == _subject_key(subject)))

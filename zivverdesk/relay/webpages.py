@@ -105,9 +105,10 @@ def landing(message_id: str, recipient_id: str, ctx: Ctx, request: Request) -> R
 
 @router.api_route("/start/{slug}", methods=["GET", "HEAD"])
 def starter_page(slug: str, ctx: Ctx, request: Request) -> Response:
-    if not ctx.settings.office.starter_slug or slug != ctx.settings.office.starter_slug:
-        raise not_found("This page")
-    return HTMLResponse(_assets(request).page("start.html"))
+    # An unknown slug still gets the page (with a 404 status): a browser shows the page's own
+    # "Deze pagina bestaat niet" state instead of a bare JSON error.
+    known = bool(ctx.settings.office.starter_slug) and slug == ctx.settings.office.starter_slug
+    return HTMLResponse(_assets(request).page("start.html"), status_code=200 if known else 404)
 
 
 def _link_fetched(ctx: Ctx, message_id: str, recipient_id: str) -> None:

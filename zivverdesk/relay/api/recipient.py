@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Cookie, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import Field
-from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy import Connection, and_, func, or_, select
 
 from zivverdesk.core.model import EventKind
 from zivverdesk.relay import audit, feed, lockout, mailqueue, mailtexts, verification
@@ -375,10 +375,21 @@ def session_for(conn: Connection, token: str | None, message_id: str, recipient_
 
 
 def thread_messages(conn: Connection, row: Any) -> list[Any]:
-    """The thread this link opens, oldest first: the opened message, this recipient's
-    replies to it and the office's answers in that thread (each item's key derives from the
-    opened message's CEK, PROTOCOL §6). Other recipients' replies are not part of it."""
+    """The thread this link opens, oldest first: the opened message, this person's replies
+    (through this link or another link to the same address) and the office's answers in that
+    thread (each item's key derives from the opened message's CEK, PROTOCOL §6). Other
+    recipients' replies are not part of it."""
     opened = message_row(conn, row.message_id)
+    # Replies are matched by address, not by link: a reply made through a newer link of the
+    # same person (the office's later answer) belongs to the thread this older link shows.
+    same_address = (
+        select(recipients.c.id)
+        .join(messages, messages.c.id == recipients.c.message_id)
+        .where(
+            messages.c.conversation_id == row.conversation_id,
+            func.lower(recipients.c.address) == row.address.lower(),
+        )
+    )
     found: dict[str, Any] = {opened.id: opened}
     frontier = [opened.id]
     while frontier:
@@ -389,7 +400,10 @@ def thread_messages(conn: Connection, row: Any) -> list[Any]:
                 messages.c.committed_at.is_not(None),
                 or_(
                     messages.c.kind == "outbound",
-                    and_(messages.c.kind == "reply", messages.c.sender_recipient_id == row.id),
+                    and_(
+                        messages.c.kind == "reply",
+                        messages.c.sender_recipient_id.in_(same_address),
+                    ),
                 ),
             )
         ).all()

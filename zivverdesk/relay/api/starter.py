@@ -30,7 +30,7 @@ from zivverdesk.relay.api.recipient import office_info, set_session_cookie
 from zivverdesk.relay.api.uploads import blob_row, receive_upload, upload_status
 from zivverdesk.relay.context import RelayContext
 from zivverdesk.relay.db.schema import blobs, conversations, messages, sealed_keys
-from zivverdesk.relay.wire import now
+from zivverdesk.relay.wire import now, rfc3339
 
 router = APIRouter(prefix="/api/v1/start/{slug}", tags=["starter"])
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
@@ -105,11 +105,29 @@ def starter_message(slug: Slug, body: StarterMessage, ctx: Ctx, request: Request
     email = body.email.strip().lower()
     sealed = [(s.key_id, decode_b64(s.sealed_cek, "sealed_cek", size=87)) for s in body.sealed]
     who = request_actor(request, f"starter:{email}")
+    subject = f"s:{slug}:{email}"
+    limits = ctx.settings.limits
+    failure = None
     with ctx.db.write() as conn:
-        if not verification.consume_code(conn, f"s:{slug}:{email}", body.code):
-            ok = False
+        locked = lockout.subject_locked_until(conn, subject, limits)
+        if locked is not None:
+            raise ApiError(
+                423,
+                "locked",
+                "Too many wrong codes; try again later.",
+                extra={"locked_until": rfc3339(locked)},
+            )
+        if not verification.consume_code(conn, subject, body.code):
+            lockout.hit_rate_limit(conn, "fail", client_ip(request), 10**9, 3600)
+            failure = lockout.record_subject_failure(conn, subject, limits)
+            audit.append(
+                conn,
+                who,
+                "starter_code",
+                result="locked" if failure.locked_until else "wrong_code",
+            )
         else:
-            ok = True
+            lockout.clear_subject(conn, subject)
             if (
                 message_row(conn, body.message_id) is not None
                 or conn.execute(
@@ -152,8 +170,20 @@ def starter_message(slug: Slug, body: StarterMessage, ctx: Ctx, request: Request
                 ttl=ctx.settings.limits.session_ttl,
             )
             audit.append(conn, who, "starter_message_created", message_id=body.message_id)
-    if not ok:
-        raise ApiError(401, "wrong_code", "The e-mail code is not correct or has expired.")
+    if failure is not None:  # raised after the commit: the failure itself must be recorded
+        if failure.locked_until is not None:
+            raise ApiError(
+                423,
+                "locked",
+                "Too many wrong codes; try again later.",
+                extra={"locked_until": rfc3339(failure.locked_until)},
+            )
+        raise ApiError(
+            401,
+            "wrong_code",
+            "The e-mail code is not correct or has expired.",
+            extra={"attempts_left": failure.attempts_left},
+        )
     prefix = f"/api/v1/start/{slug}/blobs"
     response = JSONResponse(
         {
