@@ -108,7 +108,8 @@ def subject_locked_until(conn: Connection, subject: str, limits: LimitSettings) 
             rate_limits.c.key == _subject_key(subject)
         )
     ).first()
-    if row is None or int(row.count) < limits.max_attempts or row.expires_at <= now():
+    # Indexed: `Row.count` is the tuple method, not the column.
+    if row is None or int(row[0]) < limits.max_attempts or row.expires_at <= now():
         return None
     until: datetime = row.expires_at
     return until
@@ -124,7 +125,7 @@ def record_subject_failure(conn: Connection, subject: str, limits: LimitSettings
         .where(rate_limits.c.key == key)
         .with_for_update()
     ).first()
-    count = 1 if row is None or row.expires_at <= now() else int(row.count) + 1
+    count = 1 if row is None or row.expires_at <= now() else int(row[0]) + 1
     until = now() + step
     if row is None:
         conn.execute(rate_limits.insert().values(key=key, count=count, expires_at=until))
