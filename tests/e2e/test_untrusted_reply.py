@@ -51,5 +51,6 @@ def test_forged_reply_is_rejected_and_the_feed_goes_on(
     shown = desk.json("show", message_id)
     replies = [m for m in shown["messages"] if m["direction"] == "in"]
     assert [(m["message_id"], m["body"]) for m in replies] == [(good, "echt")]
-    kinds = [e["kind"] for e in shown["messages"][0]["recipients"][0]["timeline"]]
+    (original,) = [m for m in shown["messages"] if m["message_id"] == message_id]
+    kinds = [e["kind"] for e in original["recipients"][0]["timeline"]]
     assert "content_rejected" in kinds

@@ -224,7 +224,11 @@ def show(profile: Profile, ident: str) -> ConversationView | MessageView:
             load_body(profile, ident)  # bodies of synced mail come on first read
         return _message_view(profile, message)
     conv = store.mailbox.conversation(conversation_id)
-    messages = sorted(store.mailbox.messages(conversation_id=conversation_id), key=lambda m: m.date)
+    # Oldest first; within one second, what we sent before what answers it.
+    messages = sorted(
+        store.mailbox.messages(conversation_id=conversation_id),
+        key=lambda m: (m.date, m.in_reply_to is not None, m.direction == "in"),
+    )
     views = [_message_view(profile, m) for m in messages]
     first_out = [v for v in views if v.direction == "out" and v.in_reply_to is None]
     return ConversationView(
@@ -290,7 +294,9 @@ def reply(
     """
     store = profile.store
     conversation_id = resolve_conversation(profile, ident)
-    sent = sorted(_sent_messages(profile, conversation_id), key=lambda m: m.date)
+    sent = sorted(
+        _sent_messages(profile, conversation_id), key=lambda m: (m.date, m.in_reply_to is not None)
+    )
     if not sent:
         raise NotSecure(
             "In dit gesprek is nog niets vanaf deze werkplek verzonden. / Nothing was sent in "
