@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from zivverdesk import __version__
 from zivverdesk.relay.api import (
     blobs,
+    devices,
     enrollment,
     events,
     messages,
@@ -85,7 +86,17 @@ def create_app(settings: RelaySettings, *, workers: bool = True) -> FastAPI:
     )
     app.state.relay = ctx
     app.state.web_assets = WebAssets(settings.web_dir)
-    for module in (operations, enrollment, messages, blobs, events, recipient, replies, starter):
+    for module in (
+        operations,
+        enrollment,
+        messages,
+        blobs,
+        events,
+        recipient,
+        devices,
+        replies,
+        starter,
+    ):
         app.include_router(module.router)
     app.include_router(web_router)
     _install_error_handlers(app)

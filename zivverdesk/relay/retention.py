@@ -20,8 +20,10 @@ from zivverdesk.relay.blobs import BlobStore
 from zivverdesk.relay.db.engine import Database
 from zivverdesk.relay.db.schema import (
     blobs,
+    device_challenges,
     messages,
     recipients,
+    remembered_devices,
     sealed_keys,
     sessions,
     verification_codes,
@@ -98,6 +100,8 @@ def purge(db: Database, store: BlobStore, settings: RelaySettings) -> PurgeRepor
         conn.execute(delete(sessions).where(sessions.c.expires_at < at))
         conn.execute(delete(verification_codes).where(verification_codes.c.expires_at < at))
         lockout.purge_rate_limits(conn)
+        conn.execute(delete(remembered_devices).where(remembered_devices.c.expires_at < at))
+        conn.execute(delete(device_challenges).where(device_challenges.c.expires_at < at))
     for blob_id in blob_ids:  # only after the commit: the keys are gone first
         store.delete(blob_id)
     partials = store.remove_stale_partials(settings.retention.incomplete_upload_hours * 3600)

@@ -84,7 +84,8 @@ class OfficeSettings:
     contact_phone: str = ""
     starter_slug: str = ""  # empty: no conversation-starter page
     share_by_default: bool = True
-    remember_device: bool = False
+    remember_device: bool = False  # recipients may let a browser remember them
+    remember_device_days: int = 30  # how long such a remembered browser keeps working
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -212,6 +213,8 @@ def validate(s: RelaySettings) -> None:
         raise SettingsError("sms.file must name a file when sms.gateway is 'file'.")
     if s.sms.gateway == "messagebird" and not s.sms.access_key.reveal():
         raise SettingsError("sms.access_key is needed when sms.gateway is 'messagebird'.")
+    if not 1 <= s.office.remember_device_days <= 365:
+        raise SettingsError("office.remember_device_days must be between 1 and 365.")
     if s.office.starter_slug and not re.match(r"^[a-z0-9][a-z0-9-]{0,62}$", s.office.starter_slug):
         raise SettingsError("office.starter_slug may hold only a-z, 0-9 and '-'.")
 

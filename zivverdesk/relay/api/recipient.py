@@ -16,7 +16,7 @@ from pydantic import Field
 from sqlalchemy import Connection, and_, func, or_, select
 
 from zivverdesk.core.model import EventKind
-from zivverdesk.relay import audit, feed, lockout, mailqueue, mailtexts, verification
+from zivverdesk.relay import audit, feed, lockout, mailqueue, mailtexts, remembered, verification
 from zivverdesk.relay.access import message_row
 from zivverdesk.relay.api.common import (
     B64,
@@ -101,6 +101,7 @@ def office_info(ctx: RelayContext) -> dict[str, Any]:
         "name": o.name,
         "contact": {"email": o.contact_email, "phone": o.contact_phone},
         "remember_device": o.remember_device,
+        "remember_device_days": o.remember_device_days if o.remember_device else None,
     }
 
 
@@ -136,41 +137,140 @@ def link_info(message_id: Id, recipient_id: Id, ctx: Ctx) -> Any:
             "locked_until": rfc3339(lockout.locked_until(row)),
             "kdf": kdf,
             "conversation_id": row.conversation_id,
+            # Only where remembering is allowed: lets the page find what it remembered.
+            "address_hash": (
+                b64url(remembered.address_hash(row.address))
+                if ctx.settings.office.remember_device and state == "active"
+                else None
+            ),
         }
 
 
 class VerifyRequest(Body):
     auth: B64 | None = None
     code: Annotated[str | None, Field(max_length=20)] = None
+    # The page derived `auth` from an access code this browser remembered (reporting only).
+    remembered: bool = False
+
+
+def check_attempts_allowed(conn: Connection, ctx: RelayContext, request: Request, row: Any) -> None:
+    """Refuse a verification while the link is locked or this IP failed too often."""
+    until = lockout.locked_until(row)
+    if until is not None:
+        raise ApiError(
+            423,
+            "locked",
+            "Too many wrong attempts; try again later.",
+            extra={"locked_until": rfc3339(until)},
+        )
+    if (
+        lockout.count_in_window(conn, "fail", client_ip(request), 3600)
+        >= ctx.settings.limits.ip_failures_per_hour
+    ):
+        raise ApiError(
+            429,
+            "rate_limited",
+            "Too many wrong attempts from this address; try again in an hour.",
+            headers={"Retry-After": "3600"},
+        )
+
+
+def record_verified(
+    conn: Connection, ctx: RelayContext, request: Request, row: Any, detail: str = ""
+) -> tuple[dict[str, Any], str]:
+    """A successful verification: a session, the `verified` event, audit; returns the answer
+    and the session token."""
+    limits = ctx.settings.limits
+    lockout.record_success(conn, row.id)
+    token = verification.open_session(
+        conn,
+        scope="recipient",
+        message_id=row.message_id,
+        recipient_id=row.id,
+        ttl=limits.session_ttl,
+    )
+    feed.emit(
+        conn,
+        EventKind.VERIFIED,
+        conversation_id=row.conversation_id,
+        message_id=row.message_id,
+        recipient_id=row.id,
+        detail=detail,
+    )
+    audit.append(
+        conn,
+        request_actor(request, f"recipient:{row.id}"),
+        "verify",
+        message_id=row.message_id,
+        recipient_id=row.id,
+        detail=detail,
+    )
+    answer = {
+        "wrapped_cek": b64url(row.wrapped_cek),
+        "recipient": {"address": row.address, "name": row.name},
+        "session_expires_at": rfc3339(now() + _ttl(limits.session_ttl)),
+    }
+    return answer, token.reveal()
+
+
+def record_failed(
+    conn: Connection, ctx: RelayContext, request: Request, row: Any, detail: str = "wrong_code"
+) -> lockout.FailureOutcome:
+    """A failed verification counts toward the link's lockout and the IP's limit."""
+    lockout.hit_rate_limit(conn, "fail", client_ip(request), 10**9, 3600)
+    outcome = lockout.record_failure(conn, row.id, ctx.settings.limits)
+    kind = EventKind.LOCKED if outcome.locked_until else EventKind.VERIFICATION_FAILED
+    feed.emit(
+        conn,
+        kind,
+        conversation_id=row.conversation_id,
+        message_id=row.message_id,
+        recipient_id=row.id,
+        detail=rfc3339(outcome.locked_until) or detail,
+    )
+    audit.append(
+        conn,
+        request_actor(request, f"recipient:{row.id}"),
+        "verify",
+        result="locked" if outcome.locked_until else detail,
+        message_id=row.message_id,
+        recipient_id=row.id,
+    )
+    return outcome
+
+
+def failure_error(outcome: lockout.FailureOutcome) -> ApiError:
+    if outcome.locked_until:
+        return ApiError(
+            423,
+            "locked",
+            "Too many wrong attempts; try again later.",
+            extra={"locked_until": rfc3339(outcome.locked_until)},
+        )
+    return ApiError(
+        401,
+        "wrong_code",
+        "The code is not correct.",
+        extra={"attempts_left": outcome.attempts_left},
+    )
+
+
+def verified_response(
+    ctx: RelayContext, request: Request, row: Any, answer: dict[str, Any], token: str
+) -> Response:
+    response = JSONResponse(answer)
+    set_session_cookie(response, ctx, request, token, f"/api/v1/r/{row.message_id}/{row.id}")
+    return response
 
 
 @router.post("/verify")
 def verify(
     message_id: Id, recipient_id: Id, body: VerifyRequest, ctx: Ctx, request: Request
 ) -> Response:
-    limits = ctx.settings.limits
-    who = request_actor(request, f"recipient:{recipient_id}")
     with ctx.db.write() as conn:
         check_ip(conn, ctx, request)
         row = require_active(conn, message_id, recipient_id)
-        until = lockout.locked_until(row)
-        if until is not None:
-            raise ApiError(
-                423,
-                "locked",
-                "Too many wrong attempts; try again later.",
-                extra={"locked_until": rfc3339(until)},
-            )
-        if (
-            lockout.count_in_window(conn, "fail", client_ip(request), 3600)
-            >= limits.ip_failures_per_hour
-        ):
-            raise ApiError(
-                429,
-                "rate_limited",
-                "Too many wrong attempts from this address; try again in an hour.",
-                headers={"Retry-After": "3600"},
-            )
+        check_attempts_allowed(conn, ctx, request, row)
         if row.method == "access_code":
             if body.auth is None:
                 raise ApiError(400, "bad_request", "auth is missing.")
@@ -180,67 +280,13 @@ def verify(
                 raise ApiError(400, "bad_request", "code is missing.")
             ok = verification.consume_code(conn, f"r:{recipient_id}", body.code)
         if ok:
-            lockout.record_success(conn, recipient_id)
-            token = verification.open_session(
-                conn,
-                scope="recipient",
-                message_id=message_id,
-                recipient_id=recipient_id,
-                ttl=limits.session_ttl,
-            )
-            feed.emit(
-                conn,
-                EventKind.VERIFIED,
-                conversation_id=row.conversation_id,
-                message_id=message_id,
-                recipient_id=recipient_id,
-            )
-            audit.append(conn, who, "verify", message_id=message_id, recipient_id=recipient_id)
-            answer = {
-                "wrapped_cek": b64url(row.wrapped_cek),
-                "recipient": {"address": row.address, "name": row.name},
-                "session_expires_at": rfc3339(now() + _ttl(limits.session_ttl)),
-            }
+            detail = "remembered_device" if body.remembered else ""
+            answer, token = record_verified(conn, ctx, request, row, detail)
         else:
-            lockout.hit_rate_limit(conn, "fail", client_ip(request), 10**9, 3600)
-            outcome = lockout.record_failure(conn, recipient_id, limits)
-            kind = EventKind.LOCKED if outcome.locked_until else EventKind.VERIFICATION_FAILED
-            feed.emit(
-                conn,
-                kind,
-                conversation_id=row.conversation_id,
-                message_id=message_id,
-                recipient_id=recipient_id,
-                detail=rfc3339(outcome.locked_until) or "wrong_code",
-            )
-            audit.append(
-                conn,
-                who,
-                "verify",
-                result="locked" if outcome.locked_until else "wrong_code",
-                message_id=message_id,
-                recipient_id=recipient_id,
-            )
-            answer = {}
+            outcome = record_failed(conn, ctx, request, row)
     if not ok:  # raised after the commit: the failure itself must be recorded
-        if outcome.locked_until:
-            raise ApiError(
-                423,
-                "locked",
-                "Too many wrong attempts; try again later.",
-                extra={"locked_until": rfc3339(outcome.locked_until)},
-            )
-        raise ApiError(
-            401,
-            "wrong_code",
-            "The code is not correct.",
-            extra={"attempts_left": outcome.attempts_left},
-        )
-    response = JSONResponse(answer)
-    set_session_cookie(
-        response, ctx, request, token.reveal(), f"/api/v1/r/{message_id}/{recipient_id}"
-    )
-    return response
+        raise failure_error(outcome)
+    return verified_response(ctx, request, row, answer, token)
 
 
 def _ttl(seconds: int) -> Any:

@@ -191,6 +191,31 @@ sessions = Table(
     Column("expires_at", TS, nullable=False),
 )
 
+# A browser a recipient let the relay remember ("Dit apparaat onthouden"): only its ECDSA
+# P-256 public key, bound to a hash of the recipient's address (one relay = one office).
+remembered_devices = Table(
+    "remembered_devices",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("address_hash", LargeBinary(32), nullable=False, index=True),
+    Column("public_key", LargeBinary, nullable=False),  # SubjectPublicKeyInfo, DER
+    Column("created_at", TS, nullable=False),
+    Column("expires_at", TS, nullable=False),
+    Column("last_used_at", TS),
+)
+
+# Single-use challenges a remembered device signs instead of entering a code.
+device_challenges = Table(
+    "device_challenges",
+    metadata,
+    Column("challenge_hash", LargeBinary(32), primary_key=True),
+    Column("device_id", ID, nullable=False),
+    Column("message_id", ID, nullable=False),
+    Column("recipient_id", ID, nullable=False),
+    Column("expires_at", TS, nullable=False),
+    Column("used_at", TS),
+)
+
 events = Table(
     "events",
     metadata,
