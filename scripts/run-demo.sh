@@ -24,16 +24,27 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # The process PID is still the one we started: its command line names the demo folder.
 ours() { [ -r "/proc/$1/cmdline" ] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -qF -- "$2"; }
 
+stop_pid() { # PID: TERM, up to 10 s to finish, then KILL
+  local pid=$1
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
 # --- one demo at a time; leftovers of a run that was killed are stopped first -------------
-if [ -f "$DEMO/run-demo.pid" ] && ours "$(cat "$DEMO/run-demo.pid")" run-demo.sh; then
-  fail "er draait al een demo / a demo is already running (PID $(cat "$DEMO/run-demo.pid"))"
+if [ -f "$DEMO/run-demo.pid" ]; then
+  other=$(cat "$DEMO/run-demo.pid")
+  if [ "$other" != $$ ] && ours "$other" run-demo.sh; then
+    fail "er draait al een demo / a demo is already running (PID $other)"
+  fi
 fi
 echo $$ >"$DEMO/run-demo.pid"
 if [ -f "$PIDS" ]; then
   while read -r what pid marker; do
     if ours "$pid" "$marker"; then
       say "Stopping the $what left by an earlier demo run (PID $pid)"
-      kill "$pid" 2>/dev/null || true
+      stop_pid "$pid"
     fi
   done <"$PIDS"
   rm -f "$PIDS"
@@ -106,13 +117,6 @@ RELAY_PID=""
 GUI_PID=""
 XVFB_PID=""
 MAIL_STARTED=""
-stop_pid() { # PID: TERM, up to 10 s to finish, then KILL
-  local pid=$1
-  kill "$pid" 2>/dev/null || return 0
-  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   trap - EXIT INT TERM
   say "Demo stopt / demo stopping..."
@@ -137,6 +141,9 @@ MAIL_USERS="$MAIL_USERS" PYTHON="$VPY" \
   fail "de mailservers starten niet / the mail services did not start: see $DEMO/mailstack.log"
 # shellcheck disable=SC1091
 set -a && . "$MAIL_BASE/etc/stack.env" && set +a
+# From here on every file is private: the profile holds a plaintext keyring (demo only), the
+# seed state the access code. (The mail stack above needs its files readable by its user.)
+umask 077
 
 RELAY_URL=http://127.0.0.1:$HTTP_PORT
 cat >"$DEMO/relay.toml" <<TOML

@@ -1,6 +1,6 @@
 """Saves a screenshot of the whole X display in $DISPLAY (the demo's Xvfb) as a PNG.
 
-    DISPLAY=:N .venv/bin/python scripts/demo/screenshot.py shot.png
+DISPLAY=:N .venv/bin/python scripts/demo/screenshot.py shot.png
 """
 
 from __future__ import annotations
