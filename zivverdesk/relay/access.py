@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, bindparam, or_, select
 
 from zivverdesk.relay.db.schema import conversations, messages
 
@@ -20,8 +20,12 @@ def conversation_visible(conn: Connection, conversation_id: str, user_id: str) -
     return row is not None
 
 
+# Built once: SQLAlchemy reuses its cache key and compiled form (see lockout.py).
+_MESSAGE = select(messages).where(messages.c.id == bindparam("b_message_id"))
+
+
 def message_row(conn: Connection, message_id: str) -> Any:
-    return conn.execute(select(messages).where(messages.c.id == message_id)).first()
+    return conn.execute(_MESSAGE, {"b_message_id": message_id}).first()
 
 
 def visible_message(conn: Connection, message_id: str, user_id: str) -> Any:

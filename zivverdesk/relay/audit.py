@@ -48,6 +48,11 @@ class Actor:
     user_agent: str = ""
 
 
+# Built once: every verification, open and download appends (see lockout.py).
+_HEAD = select(audit_head.c.seq, audit_head.c.hash)
+_INSERT = audit_log.insert()
+_MOVE_HEAD = audit_head.update()
+
 SYSTEM = Actor(actor="system")
 ADMIN = Actor(actor="admin")
 
@@ -62,7 +67,7 @@ def append(
     recipient_id: str | None = None,
     detail: str = "",
 ) -> None:
-    head = conn.execute(select(audit_head.c.seq, audit_head.c.hash)).first()
+    head = conn.execute(_HEAD).first()
     prev_seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS)
     entry = {
         "seq": prev_seq + 1,
@@ -78,11 +83,11 @@ def append(
         "detail": detail,
     }
     digest = entry_hash(prev_hash, entry)
-    conn.execute(audit_log.insert().values(**entry, prev_hash=prev_hash, hash=digest))
+    conn.execute(_INSERT, {**entry, "prev_hash": prev_hash, "hash": digest})
     if head is None:
         conn.execute(audit_head.insert().values(id=1, seq=entry["seq"], hash=digest))
     else:
-        conn.execute(audit_head.update().values(seq=entry["seq"], hash=digest))
+        conn.execute(_MOVE_HEAD, {"seq": entry["seq"], "hash": digest})
 
 
 def entry_hash(prev_hash: str, entry: dict[str, object]) -> str:

@@ -23,6 +23,8 @@ from zivverdesk.relay.wire import now, rfc3339
 
 POLL_INTERVAL = 0.25  # seconds between database checks while a long-poll waits
 MAX_WAIT = 30
+# Built once: SQLAlchemy reuses its cache key and compiled form (see lockout.py).
+_INSERT = events.insert()
 
 
 def emit(
@@ -37,16 +39,17 @@ def emit(
     detail: str = "",
 ) -> None:
     conn.execute(
-        events.insert().values(
-            kind=kind.value,
-            conversation_id=conversation_id,
-            message_id=message_id,
-            recipient_id=recipient_id,
-            reply_id=reply_id,
-            blob_id=blob_id,
-            at=now(),
-            detail=detail,
-        )
+        _INSERT,
+        {
+            "kind": kind.value,
+            "conversation_id": conversation_id,
+            "message_id": message_id,
+            "recipient_id": recipient_id,
+            "reply_id": reply_id,
+            "blob_id": blob_id,
+            "at": now(),
+            "detail": detail,
+        },
     )
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, Insert, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from zivverdesk.relay.db.schema import rate_limits, recipients
@@ -60,12 +60,39 @@ def record_failure(conn: Connection, recipient_id: str, limits: LimitSettings) -
     return FailureOutcome(0, until)
 
 
-def record_success(conn: Connection, recipient_id: str) -> None:
-    conn.execute(
-        recipients.update()
-        .where(recipients.c.id == recipient_id)
-        .values(failures=0, lock_level=0, locked_until=None)
-    )
+# Statements on the verification path are built once: SQLAlchemy then reuses their cache
+# key and compiled form, where building them per call cost more CPU than running them.
+_RESET = (
+    recipients.update()
+    .where(recipients.c.id == bindparam("b_recipient_id"))
+    .values(failures=0, lock_level=0, locked_until=None)
+)
+_COUNT = select(rate_limits.c.count).where(rate_limits.c.key == bindparam("b_key"))
+_UPSERTS: dict[str, Insert] = {}
+
+
+def _upsert(dialect: str) -> Insert:
+    """INSERT … ON CONFLICT DO UPDATE count+1 RETURNING count, for PostgreSQL or SQLite."""
+    if dialect not in _UPSERTS:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        _UPSERTS[dialect] = (
+            insert(rate_limits)
+            .on_conflict_do_update(
+                index_elements=[rate_limits.c.key], set_={"count": rate_limits.c.count + 1}
+            )
+            .returning(rate_limits.c.count)
+        )
+    return _UPSERTS[dialect]
+
+
+def record_success(conn: Connection, recipient_id: str, recipient: Any = None) -> None:
+    """Clear failures and lockout; skipped when `recipient` (the row read in this same
+    write transaction) shows there is nothing to clear."""
+    if recipient is not None and (
+        not recipient.failures and not recipient.lock_level and recipient.locked_until is None
+    ):
+        return
+    conn.execute(_RESET, {"b_recipient_id": recipient_id})
 
 
 def hit_rate_limit(conn: Connection, kind: str, ip: str, limit: int, window: int) -> bool:
@@ -74,20 +101,14 @@ def hit_rate_limit(conn: Connection, kind: str, ip: str, limit: int, window: int
     start = int(at.timestamp()) // window * window
     key = f"{kind}:{ip}:{start}"[:200]
     values = {"key": key, "count": 1, "expires_at": at + timedelta(seconds=window)}
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(rate_limits).values(**values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[rate_limits.c.key], set_={"count": rate_limits.c.count + 1}
-    )
-    conn.execute(stmt)
-    count = conn.execute(select(rate_limits.c.count).where(rate_limits.c.key == key)).scalar_one()
+    count = conn.execute(_upsert(conn.dialect.name), values).scalar_one()
     return int(count) <= limit
 
 
 def count_in_window(conn: Connection, kind: str, ip: str, window: int) -> int:
     start = int(now().timestamp()) // window * window
     key = f"{kind}:{ip}:{start}"[:200]
-    value = conn.execute(select(rate_limits.c.count).where(rate_limits.c.key == key)).scalar()
+    value = conn.execute(_COUNT, {"b_key": key}).scalar()
     return int(value or 0)
 
 

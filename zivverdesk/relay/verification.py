@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from zivverdesk.core.model import new_id
 from zivverdesk.core.secret import Secret
@@ -80,6 +80,15 @@ def consume_code(conn: Connection, subject: str, code: str) -> bool:
     return True
 
 
+# Built once (every recipient request looks up its session): see lockout.py.
+_INSERT_SESSION = sessions.insert()
+_FIND_SESSION = select(sessions).where(
+    sessions.c.token_hash == bindparam("b_hash"),
+    sessions.c.scope == bindparam("b_scope"),
+    sessions.c.expires_at > bindparam("b_now"),
+)
+
+
 @dataclass(frozen=True)
 class Session:
     scope: str
@@ -94,25 +103,22 @@ def open_session(
     token = secrets.token_urlsafe(32)
     at = now()
     conn.execute(
-        sessions.insert().values(
-            token_hash=sha256(token.encode()),
-            scope=scope,
-            message_id=message_id,
-            recipient_id=recipient_id,
-            created_at=at,
-            expires_at=at + timedelta(seconds=ttl),
-        )
+        _INSERT_SESSION,
+        {
+            "token_hash": sha256(token.encode()),
+            "scope": scope,
+            "message_id": message_id,
+            "recipient_id": recipient_id,
+            "created_at": at,
+            "expires_at": at + timedelta(seconds=ttl),
+        },
     )
     return Secret(token)
 
 
 def find_session(conn: Connection, token: str, scope: str) -> Session | None:
     row = conn.execute(
-        select(sessions).where(
-            sessions.c.token_hash == sha256(token.encode()),
-            sessions.c.scope == scope,
-            sessions.c.expires_at > now(),
-        )
+        _FIND_SESSION, {"b_hash": sha256(token.encode()), "b_scope": scope, "b_now": now()}
     ).first()
     if row is None:
         return None

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import Field
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from zivverdesk.core.model import EventKind, RecipientState, apply_event
 from zivverdesk.relay import audit, feed
@@ -393,10 +393,14 @@ def report_notification(
     return {"recorded": kind.value}
 
 
+# Built once (every recipient's thread lists blobs): see lockout.py.
+_BLOBS_OF = (
+    select(blobs).where(blobs.c.message_id == bindparam("b_message_id")).order_by(blobs.c.position)
+)
+
+
 def blob_list(conn: Connection, message_id: str) -> list[dict[str, Any]]:
-    rows = conn.execute(
-        select(blobs).where(blobs.c.message_id == message_id).order_by(blobs.c.position)
-    ).all()
+    rows = conn.execute(_BLOBS_OF, {"b_message_id": message_id}).all()
     return [
         {
             "blob_id": r.id,
