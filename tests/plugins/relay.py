@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -52,6 +53,10 @@ class EnrolledDevice:
 
 class RelayStartError(RuntimeError):
     pass
+
+
+class PortTaken(RelayStartError):
+    """Another process took the port between `free_port()` and the relay's bind."""
 
 
 def toml_text(settings: Mapping[str, Any]) -> str:
@@ -87,6 +92,7 @@ class RelayProcess:
     ) -> None:
         self.data_dir = data_dir
         self.database = database
+        self._auto_port = port is None
         self.port = port or free_port()
         self.tls = "--tls-cert" in serve_args
         self.url = f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
@@ -114,6 +120,17 @@ class RelayProcess:
         return env
 
     def start(self) -> RelayProcess:
+        for attempt in range(3):
+            try:
+                return self._start_once()
+            except PortTaken:
+                if not self._auto_port or attempt == 2:
+                    raise
+                self.port = free_port()
+                self.url = f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+        raise AssertionError("unreachable")
+
+    def _start_once(self) -> RelayProcess:
         cmd = [
             sys.executable,
             "-m",
@@ -143,12 +160,35 @@ class RelayProcess:
             try:
                 health = httpx.get(f"{self.url}/healthz", timeout=1, verify=not self.tls)
                 if health.status_code == 200:
+                    if not self._owns_port():
+                        # free_port() only reserved the number: another server started in
+                        # between took it, and answered our health check.
+                        self.kill()
+                        raise PortTaken(f"port {self.port} was taken by another process")
                     return self
             except httpx.HTTPError:
                 pass
             time.sleep(0.05)
         self.kill()
         raise RelayStartError(f"the relay did not answer /healthz:\n{tail(self.log_file)}")
+
+    def _owns_port(self) -> bool:
+        """Whether the listening socket on our port belongs to our relay (or its workers)."""
+        assert self.process is not None
+        root = psutil.Process(self.process.pid)
+        for proc in [root, *root.children(recursive=True)]:
+            try:
+                connections = proc.net_connections(kind="inet")
+            except psutil.Error:
+                continue
+            for conn in connections:
+                if (
+                    conn.status == psutil.CONN_LISTEN
+                    and conn.laddr
+                    and conn.laddr.port == self.port
+                ):
+                    return True
+        return False
 
     def admin(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         cmd = [sys.executable, "-m", "zivverdesk", "relay", "admin", *self._base_args(), *args]
