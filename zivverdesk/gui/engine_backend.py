@@ -165,7 +165,12 @@ class EngineBackend:
                 body=message.body,
                 attachments=list(message.attachments),
             )
-        job = outbox_runner.run_job(self._profile, job_id, progress=progress)
+        # The engine reports (phase, done, total); the windows show done/total only.
+        def report(_phase: str, done: int, total: int) -> None:
+            if progress is not None:
+                progress(done, total)
+
+        job = outbox_runner.run_job(self._profile, job_id, progress=report)
         if job.status == "failed":
             raise ZivverdeskError(job.last_error or "Verzenden mislukt.")
         # "waiting" is not a failure: the outbox keeps the message and retries it.
