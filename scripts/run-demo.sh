@@ -51,9 +51,10 @@ if [ -f "$PIDS" ]; then
 fi
 
 # --- where the mail stack lives ------------------------------------------------------------
-# As root the mail services run as an unprivileged user that must be able to walk into their
-# folder; if an ancestor of the demo folder is closed to others (a home folder), they live in
-# /var/tmp under a name derived from the demo folder, so later runs find them again.
+# Postfix writes its log only below /tmp or /var (maillog_file_prefixes), and as root the mail
+# services run as an unprivileged user that must be able to walk into their folder. A demo
+# folder elsewhere (the repository's build/demo) keeps its mail stack in /var/tmp, under a
+# name derived from the demo folder so that later runs find it again.
 passable() {
   [ "$(id -u)" != 0 ] && return 0
   local dir=$1
@@ -62,14 +63,17 @@ passable() {
     dir=$(dirname "$dir")
   done
 }
-if passable "$DEMO"; then
-  MAIL_BASE=$DEMO/mail
-else
-  MAIL_BASE=/var/tmp/zivverdesk-demo-$(printf '%s' "$DEMO" | sha256sum | cut -c1-16)
-fi
+case "$DEMO/" in
+  /tmp/* | /var/*) passable "$DEMO" && MAIL_BASE=$DEMO/mail ;;
+esac
+MAIL_BASE=${MAIL_BASE:-/var/tmp/zivverdesk-demo-$(printf '%s' "$DEMO" | sha256sum | cut -c1-16)}
 echo "$MAIL_BASE" >"$DEMO/mailstack.path"
 if [ -f "$MAIL_BASE/etc/stack.env" ]; then
   bash scripts/mailstack/stop.sh "$MAIL_BASE" >>"$DEMO/mailstack.log" 2>&1 || true
+fi
+# A new demo folder (no passwords yet) starts with empty mailboxes too.
+if [ ! -f "$DEMO/mailboxes.json" ] && [ -d "$MAIL_BASE" ]; then
+  rm -rf "$MAIL_BASE"
 fi
 
 # --- ports and mailbox passwords: chosen once, kept for later runs --------------------------
@@ -212,6 +216,7 @@ cat <<INFO
    Mailboxen / mailboxes:  secretariaat, adviseur, patient @$MAIL_DOMAIN
      wachtwoorden / passwords: $DEMO/mailboxes.json
      IMAP 127.0.0.1:$IMAP_PORT (STARTTLS), IMAPS :$IMAPS_PORT, SMTP :$SUBMIT_PORT; CA $CA_FILE
+     mail services' folder: $MAIL_BASE
    Profiel / profile:     $ZIVVERDESK_HOME
    Logs:                  $DEMO/*.log
    Stoppen / stop:        Ctrl-C (stops only what this demo started)
