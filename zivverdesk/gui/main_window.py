@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
     def _build_toolbar(self) -> None:
         bar = QToolBar(self.tr("Main"))
         bar.setObjectName("mainToolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.addToolBar(bar)
         self.new_action = QAction(icon("lock"), self.tr("New secure message"), self)
         self.new_action.setShortcut(QKeySequence.StandardKey.New)
