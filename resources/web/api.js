@@ -64,6 +64,18 @@ export const recipientApi = {
   },
   createReply: async (mid, rid, payload, signal) =>
     expectJson(await request("POST", `${recipientBase(mid, rid)}/replies`, { json: payload, signal })),
+  registerDevice: async (mid, rid, publicKey) =>
+    expectJson(await request("POST", `${recipientBase(mid, rid)}/devices`, { json: { public_key: publicKey } })),
+  deviceChallenge: async (mid, rid, deviceId) =>
+    expectJson(
+      await request("POST", `${recipientBase(mid, rid)}/device-challenge`, { json: { device_id: deviceId } }),
+    ),
+  deviceVerify: async (mid, rid, payload) =>
+    expectJson(await request("POST", `${recipientBase(mid, rid)}/device-verify`, { json: payload })),
+  forgetDevice: async (mid, rid, deviceId) => {
+    const response = await request("DELETE", `${recipientBase(mid, rid)}/devices/${encodeURIComponent(deviceId)}`);
+    if (!response.ok) await expectJson(response);
+  },
   uploadUrl: (mid, rid, blobId) => `${recipientBase(mid, rid)}/blobs/${blobId}`,
   commitReply: async (mid, rid, replyId, signal) =>
     expectJson(

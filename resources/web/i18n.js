@@ -36,6 +36,20 @@ const STRINGS = {
     "state.unknownStarter.text":
       "Wij kennen deze organisatie niet. Controleer het adres op de website van de organisatie.",
 
+    "remember.label": "Dit apparaat onthouden",
+    "remember.hint":
+      "Volgende berichten van {office} openen op dit apparaat {days} dagen lang zonder code. Kies dit alleen op uw eigen apparaat.",
+    "remember.opening": "Bezig met openen op dit onthouden apparaat…",
+    "remember.codeMismatch":
+      "De onthouden toegangscode past niet bij dit bericht. Vul de toegangscode voor dit bericht in.",
+    "remember.deviceUnknown": "Dit apparaat wordt niet meer onthouden. Vraag een verificatiecode aan.",
+    "remember.failed": "Openen zonder code lukte niet. Open het bericht met een code.",
+    "remember.couldNot": "Dit apparaat kon niet worden onthouden. De volgende keer vragen we weer om een code.",
+    "remember.heading": "Dit apparaat",
+    "remember.until": "Dit apparaat wordt onthouden tot {date}.",
+    "remember.forget": "Dit apparaat vergeten",
+    "remember.forgotten": "Dit apparaat is vergeten. De volgende keer vragen we weer om een code.",
+    "remember.forgetFailed": "Vergeten is niet gelukt. Probeer het opnieuw.",
     "verify.code.label": "Toegangscode",
     "verify.code.hint":
       "Deze code heeft u van de afzender gekregen, bijvoorbeeld de code die met uw organisatie is afgesproken.",
@@ -155,6 +169,19 @@ const STRINGS = {
     "state.unknownStarter.text":
       "We do not know this organisation. Please check the address on the organisation's website.",
 
+    "remember.label": "Remember this device",
+    "remember.hint":
+      "Next messages from {office} open on this device for {days} days without a code. Only choose this on your own device.",
+    "remember.opening": "Opening on this remembered device…",
+    "remember.codeMismatch": "The remembered access code does not fit this message. Enter the access code for this message.",
+    "remember.deviceUnknown": "This device is no longer remembered. Request a verification code.",
+    "remember.failed": "Opening without a code did not work. Open the message with a code.",
+    "remember.couldNot": "This device could not be remembered. Next time you will be asked for a code again.",
+    "remember.heading": "This device",
+    "remember.until": "This device is remembered until {date}.",
+    "remember.forget": "Forget this device",
+    "remember.forgotten": "This device has been forgotten. Next time you will be asked for a code again.",
+    "remember.forgetFailed": "Forgetting did not work. Please try again.",
     "verify.code.label": "Access code",
     "verify.code.hint":
       "You received this code from the sender, for example the code agreed with your organisation.",

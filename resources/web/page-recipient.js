@@ -10,6 +10,7 @@ import { senderCard, showOffice } from "./view-contact.js";
 import { replySection } from "./view-reply.js";
 import { renderStatePage } from "./view-states.js";
 import { loadThread } from "./view-thread.js";
+import { forgetSection, openRemembered } from "./view-remember.js";
 import { renderVerify } from "./view-verify.js";
 
 const LINK_PATH = /^\/m\/([0-9a-f]{32})\/([0-9a-f]{32})\/?$/;
@@ -41,6 +42,8 @@ async function openThread(main, ctx, opened) {
     await loadThread(ctx, list);
   };
   replaceChildren(main, heading, list, replySection(ctx, reload));
+  const remembered = await forgetSection(ctx);
+  if (remembered) main.append(remembered);
   document.body.dataset.state = "thread";
   const first = list.querySelector("h2");
   main.focus();
@@ -125,6 +128,16 @@ async function main() {
       }
     },
   };
+  if (ctx.info.address_hash) {
+    replaceChildren(
+      container,
+      card,
+      el("p", { class: "loading", attrs: { id: "remember-busy", role: "status" }, i18n: ["remember.opening"] }),
+    );
+    const remembered = await openRemembered(ctx);
+    if (remembered && remembered.opened) return;
+    if (remembered) ctx.rememberNotice = remembered.notice;
+  }
   const focus = renderVerify(container, ctx, card);
   if (focus) focus.focus();
 }

@@ -6,6 +6,7 @@ import { el, formatDateTime, replaceChildren } from "./dom.js";
 import { clearText, setText } from "./i18n.js";
 import { recipientKeys, unwrapCek } from "./page-crypto.js";
 import { contactText } from "./view-contact.js";
+import { rememberAfterOpen, rememberBox } from "./view-remember.js";
 
 const RESEND_SECONDS_DEFAULT = 60;
 
@@ -77,12 +78,14 @@ function accessCodeForm(ctx) {
     attrs: { type: "button", id: "forgot" },
     i18n: ["verify.forgot"],
   });
+  const remember = rememberBox(ctx);
   const form = el("form", { class: "card", attrs: { id: "verify-form", novalidate: true } }, [
     el("div", { class: "field" }, [
       el("label", { attrs: { for: "access-code" }, i18n: ["verify.code.label"] }),
       el("p", { class: "hint", attrs: { id: "access-code-hint" }, i18n: ["verify.code.hint"] }),
       input,
     ]),
+    remember && remember.element,
     error,
     el("div", { class: "actions" }, [button, forgot]),
     forgotNote,
@@ -139,6 +142,7 @@ function accessCodeForm(ctx) {
         showDamaged(error);
         return;
       }
+      if (remember && remember.checked()) await rememberAfterOpen(ctx, { code: input.value });
       input.value = "";
       await ctx.onOpened({ cek, keys, verifyAnswer: answer });
     } catch (e) {
@@ -192,6 +196,7 @@ function oneTimeCodeForm(ctx) {
     },
   });
   const button = el("button", { class: "button", attrs: { type: "submit", id: "open" }, i18n: ["verify.open"] });
+  const remember = rememberBox(ctx);
   const form = el("form", { class: "card", attrs: { id: "verify-form", novalidate: true } }, [
     intro,
     el("div", { class: "actions" }, [send]),
@@ -202,6 +207,7 @@ function oneTimeCodeForm(ctx) {
       el("p", { class: "hint", attrs: { id: "otp-hint" }, i18n: ["verify.otp.hint"] }),
       input,
     ]),
+    remember && remember.element,
     error,
     el("div", { class: "actions" }, [button]),
   ]);
@@ -289,6 +295,7 @@ function oneTimeCodeForm(ctx) {
         return;
       }
       clearInterval(timer);
+      if (remember && remember.checked()) await rememberAfterOpen(ctx, { code: null });
       await ctx.onOpened({ cek, keys, verifyAnswer: answer });
     } catch (e) {
       console.error(e);
@@ -303,6 +310,16 @@ function oneTimeCodeForm(ctx) {
 /** Render the verification card for `ctx.info.method` after `before` (the sender card). */
 export function renderVerify(container, ctx, before) {
   const { form, focus } = ctx.info.method === "access_code" ? accessCodeForm(ctx) : oneTimeCodeForm(ctx);
+  if (ctx.rememberNotice) {
+    // What was remembered on this device did not open this message: say why a code is asked.
+    form.prepend(
+      el("p", {
+        class: "notice notice-info",
+        attrs: { id: "remember-notice", role: "status" },
+        i18n: [ctx.rememberNotice],
+      }),
+    );
+  }
   replaceChildren(container, before, form);
   document.body.dataset.state = "verify";
   return focus;
