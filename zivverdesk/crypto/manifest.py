@@ -28,6 +28,8 @@ MANIFEST_VERSION = 1
 MAX_SAFE_INTEGER = 2**53 - 1  # the integers a JavaScript reader represents exactly
 _CREATED_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 _HEX64_RE = re.compile(r"^[0-9a-f]{64}$")
+# 32 bytes in unpadded base64url: 42 free characters and one whose low 2 bits are zero.
+_LINK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$")
 _FORBIDDEN_IN_NAME = re.compile(r"[/\\\x00-\x1f\x7f]")
 
 
@@ -65,6 +67,9 @@ class Manifest:
     body: str
     created: str  # "YYYY-MM-DDTHH:MM:SSZ"
     attachments: tuple[AttachmentEntry, ...] = field(default=())
+    #: Conversation starter only (PROTOCOL.md §2): the link secret of the starter's own
+    #: follow-up link (base64url, 43 characters), which the office mails to the starter.
+    starter_link_secret: str | None = None
     v: int = MANIFEST_VERSION
 
     def to_json(self) -> dict[str, Any]:
@@ -93,7 +98,7 @@ class Manifest:
                 }
                 for a in self.attachments
             ],
-        }
+        } | ({"starter_link_secret": self.starter_link_secret} if self.starter_link_secret else {})
 
 
 def created_now() -> str:
@@ -185,9 +190,11 @@ def manifest_from_json(doc: Any) -> Manifest:
         raise InvalidManifest("field 'v' must be an integer")
     if doc["v"] != MANIFEST_VERSION:
         raise UnsupportedVersion("Het bericht / The message", int(doc["v"]))
+    optional = doc.keys() & {"starter_link_secret"}  # present only where used
     _exact_keys(
         doc,
-        {
+        optional
+        | {
             "v",
             "conversation_id",
             "message_id",
@@ -210,7 +217,13 @@ def manifest_from_json(doc: Any) -> Manifest:
     attachments = tuple(_attachment(a) for a in _list(doc, "attachments"))
     if len({a.blob_id for a in attachments}) != len(attachments):
         raise InvalidManifest("two attachments share a blob id")
+    link_secret = doc.get("starter_link_secret")
+    if "starter_link_secret" in doc and not (
+        isinstance(link_secret, str) and _LINK_SECRET_RE.match(link_secret)
+    ):
+        raise InvalidManifest("'starter_link_secret' must be 43 base64url characters")
     return Manifest(
+        starter_link_secret=link_secret,
         conversation_id=_id(doc, "conversation_id"),
         message_id=_id(doc, "message_id"),
         in_reply_to=in_reply_to,

@@ -78,6 +78,8 @@ const HEX64_RE = /^[0-9a-f]{64}$/;
 const CREATED_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
 // An attachment name becomes a file name on the recipient's disk: no paths, no control characters.
 const FORBIDDEN_IN_NAME = /[/\\\x00-\x1f\x7f]/;
+// 32 bytes in unpadded base64url: 42 free characters and one whose low 2 bits are zero.
+const LINK_SECRET_RE = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 const MANIFEST_FIELDS = [
   "v",
   "conversation_id",
@@ -154,12 +156,17 @@ export function validateManifest(m) {
   if (!Object.hasOwn(m, "v")) throw new InvalidManifest("field 'v' is missing");
   if (!Number.isSafeInteger(m.v)) throw new InvalidManifest("field 'v' must be an integer");
   if (m.v !== MANIFEST_VERSION) throw new UnsupportedVersion("Het bericht / The message", m.v);
-  exactKeys(m, MANIFEST_FIELDS, "manifest");
+  // `starter_link_secret` is optional (conversation starter only, PROTOCOL.md §2).
+  const optional = Object.hasOwn(m, "starter_link_secret") ? ["starter_link_secret"] : [];
+  exactKeys(m, [...MANIFEST_FIELDS, ...optional], "manifest");
   if (!isValidCreated(str(m, "created"))) {
     throw new InvalidManifest("'created' must be a UTC time like 2026-01-31T09:30:00Z");
   }
   if (m.in_reply_to !== null && !(typeof m.in_reply_to === "string" && ID_RE.test(m.in_reply_to))) {
     throw new InvalidManifest("'in_reply_to' must be an id or null");
+  }
+  if (optional.length && !(typeof m.starter_link_secret === "string" && LINK_SECRET_RE.test(m.starter_link_secret))) {
+    throw new InvalidManifest("'starter_link_secret' must be 43 base64url characters");
   }
   const attachments = list(m, "attachments");
   attachments.forEach(checkAttachment);
