@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Cookie, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import Field
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, bindparam, func, or_, select
 
 from zivverdesk.core.model import EventKind
 from zivverdesk.relay import audit, feed, lockout, mailqueue, mailtexts, remembered, verification
@@ -32,7 +32,7 @@ from zivverdesk.relay.api.common import (
 from zivverdesk.relay.api.messages import blob_list
 from zivverdesk.relay.api.uploads import blob_row, download
 from zivverdesk.relay.context import RelayContext
-from zivverdesk.relay.db.schema import messages, recipients, users
+from zivverdesk.relay.db.schema import events, messages, recipients, users
 from zivverdesk.relay.sms import SmsError, mask_email, mask_phone
 from zivverdesk.relay.wire import b64url, now, rfc3339
 
@@ -40,22 +40,64 @@ router = APIRouter(prefix="/api/v1/r/{message_id}/{recipient_id}", tags=["recipi
 SESSION_COOKIE = "zv_session"
 
 
+# Statements every recipient request runs are built once: SQLAlchemy then reuses their
+# cache key and compiled form, where building them per call cost more CPU than running them.
+_LINK = (
+    select(
+        recipients,
+        messages.c.conversation_id,
+        messages.c.committed_at,
+        messages.c.revoked_at,
+        messages.c.expires_at,
+        messages.c.purged_at,
+        messages.c.sender_id,
+        messages.c.shared,
+    )
+    .join(messages, messages.c.id == recipients.c.message_id)
+    .where(
+        recipients.c.id == bindparam("b_recipient_id"),
+        recipients.c.message_id == bindparam("b_message_id"),
+    )
+)
+_SENDER = select(users).where(users.c.id == bindparam("b_user_id"))
+# Replies are matched by address, not by link: a reply made through a newer link of the
+# same person (the office's later answer) belongs to the thread an older link shows.
+_SAME_ADDRESS = (
+    select(recipients.c.id)
+    .join(messages, messages.c.id == recipients.c.message_id)
+    .where(
+        messages.c.conversation_id == bindparam("b_conversation_id"),
+        func.lower(recipients.c.address) == bindparam("b_address"),
+    )
+)
+_CHILDREN = select(messages).where(
+    messages.c.in_reply_to.in_(bindparam("b_frontier", expanding=True)),
+    messages.c.conversation_id == bindparam("b_conversation_id"),
+    messages.c.committed_at.is_not(None),
+    or_(
+        messages.c.kind == "outbound",
+        and_(messages.c.kind == "reply", messages.c.sender_recipient_id.in_(_SAME_ADDRESS)),
+    ),
+)
+_MARK_OPENED = (
+    recipients.update()
+    .where(recipients.c.id == bindparam("b_recipient_id"), recipients.c.opened_at.is_(None))
+    .values(opened_at=bindparam("b_now"))
+)
+_DOWNLOADED = (
+    select(events.c.seq)
+    .where(
+        events.c.kind == EventKind.DOWNLOADED.value,
+        events.c.recipient_id == bindparam("b_recipient_id"),
+        events.c.blob_id == bindparam("b_blob_id"),
+    )
+    .limit(1)
+)
+
+
 def link(conn: Connection, message_id: str, recipient_id: str) -> Any:
     """The recipient row with its message, for a committed message; 404/410 otherwise."""
-    row = conn.execute(
-        select(
-            recipients,
-            messages.c.conversation_id,
-            messages.c.committed_at,
-            messages.c.revoked_at,
-            messages.c.expires_at,
-            messages.c.purged_at,
-            messages.c.sender_id,
-            messages.c.shared,
-        )
-        .join(messages, messages.c.id == recipients.c.message_id)
-        .where(recipients.c.id == recipient_id, recipients.c.message_id == message_id)
-    ).first()
+    row = conn.execute(_LINK, {"b_recipient_id": recipient_id, "b_message_id": message_id}).first()
     if row is None or row.committed_at is None:
         raise not_found("This link")
     if row.replaced_by is not None:
@@ -87,7 +129,7 @@ def require_active(conn: Connection, message_id: str, recipient_id: str) -> Any:
 
 
 def sender_info(conn: Connection, ctx: RelayContext, sender_id: str | None) -> dict[str, Any]:
-    user = conn.execute(select(users).where(users.c.id == sender_id)).first() if sender_id else None
+    user = conn.execute(_SENDER, {"b_user_id": sender_id}).first() if sender_id else None
     return {
         "name": user.name if user else "",
         "organisation": ctx.settings.office.name,
@@ -181,7 +223,7 @@ def record_verified(
     """A successful verification: a session, the `verified` event, audit; returns the answer
     and the session token."""
     limits = ctx.settings.limits
-    lockout.record_success(conn, row.id)
+    lockout.record_success(conn, row.id, row)
     token = verification.open_session(
         conn,
         scope="recipient",
@@ -426,32 +468,16 @@ def thread_messages(conn: Connection, row: Any) -> list[Any]:
     thread (each item's key derives from the opened message's CEK, PROTOCOL §6). Other
     recipients' replies are not part of it."""
     opened = message_row(conn, row.message_id)
-    # Replies are matched by address, not by link: a reply made through a newer link of the
-    # same person (the office's later answer) belongs to the thread this older link shows.
-    same_address = (
-        select(recipients.c.id)
-        .join(messages, messages.c.id == recipients.c.message_id)
-        .where(
-            messages.c.conversation_id == row.conversation_id,
-            func.lower(recipients.c.address) == row.address.lower(),
-        )
-    )
     found: dict[str, Any] = {opened.id: opened}
     frontier = [opened.id]
     while frontier:
         children = conn.execute(
-            select(messages).where(
-                messages.c.in_reply_to.in_(frontier),
-                messages.c.conversation_id == row.conversation_id,
-                messages.c.committed_at.is_not(None),
-                or_(
-                    messages.c.kind == "outbound",
-                    and_(
-                        messages.c.kind == "reply",
-                        messages.c.sender_recipient_id.in_(same_address),
-                    ),
-                ),
-            )
+            _CHILDREN,
+            {
+                "b_frontier": frontier,
+                "b_conversation_id": row.conversation_id,
+                "b_address": row.address.lower(),
+            },
         ).all()
         frontier = [c.id for c in children if c.id not in found]
         found.update({c.id: c for c in children})
@@ -472,14 +498,17 @@ def thread(
         for m in thread_messages(conn, row):
             entry: dict[str, Any] = {
                 "message_id": m.id,
-                "from": "recipient" if m.kind == "reply" else "sender",
+                # A starter's follow-up link opens the starter's own message: theirs too.
+                "from": "recipient" if m.kind in ("reply", "starter") else "sender",
                 "in_reply_to": m.in_reply_to,
                 "created": rfc3339(m.committed_at),
                 "revoked": m.revoked_at is not None,
                 "blobs": [b for b in blob_list(conn, m.id) if not b["deleted"]],
             }
             if m.id == row.message_id:
-                entry["opened"] = row.opened_at is not None
+                # For the starter's own message "opened" means the office fetched it.
+                opened_at = m.opened_at if m.kind == "starter" else row.opened_at
+                entry["opened"] = opened_at is not None
                 entry["recipient_id"] = row.id
                 entry["wrapped_cek"] = b64url(row.wrapped_cek)
             else:  # a reply: opened once the other side fetched its manifest
@@ -495,9 +524,7 @@ def _first_open(ctx: RelayContext, request: Request, row: Any) -> None:
     message_id, recipient_id = row.message_id, row.id
     with ctx.db.write() as conn:
         first = conn.execute(
-            recipients.update()
-            .where(recipients.c.id == recipient_id, recipients.c.opened_at.is_(None))
-            .values(opened_at=now())
+            _MARK_OPENED, {"b_recipient_id": recipient_id, "b_now": now()}
         ).rowcount
         if first:
             feed.emit(
@@ -575,17 +602,5 @@ def recipient_blob(
 
 
 def _downloaded_before(conn: Connection, recipient_id: str, blob_id: str) -> bool:
-    from zivverdesk.relay.db.schema import events
-
-    return (
-        conn.execute(
-            select(events.c.seq)
-            .where(
-                events.c.kind == EventKind.DOWNLOADED.value,
-                events.c.recipient_id == recipient_id,
-                events.c.blob_id == blob_id,
-            )
-            .limit(1)
-        ).first()
-        is not None
-    )
+    params = {"b_recipient_id": recipient_id, "b_blob_id": blob_id}
+    return conn.execute(_DOWNLOADED, params).first() is not None
