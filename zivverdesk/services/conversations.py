@@ -285,7 +285,8 @@ def reply(
     access_code: Secret[str] | None = None,
     kdf_iterations: int | None = None,
 ) -> Queued:
-    """A secure reply in the thread to everyone the conversation's last message went to.
+    """A secure reply in the thread to everyone the conversation's first message went to, or,
+    in a conversation an outsider started, to that outsider (by e-mail code).
 
     Its CEK derives from the original message's (PROTOCOL: replies), so recipients who can
     read the thread can read the reply; they get a fresh notification each, verified the
@@ -297,22 +298,21 @@ def reply(
     sent = sorted(
         _sent_messages(profile, conversation_id), key=lambda m: (m.date, m.in_reply_to is not None)
     )
-    if not sent:
-        raise NotSecure(
-            "In dit gesprek is nog niets vanaf deze werkplek verzonden. / Nothing was sent in "
-            "this conversation yet."
-        )
-    original = sent[0]
-    recipients = []
-    for r in store.secure.recipients(original.id):
-        if r.state is RecipientState.REVOKED:
-            continue
-        code = access_code if r.method is VerificationMethod.ACCESS_CODE else None
-        recipients.append(
-            RecipientRequest(
-                address=r.address, name=r.name, method=r.method, phone=r.phone, access_code=code
+    recipients: list[RecipientRequest] = []
+    if sent:
+        original = sent[0]
+        for r in store.secure.recipients(original.id):
+            if r.state is RecipientState.REVOKED:
+                continue
+            code = access_code if r.method is VerificationMethod.ACCESS_CODE else None
+            recipients.append(
+                RecipientRequest(
+                    address=r.address, name=r.name, method=r.method, phone=r.phone, access_code=code
+                )
             )
-        )
+    else:
+        original = _starter_message(profile, conversation_id)
+        recipients.append(_starter_recipient(original, access_code))
     subject = (
         original.subject
         if original.subject.lower().startswith("re:")
@@ -333,6 +333,36 @@ def reply(
         cek=Secret(reply_key(profile, original.id, reply_id)),
         message_id=reply_id,
     )
+
+
+def _starter_message(profile: Profile, conversation_id: str) -> Message:
+    """The first message of a conversation an outsider started on the starter page (S11)."""
+    store = profile.store
+    started = sorted(
+        (
+            m
+            for m in store.mailbox.messages(conversation_id=conversation_id)
+            if m.direction == "in" and m.in_reply_to is None and store.secure.is_secure(m.id)
+        ),
+        key=lambda m: m.date,
+    )
+    if not started:
+        raise NotSecure(
+            "In dit gesprek is nog niets vanaf deze werkplek verzonden. / Nothing was sent in "
+            "this conversation yet."
+        )
+    return started[0]
+
+
+def _starter_recipient(starter: Message, access_code: Secret[str] | None) -> RecipientRequest:
+    """Who answers a starter gets the answer: the page proved the address with an e-mail code,
+    and that is all we know of them, so the reply uses an e-mail code too (unless the user
+    gives a one-off access code)."""
+    if access_code is not None:
+        return RecipientRequest(
+            address=starter.sender, method=VerificationMethod.ACCESS_CODE, access_code=access_code
+        )
+    return RecipientRequest(address=starter.sender, method=VerificationMethod.EMAIL)
 
 
 def _directory_user(profile: Profile, email: str) -> str:
