@@ -34,7 +34,15 @@ def insecure_file_keyring_requested() -> bool:
 
 def insecure_file_keyring(data_dir: Path) -> KeyringBackend:
     """A plaintext keyring file in `data_dir`: anyone who can read the file has the secrets."""
-    from keyrings.alt.file import PlaintextKeyring
+    try:
+        from keyrings.alt.file import PlaintextKeyring
+    except ModuleNotFoundError as exc:  # installed builds leave the test-only keyring out
+        raise KeystoreUnavailable(
+            f"{INSECURE_ENV}=1 vraagt om een onveilige testsleutelopslag die in deze "
+            "installatie niet aanwezig is. / "
+            f"{INSECURE_ENV}=1 asks for the insecure test keyring, which this installation "
+            "does not include; unset it to use the operating system's keyring."
+        ) from exc
 
     data_dir.mkdir(parents=True, exist_ok=True)
     backend: KeyringBackend = PlaintextKeyring()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTranslator
@@ -31,6 +32,8 @@ def compiled_translation(language: str) -> Path:
     folder = translations_dir()
     source = folder / f"zivverdesk_{language}.ts"
     compiled = folder / f"zivverdesk_{language}.qm"
+    if getattr(sys, "frozen", False) and compiled.exists():
+        return compiled  # an installed bundle ships compiled translations and no lrelease
     if not source.exists():
         raise TranslationMissing(f"No translation source for language {language!r}: {source}")
     if not compiled.exists() or compiled.stat().st_mtime < source.stat().st_mtime:
@@ -42,8 +45,6 @@ def compiled_translation(language: str) -> Path:
 
 
 def _venv_tool(name: str) -> str | None:
-    import sys
-
     candidate = Path(sys.executable).with_name(name)
     return str(candidate) if candidate.exists() else None
 
