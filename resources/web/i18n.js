@@ -127,6 +127,12 @@ const STRINGS = {
     "starter.codeSent": "We hebben een verificatiecode gestuurd naar {email}. Hij is 10 minuten geldig.",
     "starter.sent":
       "Uw bericht is veilig verstuurd naar {office}. Als zij antwoorden, krijgt u een e-mail met een link naar het beveiligde antwoord.",
+    "starter.followUp": "Uw link om het gesprek te volgen",
+    "starter.followUpHint":
+      "Met deze link leest u het antwoord van {office}. U krijgt hem ook per e-mail. Hij wordt hier maar één keer getoond.",
+    "starter.copy": "Link kopiëren",
+    "starter.copied": "De link is gekopieerd.",
+    "starter.copyFailed": "Kopiëren lukte niet. De link is geselecteerd: kopieer hem met Ctrl+C.",
     "starter.another": "Nog een bericht sturen",
 
     "error.network":
@@ -257,6 +263,12 @@ const STRINGS = {
     "starter.codeSent": "We have sent a verification code to {email}. It is valid for 10 minutes.",
     "starter.sent":
       "Your message has been sent securely to {office}. When they answer, you will receive an e-mail with a link to the secure reply.",
+    "starter.followUp": "Your link to follow the conversation",
+    "starter.followUpHint":
+      "With this link you read the answer from {office}. You also receive it by e-mail. It is shown here only once.",
+    "starter.copy": "Copy link",
+    "starter.copied": "The link has been copied.",
+    "starter.copyFailed": "Copying did not work. The link is selected: copy it with Ctrl+C.",
     "starter.another": "Send another message",
 
     "error.network": "There is no connection to the server. Check your internet connection and try again.",

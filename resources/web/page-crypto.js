@@ -3,6 +3,7 @@
 // Python implementation). Nothing here invents cryptography: it only picks keys and ids.
 
 import {
+  authVerifier,
   b64urlDecode,
   b64urlEncode,
   createDecryptStream,
@@ -10,6 +11,7 @@ import {
   encryptFileStream,
   fileKey,
   linkSecretFromFragment,
+  newSecret,
   normaliseAccessCode,
   openManifest as openManifestBlob,
   replyCek as deriveReplyCek,
@@ -17,6 +19,7 @@ import {
   sealManifest as sealManifestBlob,
   toHex,
   unwrapCek as unwrapWrappedCek,
+  wrapCek,
 } from "./crypto/index.js";
 
 /** The link secret from `location.hash`, or null when it is missing or damaged. */
@@ -95,6 +98,28 @@ export function newCek() {
   const bytes = new Uint8Array(32);
   crypto.getRandomValues(bytes);
   return bytes;
+}
+
+/**
+ * The conversation starter's own follow-up link (PROTOCOL.md §7): a fresh link secret and
+ * the starter as an e-mail-code recipient of their own message (K empty). The relay gets
+ * `spec` (verifier and wrapped key); the secret goes only into the sealed manifest, to the
+ * office, and onto this page once.
+ */
+export async function starterFollowUp(cek, messageId) {
+  const linkSecret = newSecret();
+  const recipientId = newId();
+  const { wrapKey, auth } = await deriveRecipientKeys({ linkSecret, accessCode: null, messageId, recipientId });
+  const wrapped = await wrapCek(wrapKey, cek, messageId, recipientId);
+  return {
+    linkSecret: b64urlEncode(linkSecret),
+    recipientId,
+    spec: {
+      recipient_id: recipientId,
+      verifier: b64urlEncode(await authVerifier(auth)),
+      wrapped_cek: b64urlEncode(wrapped),
+    },
+  };
 }
 
 /** Seal `cek` to each office key `[{key_id, public_key}]` → `[{key_id, sealed_cek}]`. */

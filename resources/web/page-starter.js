@@ -4,9 +4,9 @@
 
 import { RelayError, starterApi } from "./api.js";
 import { attachmentPicker, encryptAndUpload, nowRfc3339 } from "./compose.js";
-import { el, replaceChildren } from "./dom.js";
+import { el, formatDateTime, replaceChildren } from "./dom.js";
 import { clearText, initLanguage, setText } from "./i18n.js";
-import { newCek, newId, sealToKeys } from "./page-crypto.js";
+import { newCek, newId, sealToKeys, starterFollowUp } from "./page-crypto.js";
 import { showOffice } from "./view-contact.js";
 import { renderStatePage } from "./view-states.js";
 
@@ -166,6 +166,7 @@ function renderForm(container, slug, info) {
       const messageId = newId();
       const conversationId = newId();
       const sealed = await sealToKeys(cek, officeKeys(info), messageId);
+      const followUp = await starterFollowUp(cek, messageId);
       await encryptAndUpload({
         cek,
         files: [...picker.files],
@@ -180,6 +181,7 @@ function renderForm(container, slug, info) {
           body: body.value,
           created: nowRfc3339(),
           attachments,
+          starter_link_secret: followUp.linkSecret,
         }),
         create: (blobs) =>
           starterApi.createMessage(
@@ -192,6 +194,7 @@ function renderForm(container, slug, info) {
               conversation_id: conversationId,
               sealed,
               blobs,
+              follow_up: followUp.spec,
             },
             signal,
           ),
@@ -212,6 +215,7 @@ function renderForm(container, slug, info) {
         el("section", { class: "card", attrs: { id: "starter-done" } }, [
           el("h1", { i18n: ["starter.heading"] }),
           el("p", { class: "notice notice-ok", attrs: { role: "status" }, i18n: ["starter.sent", { office: office.name || "" }] }),
+          followUpBlock(`${location.origin}/m/${messageId}/${followUp.recipientId}#${followUp.linkSecret}`, office),
           el("div", { class: "actions" }, [again]),
         ]),
       );
@@ -235,6 +239,37 @@ function renderForm(container, slug, info) {
   name.focus();
 }
 
+/** The follow-up link, shown once, with a copy button (it also comes by e-mail from the office). */
+function followUpBlock(link, office) {
+  const field = el("input", {
+    attrs: { id: "starter-link", type: "text", readonly: true, value: link, "aria-describedby": "starter-link-hint" },
+  });
+  const status = el("p", { class: "hint", attrs: { id: "starter-copy-status", role: "status" } });
+  const copy = el("button", {
+    class: "button secondary",
+    attrs: { type: "button", id: "starter-copy" },
+    i18n: ["starter.copy"],
+  });
+  copy.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(link);
+      setText(status, "starter.copied");
+    } catch (e) {
+      // Some browsers refuse the clipboard: select the text so Ctrl+C works.
+      console.error(e);
+      field.select();
+      setText(status, "starter.copyFailed");
+    }
+  });
+  return el("div", { class: "field", attrs: { id: "starter-follow-up" } }, [
+    el("label", { attrs: { for: "starter-link" }, i18n: ["starter.followUp"] }),
+    el("p", { class: "hint", attrs: { id: "starter-link-hint" }, i18n: ["starter.followUpHint", { office: office.name || "" }] }),
+    field,
+    el("div", { class: "actions" }, [copy]),
+    status,
+  ]);
+}
+
 function showStarterError(line, e) {
   if (e instanceof RelayError && e.code === "wrong_code") {
     const n = e.body.attempts_left;
@@ -242,7 +277,7 @@ function showStarterError(line, e) {
     else if (n !== undefined) setText(line, "verify.otp.wrong", { n });
     else setText(line, "verify.otp.wrongPlain");
   } else if (e instanceof RelayError && e.code === "locked") {
-    setText(line, "verify.locked", { time: e.body.locked_until || "" });
+    setText(line, "verify.locked", { time: e.body.locked_until ? formatDateTime(e.body.locked_until) : "" });
   } else if (e instanceof RelayError && e.code === "rate_limited") setText(line, "error.rateLimited");
   else if (e instanceof RelayError && e.code === "network") setText(line, "error.network");
   else if (e instanceof RelayError && e.code === "too_large") setText(line, "reply.tooLarge");

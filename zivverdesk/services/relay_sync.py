@@ -33,6 +33,7 @@ from zivverdesk.relayclient.errors import NotFound
 from zivverdesk.relayclient.transfers import download_blob
 from zivverdesk.services.notify import notification_event_key
 from zivverdesk.services.profile import Profile
+from zivverdesk.services.starter_followup import send_starter_follow_up
 from zivverdesk.store.mailbox import Message
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,9 @@ def apply_event_from_feed(profile: Profile, relay: RelayClient, event: FeedEvent
                 )
             elif event.kind == EventKind.REVOKED.value:
                 store.secure.mark_revoked(event.message_id)
+            elif event.kind == EventKind.MESSAGE_RECEIVED.value and event.detail == "starter":
+                mid = event.message_id
+                _guarded(profile, event, lambda: send_starter_follow_up(profile, relay, mid))
     store.relay.set_feed_cursor(event.cursor)
     return min(changed, 1)
 

@@ -16,6 +16,7 @@ from zivverdesk.core.model import EventKind
 from zivverdesk.relay import accounts, audit, feed, lockout, mailqueue, mailtexts, verification
 from zivverdesk.relay.access import message_row
 from zivverdesk.relay.api.common import (
+    B64,
     ApiError,
     Body,
     Ctx,
@@ -29,7 +30,7 @@ from zivverdesk.relay.api.messages import BlobSpec, SealedSpec, insert_blobs
 from zivverdesk.relay.api.recipient import office_info, set_session_cookie
 from zivverdesk.relay.api.uploads import blob_row, receive_upload, upload_status
 from zivverdesk.relay.context import RelayContext
-from zivverdesk.relay.db.schema import blobs, conversations, messages, sealed_keys
+from zivverdesk.relay.db.schema import blobs, conversations, messages, recipients, sealed_keys
 from zivverdesk.relay.wire import now, rfc3339
 
 router = APIRouter(prefix="/api/v1/start/{slug}", tags=["starter"])
@@ -86,6 +87,16 @@ def starter_send_code(slug: Slug, body: CodeRequest, ctx: Ctx, request: Request)
     return {"resend_after": limits.resend_after}
 
 
+class FollowUp(Body):
+    """The starter as an e-mail-code recipient of their own message (PROTOCOL.md §7): the
+    page made the link secret, and only `verifier` and `wrapped_cek` derived from it come
+    here. The office mails the link; the relay never sees the secret."""
+
+    recipient_id: Id
+    verifier: B64
+    wrapped_cek: B64
+
+
 class StarterMessage(Body):
     email: Email
     name: Annotated[str, Field(max_length=200)] = ""
@@ -94,6 +105,7 @@ class StarterMessage(Body):
     conversation_id: Id
     sealed: Annotated[list[SealedSpec], Field(min_length=1, max_length=1000)]
     blobs: Annotated[list[BlobSpec], Field(min_length=1, max_length=1000)]
+    follow_up: FollowUp | None = None
 
 
 STARTER_COOKIE = "zv_starter"
@@ -156,6 +168,8 @@ def starter_message(slug: Slug, body: StarterMessage, ctx: Ctx, request: Request
                 )
             )
             insert_blobs(conn, body.message_id, body.blobs, ctx.settings.limits.max_message_size)
+            if body.follow_up is not None:
+                _insert_follow_up(conn, body, email, at)
             for key_id, sealed_cek in dict(sealed).items():
                 conn.execute(
                     sealed_keys.insert().values(
@@ -196,6 +210,27 @@ def starter_message(slug: Slug, body: StarterMessage, ctx: Ctx, request: Request
         response, ctx, request, token.reveal(), f"/api/v1/start/{slug}", STARTER_COOKIE
     )
     return response
+
+
+def _insert_follow_up(conn: Connection, body: StarterMessage, email: str, at: Any) -> None:
+    follow = body.follow_up
+    assert follow is not None
+    if conn.execute(select(recipients.c.id).where(recipients.c.id == follow.recipient_id)).first():
+        raise ApiError(409, "conflict", "This recipient id is already taken.")
+    conn.execute(
+        recipients.insert().values(
+            id=follow.recipient_id,
+            message_id=body.message_id,
+            address=email,
+            name=body.name,
+            method="email",
+            verifier=decode_b64(follow.verifier, "verifier", size=32),
+            wrapped_cek=decode_b64(follow.wrapped_cek, "wrapped_cek", size=61),
+            failures=0,
+            lock_level=0,
+            created_at=at,
+        )
+    )
 
 
 def _starter_blob(conn: Connection, ctx: RelayContext, token: str | None, blob_id: str) -> Any:
