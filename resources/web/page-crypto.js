@@ -101,7 +101,7 @@ export function newCek() {
 }
 
 /**
- * The conversation starter's own follow-up link (PROTOCOL.md §7): a fresh link secret and
+ * The conversation starter's own follow-up link (PROTOCOL.md §9.1): a fresh link secret and
  * the starter as an e-mail-code recipient of their own message (K empty). The relay gets
  * `spec` (verifier and wrapped key); the secret goes only into the sealed manifest, to the
  * office, and onto this page once.

@@ -67,7 +67,7 @@ class Manifest:
     body: str
     created: str  # "YYYY-MM-DDTHH:MM:SSZ"
     attachments: tuple[AttachmentEntry, ...] = field(default=())
-    #: Conversation starter only (PROTOCOL.md §2): the link secret of the starter's own
+    #: Conversation starter only (PROTOCOL.md §4.2): the link secret of the starter's own
     #: follow-up link (base64url, 43 characters), which the office mails to the starter.
     starter_link_secret: str | None = None
     v: int = MANIFEST_VERSION

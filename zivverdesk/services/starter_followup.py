@@ -1,7 +1,7 @@
 """The conversation starter's follow-up link, mailed by the office.
 
 The starter's page registers the starter as an e-mail-code recipient of their own message
-and puts the link secret into the sealed manifest (`starter_link_secret`, PROTOCOL.md §7),
+and puts the link secret into the sealed manifest (`starter_link_secret`, PROTOCOL.md §9.1),
 so the relay never sees it. When a desktop imports such a message it sends the starter a
 normal notification mail with that link, through the office user's own SMTP account, and
 reports the outcome to the relay like any notification.

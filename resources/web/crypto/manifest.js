@@ -156,7 +156,7 @@ export function validateManifest(m) {
   if (!Object.hasOwn(m, "v")) throw new InvalidManifest("field 'v' is missing");
   if (!Number.isSafeInteger(m.v)) throw new InvalidManifest("field 'v' must be an integer");
   if (m.v !== MANIFEST_VERSION) throw new UnsupportedVersion("Het bericht / The message", m.v);
-  // `starter_link_secret` is optional (conversation starter only, PROTOCOL.md §2).
+  // `starter_link_secret` is optional (conversation starter only, PROTOCOL.md §4.2).
   const optional = Object.hasOwn(m, "starter_link_secret") ? ["starter_link_secret"] : [];
   exactKeys(m, [...MANIFEST_FIELDS, ...optional], "manifest");
   if (!isValidCreated(str(m, "created"))) {

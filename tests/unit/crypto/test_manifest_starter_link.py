@@ -1,4 +1,4 @@
-"""The optional `starter_link_secret` manifest field (PROTOCOL.md §2): absent unless set,
+"""The optional `starter_link_secret` manifest field (PROTOCOL.md §4.2): absent unless set,
 canonical when present, and rejected when it is not a 32-byte base64url value."""
 
 from __future__ import annotations

@@ -88,7 +88,7 @@ def starter_send_code(slug: Slug, body: CodeRequest, ctx: Ctx, request: Request)
 
 
 class FollowUp(Body):
-    """The starter as an e-mail-code recipient of their own message (PROTOCOL.md §7): the
+    """The starter as an e-mail-code recipient of their own message (PROTOCOL.md §9.1): the
     page made the link secret, and only `verifier` and `wrapped_cek` derived from it come
     here. The office mails the link; the relay never sees the secret."""
 
