@@ -33,8 +33,7 @@ def test_send_read_reply_and_fetch_the_reply(
         "send",
         "--to",
         recipient.email,
-        "--access-code",
-        code,
+        "--access-code-stdin",  # not in the process list
         "--subject",
         subject,
         "--body",
@@ -43,6 +42,7 @@ def test_send_read_reply_and_fetch_the_reply(
         str(letter),
         "--kdf-iterations",
         FAST_KDF,
+        stdin=f"{code}\n",
     )
     message_id = sent.out.strip().splitlines()[-1]
 
@@ -86,6 +86,8 @@ def test_send_read_reply_and_fetch_the_reply(
     # The readable forms say the same for people.
     text = desk.run("show", message_id).out
     assert "Geopend / Opened" in text and "reactie.txt" in text and "Te beoordelen" in text
+    assert f"Ontvanger / Recipient {recipient.email} — access_code — opened" in text
+    assert "notification_accepted" in text and "replied" in text
     listing = desk.run("list").out
     assert subject in listing and "(1 antw.)" in listing
 
@@ -101,10 +103,10 @@ def test_send_read_reply_and_fetch_the_reply(
         shown["conversation_id"],
         "--body",
         "Aanvulling op de brief.",
-        "--access-code",
-        code,
+        "--access-code-stdin",
         "--kdf-iterations",
         FAST_KDF,
+        stdin=f"{code}\n",
     ).out.strip()
     second = wait_for_notifications(recipient, 2)[-1]
     browser = Browser(relay_server.url, link_of(second)[0])
@@ -118,6 +120,25 @@ def test_send_read_reply_and_fetch_the_reply(
         browser.close()
     thread = desk.json("show", message_id)["messages"]
     assert [m["message_id"] for m in thread][-1] == answer_id
+
+    # A fresh link for the reply; the one-off code again from stdin.
+    desk.run(
+        "resend",
+        answer_id,
+        "--recipient",
+        recipient.email,
+        "--access-code-stdin",
+        "--kdf-iterations",
+        FAST_KDF,
+        stdin=f"{code}\n",
+    )
+    third = wait_for_notifications(recipient, 3)[-1]
+    browser = Browser(relay_server.url, link_of(third)[0])
+    try:
+        browser.verify_access_code(code)
+        assert browser.read()[0].message_id == answer_id
+    finally:
+        browser.close()
 
     # Nothing secret on disk: not in the database, its WAL, the spool or anywhere else.
     files_on_disk = [p for p in (tmp_path / "desk").rglob("*") if p.is_file()]
@@ -134,5 +155,5 @@ def test_send_read_reply_and_fetch_the_reply(
     ):
         assert secret.encode() not in blob, secret
     outbox = desk.json("outbox", "--all")
-    assert [j["status"] for j in outbox] == ["done", "done"]
+    assert [j["status"] for j in outbox] == ["done", "done", "done"]
     assert json.dumps(outbox).find(fragment) == -1

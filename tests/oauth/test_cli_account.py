@@ -48,6 +48,6 @@ def test_account_add_with_microsoft_then_reauth(
     oauth_stack.revoke(auth.provider.access_token().reveal())
     with pytest.raises(ReauthRequired):
         connect(imap_settings(oauth_stack), oauth_auth(alice, paths=oauth_profile))
-    assert main(["account", "reauth", "--profile", home, "--email", alice]) == 0
+    assert main(["account", "reauth", alice, "--profile", home]) == 0
     assert "opnieuw aangemeld" in capsys.readouterr().out
     disconnect(connect(imap_settings(oauth_stack), oauth_auth(alice, paths=oauth_profile)))

@@ -33,10 +33,10 @@ def test_address_book_commands(desk: Desk, tmp_path: Path) -> None:
         "Gemeente",
         "--domain",
         "gemeente.test",
-        "--access-code",
-        "Sleutel-2024",
+        "--access-code-stdin",
         "--contact",
         "Balie, 14 020",
+        stdin="Sleutel-2024\n",
     )
     assert desk.run("org", "code", "Gemeente").out.strip() == "Sleutel-2024"
     desk.run("org", "code", "Gemeente", "--set", "Nieuw-2025")
@@ -141,3 +141,20 @@ def test_enroll_with_a_wrong_code(desk: Desk, relay_server: RelayProcess) -> Non
     result = desk.run("enroll", "--relay", "http://127.0.0.1:9", "--code", "x", ok=False)
     assert "127.0.0.1:9" in _one_line_failure(result)
     assert json.loads(desk.run("list", "--json").out) == []
+
+
+def test_reauth_takes_the_address_as_argument_or_option() -> None:
+    from zivverdesk.cli import build_parser
+
+    parser = build_parser()
+    positional = parser.parse_args(["account", "reauth", "a@example.test"])
+    option = parser.parse_args(["account", "reauth", "--email", "b@example.test"])
+    assert (positional.email, positional.email_option) == ("a@example.test", None)
+    assert (option.email, option.email_option) == (None, "b@example.test")
+
+
+def test_empty_access_code_on_stdin_is_refused(desk: Desk) -> None:
+    result = desk.run(
+        "org", "add", "Leeg", "--domain", "leeg.test", "--access-code-stdin", stdin="\n", ok=False
+    )
+    assert "toegangscode" in _one_line_failure(result)

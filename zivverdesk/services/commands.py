@@ -73,6 +73,25 @@ def _add_body(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _access_code(args: argparse.Namespace) -> str | None:
+    """`--access-code CODE`, or with `--access-code-stdin` the first line of stdin (so the
+    code does not show in the process list)."""
+    if getattr(args, "access_code_stdin", False):
+        code = sys.stdin.readline().strip()
+        if not code:
+            raise UsageError("Lege toegangscode op stdin. / Empty access code on stdin.")
+        return code
+    value = getattr(args, "access_code", None)
+    return str(value) if value is not None else None
+
+
+def _add_access_code(parser: Any, help_text: str) -> None:
+    parser.add_argument("--access-code", metavar="CODE", help=help_text)
+    parser.add_argument(
+        "--access-code-stdin", action="store_true", help="read the access code from stdin"
+    )
+
+
 def _send_outcome(profile: Profile, job_id: str, message_id: str) -> int:
     """Run the queued job now and report; the message id is printed whatever happens."""
     job = outbox_runner.run_job(profile, job_id)
@@ -147,8 +166,7 @@ def cmd_account_add(profile: Profile, args: argparse.Namespace) -> int:
 def cmd_account_reauth(profile: Profile, args: argparse.Namespace) -> int:
     from zivverdesk.mail import oauth
 
-    account = profile.account()
-    email = args.email or account.email
+    email = args.email or args.email_option or profile.account().email
     oauth.reauth(email, device_code=args.device_code, paths=profile.paths)
     print(f"{email}: opnieuw aangemeld / signed in again.")
     return 0
@@ -205,7 +223,7 @@ def cmd_org_add(profile: Profile, args: argparse.Namespace) -> int:
         profile.store.addressbook,
         name=args.name,
         domains=args.domain,
-        access_code=args.access_code,
+        access_code=_access_code(args),
         contact=args.contact or "",
     )
     print(f"Organisatie {org.name} ({', '.join(org.domains)}) opgeslagen / saved.")
@@ -288,7 +306,8 @@ def cmd_send(profile: Profile, args: argparse.Namespace) -> int:
         )
         return _send_outcome(profile, job_id, message_id)
     method = None
-    if args.access_code is not None:
+    code = _access_code(args)
+    if code is not None:
         method = VerificationMethod.ACCESS_CODE
     elif args.sms is not None:
         method = VerificationMethod.SMS
@@ -298,7 +317,7 @@ def cmd_send(profile: Profile, args: argparse.Namespace) -> int:
         RecipientRequest(
             address=address,
             method=method,
-            access_code=Secret(args.access_code) if args.access_code is not None else None,
+            access_code=Secret(code) if code is not None else None,
             phone=args.sms,
         )
         for address in args.to
@@ -322,7 +341,7 @@ def cmd_reply(profile: Profile, args: argparse.Namespace) -> int:
         args.id,
         body=_body(args),
         attachments=args.attach,
-        access_code=Secret(args.access_code) if args.access_code else None,
+        access_code=Secret(code) if (code := _access_code(args)) else None,
         kdf_iterations=args.kdf_iterations,
     )
     return _send_outcome(profile, queued.job_id, queued.message_id)
@@ -334,6 +353,7 @@ def cmd_resend(profile: Profile, args: argparse.Namespace) -> int:
         args.id,
         recipient=args.recipient,
         new_address=args.to_address,
+        access_code=Secret(code) if (code := _access_code(args)) else None,
         kdf_iterations=args.kdf_iterations,
     )
     return _send_outcome(profile, job_id, args.id)
@@ -469,7 +489,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--organisation", help="your organisation as recipients see it")
     p.add_argument("--no-test", action="store_true", help=argparse.SUPPRESS)
     p = add("reauth", cmd_account_reauth, "sign in again (Microsoft/Google)", account_sub)
-    p.add_argument("--email")
+    p.add_argument("email", nargs="?", help="the account (default: the only one)")
+    p.add_argument("--email", dest="email_option", metavar="EMAIL", help=argparse.SUPPRESS)
     p.add_argument("--device-code", action="store_true")
     add("list", cmd_account_list, "list mail accounts", account_sub)
     p = add("password", cmd_account_password, "store a changed password (tested)", account_sub)
@@ -487,7 +508,7 @@ def register(subparsers: Any) -> None:
     p = add("add", cmd_org_add, "add an organisation", org_sub)
     p.add_argument("name")
     p.add_argument("--domain", action="append", required=True)
-    p.add_argument("--access-code")
+    _add_access_code(p, "the organisation's access code")
     p.add_argument("--contact", help="contact person (name, phone)")
     p = add("edit", cmd_org_edit, "change an organisation's name, domains or contact", org_sub)
     p.add_argument("name")
@@ -518,6 +539,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--to", action="append", required=True, metavar="EMAIL")
     method = p.add_mutually_exclusive_group()
     method.add_argument("--access-code", metavar="CODE")
+    method.add_argument(
+        "--access-code-stdin", action="store_true", help="read the access code from stdin"
+    )
     method.add_argument("--sms", metavar="MOBILE")
     method.add_argument("--email-code", action="store_true")
     method.add_argument("--plain", action="store_true", help="send WITHOUT protection")
@@ -544,13 +568,14 @@ def register(subparsers: Any) -> None:
 
     p = add("reply", cmd_reply, "reply securely in the thread")
     p.add_argument("id")
-    p.add_argument("--access-code", metavar="CODE", help="the code of a one-off access code")
+    _add_access_code(p, "the code of a one-off access code")
     _add_body(p)
 
     p = add("resend", cmd_resend, "send a fresh notification (new link)")
     p.add_argument("id", help="message id")
     p.add_argument("--recipient", required=True, metavar="EMAIL")
     p.add_argument("--to-address", metavar="NEW", help="send it to another address")
+    _add_access_code(p, "the code of a one-off access code")
     p.add_argument("--kdf-iterations", type=int, default=DEFAULT_ITERATIONS, help=argparse.SUPPRESS)
 
     p = add("revoke", cmd_revoke, "revoke a message (or all sent in a conversation)")

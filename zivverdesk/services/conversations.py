@@ -224,11 +224,21 @@ def show(profile: Profile, ident: str) -> ConversationView | MessageView:
             load_body(profile, ident)  # bodies of synced mail come on first read
         return _message_view(profile, message)
     conv = store.mailbox.conversation(conversation_id)
-    # Oldest first; within one second, what we sent before what answers it.
-    messages = sorted(
-        store.mailbox.messages(conversation_id=conversation_id),
-        key=lambda m: (m.date, m.in_reply_to is not None, m.direction == "in"),
-    )
+    # Oldest first; dates have whole seconds, so within one second a message comes before
+    # what answers it (thread depth), then in the order this store received them.
+    messages = store.mailbox.messages(conversation_id=conversation_id)
+    parents = {m.id: m.in_reply_to for m in messages}
+    arrival = store.mailbox.arrival_order(conversation_id)
+
+    def depth(message_id: str) -> int:
+        seen: set[str] = set()
+        parent = parents.get(message_id)
+        while parent is not None and parent in parents and parent not in seen:
+            seen.add(parent)
+            parent = parents[parent]
+        return len(seen) + (parent is not None)
+
+    messages.sort(key=lambda m: (m.date, depth(m.id), arrival.get(m.id, 0)))
     views = [_message_view(profile, m) for m in messages]
     first_out = [v for v in views if v.direction == "out" and v.in_reply_to is None]
     return ConversationView(

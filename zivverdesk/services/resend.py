@@ -27,6 +27,7 @@ def queue_resend(
     *,
     recipient: str,
     new_address: str | None = None,
+    access_code: Secret[str] | None = None,
     kdf_iterations: int = DEFAULT_ITERATIONS,
 ) -> str:
     """Queue a fresh notification for `recipient` (an address); returns the job id.
@@ -45,9 +46,19 @@ def queue_resend(
         )
     old = current[0]
     # The same method as before; its data (organisation code, mobile) is looked up afresh.
+    # A one-off access code is not kept after the first send, so it comes with the call.
+    code = access_code if old.method is VerificationMethod.ACCESS_CODE else None
     (resolved,) = resolve_recipients(
         store.addressbook,
-        [RecipientRequest(address=old.address, name=old.name, method=old.method, phone=old.phone)],
+        [
+            RecipientRequest(
+                address=old.address,
+                name=old.name,
+                method=old.method,
+                phone=old.phone,
+                access_code=code,
+            )
+        ],
     )
     account = profile.account()
     return store.outbox.enqueue(

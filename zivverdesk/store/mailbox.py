@@ -398,6 +398,16 @@ class Mailbox:
         )
         return [self._message(r) for r in rows]
 
+    def arrival_order(self, conversation_id: str) -> dict[str, int]:
+        """Message id → the order it was stored in, to break ties between dates that only
+        have whole seconds."""
+        return {
+            r["id"]: r["rowid"]
+            for r in self._db.query(
+                "SELECT id, rowid FROM messages WHERE conversation_id = ?", (conversation_id,)
+            )
+        }
+
     def _message(self, row: Any) -> Message:
         return Message(
             id=row["id"],
