@@ -23,6 +23,29 @@ HSTS = "max-age=63072000; includeSubDomains"
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+def _extra_headers(tls: bool, static: bool) -> tuple[tuple[bytes, bytes], ...]:
+    extra = [
+        (b"content-security-policy", CSP.encode()),
+        (b"referrer-policy", b"no-referrer"),
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"permissions-policy", PERMISSIONS.encode()),
+        (b"cross-origin-opener-policy", b"same-origin"),
+        (b"cross-origin-resource-policy", b"same-origin"),
+    ]
+    if tls:
+        extra.append((b"strict-transport-security", HSTS.encode()))
+    if not static:  # static web assets may be cached; everything else is sensitive
+        extra.append((b"cache-control", b"no-store"))
+    return tuple(extra)
+
+
+# The headers added to a response, by (served over TLS, static web asset): built once.
+_EXTRA = {
+    (tls, static): _extra_headers(tls, static) for tls in (False, True) for static in (False, True)
+}
+
+
 class SecurityHeaders:
     def __init__(self, app: ASGIApp, *, public_url: str) -> None:
         self.app = app
@@ -36,26 +59,12 @@ class SecurityHeaders:
         if scope["method"] in _UNSAFE and not self._same_origin(scope):
             await self._refuse(send)
             return
-        tls = scope.get("scheme") == "https"
-        static = scope["path"].startswith("/web/")
+        extra = _EXTRA[scope.get("scheme") == "https", scope["path"].startswith("/web/")]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
-                extra = [
-                    (b"content-security-policy", CSP.encode()),
-                    (b"referrer-policy", b"no-referrer"),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"x-frame-options", b"DENY"),
-                    (b"permissions-policy", PERMISSIONS.encode()),
-                    (b"cross-origin-opener-policy", b"same-origin"),
-                    (b"cross-origin-resource-policy", b"same-origin"),
-                ]
-                if tls:
-                    extra.append((b"strict-transport-security", HSTS.encode()))
-                if not static:
-                    extra.append((b"cache-control", b"no-store"))
                 headers += [(k, v) for k, v in extra if k not in present]
                 message["headers"] = headers
             await send(message)

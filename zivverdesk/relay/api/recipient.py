@@ -168,24 +168,27 @@ def link_info(message_id: Id, recipient_id: Id, ctx: Ctx) -> Any:
         kdf = None
         if row.method == "access_code" and state == "active":
             kdf = {"code_salt": b64url(row.code_salt), "iterations": row.kdf_iterations}
-        return {
-            "method": row.method,
-            "masked_phone": mask_phone(row.phone) if row.method == "sms" else None,
-            "masked_email": mask_email(row.address) if row.method == "email" else None,
-            "sender": sender_info(conn, ctx, row.sender_id),
-            "office": office_info(ctx),
-            "state": state,
-            "attempts_left": lockout.attempts_left(row, ctx.settings.limits),
-            "locked_until": rfc3339(lockout.locked_until(row)),
-            "kdf": kdf,
-            "conversation_id": row.conversation_id,
-            # Only where remembering is allowed: lets the page find what it remembered.
-            "address_hash": (
-                b64url(remembered.address_hash(row.address))
-                if ctx.settings.office.remember_device and state == "active"
-                else None
-            ),
-        }
+        # A JSONResponse of plain values skips FastAPI's generic encoder (per request CPU).
+        return JSONResponse(
+            {
+                "method": row.method,
+                "masked_phone": mask_phone(row.phone) if row.method == "sms" else None,
+                "masked_email": mask_email(row.address) if row.method == "email" else None,
+                "sender": sender_info(conn, ctx, row.sender_id),
+                "office": office_info(ctx),
+                "state": state,
+                "attempts_left": lockout.attempts_left(row, ctx.settings.limits),
+                "locked_until": rfc3339(lockout.locked_until(row)),
+                "kdf": kdf,
+                "conversation_id": row.conversation_id,
+                # Only where remembering is allowed: lets the page find what it remembered.
+                "address_hash": (
+                    b64url(remembered.address_hash(row.address))
+                    if ctx.settings.office.remember_device and state == "active"
+                    else None
+                ),
+            }
+        )
 
 
 class VerifyRequest(Body):
@@ -516,7 +519,7 @@ def thread(
             items.append(entry)
     if row.opened_at is None:
         _first_open(ctx, request, row)
-    return {"conversation_id": row.conversation_id, "items": items}
+    return JSONResponse({"conversation_id": row.conversation_id, "items": items})
 
 
 def _first_open(ctx: RelayContext, request: Request, row: Any) -> None:
