@@ -4,6 +4,7 @@ starter's e-mail code has an attempt limit and a lockout like every other code."
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 import httpx
@@ -130,3 +131,59 @@ def test_starter_code_locks_after_too_many_wrong_codes(relay: RelayProcess) -> N
         },
     )
     assert ok.status_code == 201, ok.text
+
+
+def test_starter_follow_up_makes_the_starter_an_email_code_recipient(
+    relay: RelayProcess, alice: EnrolledDevice
+) -> None:
+    base = f"{relay.url}/api/v1/start/test"
+    address = f"volger-{new_id()[:6]}@example.test"
+    assert httpx.post(f"{base}/send-code", json={"email": address}).status_code == 200
+    mid, rid, blob_id, data = new_id(), new_id(), new_id(), os.urandom(300)
+    auth = os.urandom(32)
+    wrapped = b"\x01" + os.urandom(60)
+    body = {
+        "email": address,
+        "name": "Volger",
+        "code": queued_code(relay, address),
+        "message_id": mid,
+        "conversation_id": new_id(),
+        "sealed": [{"key_id": alice.key_id, "sealed_cek": b64(b"\x01" + os.urandom(86))}],
+        "blobs": [blob_spec(blob_id, data)],
+        "follow_up": {
+            "recipient_id": rid,
+            "verifier": b64(hashlib.sha256(auth).digest()),
+            "wrapped_cek": b64(wrapped),
+        },
+    }
+    with httpx.Client(base_url=relay.url, timeout=10) as page:
+        assert page.post("/api/v1/start/test/messages", json=body).status_code == 201
+        assert page.put(f"/api/v1/start/test/blobs/{blob_id}", content=data).status_code == 200
+        # Before the commit the follow-up link does not exist yet.
+        assert page.get(f"/api/v1/r/{mid}/{rid}").status_code == 404
+        assert page.post(f"/api/v1/start/test/messages/{mid}/commit").status_code == 200
+    info = httpx.get(f"{relay.url}/api/v1/r/{mid}/{rid}").json()
+    assert info["method"] == "email" and info["masked_email"].endswith("@example.test")
+    # The office sees the starter among the message's recipients (to mail the link).
+    detail = httpx.get(f"{relay.url}/api/v1/messages/{mid}", headers=alice.headers).json()
+    assert [(r["recipient_id"], r["address"]) for r in detail["recipients"]] == [(rid, address)]
+    with recipient_client(relay) as client:
+        link = f"/api/v1/r/{mid}/{rid}"
+        assert client.post(f"{link}/send-code").status_code == 200
+        ok = client.post(f"{link}/verify", json={"code": queued_code(relay, address)})
+        assert ok.status_code == 200 and ok.json()["wrapped_cek"] == b64(wrapped)
+        items = client.get(f"{link}/thread").json()["items"]
+        assert [(i["message_id"], i["from"]) for i in items] == [(mid, "recipient")]
+    # A recipient id cannot be taken twice.
+    assert httpx.post(f"{base}/send-code", json={"email": "x" + address}).status_code == 200
+    again = httpx.post(
+        f"{base}/messages",
+        json={
+            **body,
+            "email": "x" + address,
+            "code": queued_code(relay, "x" + address),
+            "message_id": new_id(),
+            "conversation_id": new_id(),
+        },
+    )
+    assert again.status_code == 409
