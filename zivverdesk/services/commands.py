@@ -419,7 +419,9 @@ def cmd_show(profile: Profile, args: argparse.Namespace) -> int:
 def cmd_save_attachment(profile: Profile, args: argparse.Namespace) -> int:
     store = profile.store
     target_ids = [args.id]
-    if not store.mailbox.has_message(args.id):
+    if store.mailbox.has_message(args.id):
+        conversations.ensure_plain_content(profile, store.mailbox.message(args.id))
+    else:
         conversation_id = conversations.resolve_conversation(profile, args.id)
         target_ids = [m.id for m in store.mailbox.messages(conversation_id=conversation_id)]
     holder = next(

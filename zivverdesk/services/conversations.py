@@ -57,6 +57,11 @@ class MessageView:
     recipients: list[RecipientView] = field(default_factory=list)
     envelope: str | None = None
     revoked: bool = False
+    #: Plain mail: its HTML reduced to a safe subset ("" when none), how many remote images
+    #: were removed from it, and what was damaged in the mail (it shows as far as it could).
+    html: str = ""
+    remote_images_blocked: int = 0
+    defects: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -170,6 +175,12 @@ def resolve_conversation(profile: Profile, ident: str) -> str:
     return message.conversation_id
 
 
+def ensure_plain_content(profile: Profile, message: Message) -> None:
+    """A synced plain mail's body, HTML and attachments come from IMAP on first read."""
+    if message.kind == "plain" and profile.store.mailbox.body(message.id) is None:
+        load_body(profile, message.id)
+
+
 def _message_view(profile: Profile, m: Message) -> MessageView:
     store = profile.store
     attachments = [
@@ -199,6 +210,7 @@ def _message_view(profile: Profile, m: Message) -> MessageView:
         current = [r for r in store.secure.recipients(m.id)]
         envelope = envelope_state(r.state for r in current).value if current else None
         revoked = store.secure.info(m.id).revoked
+    rendering = store.mailbox.rendering(m.id) if m.kind == "plain" else None
     return MessageView(
         message_id=m.id,
         direction=m.direction,
@@ -211,6 +223,9 @@ def _message_view(profile: Profile, m: Message) -> MessageView:
         recipients=recipients,
         envelope=envelope,
         revoked=revoked,
+        html=rendering.html if rendering else "",
+        remote_images_blocked=rendering.remote_images_blocked if rendering else 0,
+        defects=list(rendering.defects) if rendering else [],
     )
 
 
@@ -220,8 +235,7 @@ def show(profile: Profile, ident: str) -> ConversationView | MessageView:
         conversation_id = resolve_conversation(profile, ident)
     except NotSecure:
         message = store.mailbox.message(ident)
-        if message.kind == "plain" and store.mailbox.body(ident) is None:
-            load_body(profile, ident)  # bodies of synced mail come on first read
+        ensure_plain_content(profile, message)
         return _message_view(profile, message)
     conv = store.mailbox.conversation(conversation_id)
     # Oldest first; dates have whole seconds, so within one second a message comes before

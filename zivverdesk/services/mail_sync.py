@@ -7,6 +7,7 @@ demand. The IMAP code lives in `zivverdesk.mail.sync`; this module only translat
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC
@@ -14,7 +15,9 @@ from datetime import UTC
 from imapclient import IMAPClient
 
 from zivverdesk.mail.headers import HeaderRecord, MailAddress
+from zivverdesk.mail.html_text import html_to_text
 from zivverdesk.mail.imap_connect import connect, disconnect
+from zivverdesk.mail.mime import ParsedMessage, parse_message
 from zivverdesk.mail.sync import FolderState, SyncReport, fetch_body, list_folders, sync_folder
 from zivverdesk.services.profile import Profile
 from zivverdesk.store import Store
@@ -140,9 +143,9 @@ def sync_account(
 
 
 def load_body(profile: Profile, message_id: str) -> str | None:
-    """The text of a plain mail, fetched from IMAP on first read and then kept (sealed)."""
-    from email import message_from_bytes, policy
-
+    """The text of a plain mail, fetched from IMAP on first read and then kept (sealed), with
+    its sanitised HTML and its attachments (content cached, sealed). A damaged mail is kept
+    as far as it could be read; what was wrong is recorded with it."""
     store = profile.store
     body = store.mailbox.body(message_id)
     if body is not None:
@@ -158,8 +161,33 @@ def load_body(profile: Profile, message_id: str) -> str | None:
         disconnect(imap)
     if raw is None:
         return None
-    parsed = message_from_bytes(raw, policy=policy.default)
-    part = parsed.get_body(preferencelist=("plain", "html"))
-    text = part.get_content() if part is not None else ""
-    store.mailbox.set_body(message_id, text)
-    return str(text)
+    return store_parsed(store, message_id, parse_message(raw))
+
+
+def store_parsed(store: Store, message_id: str, parsed: ParsedMessage) -> str:
+    """Keep a parsed plain mail's readable parts; returns its text."""
+    text = parsed.text or html_to_text(parsed.html)
+    with store.db.transaction():
+        for index, attachment in enumerate(parsed.attachments):
+            store.mailbox.add_attachment(
+                attachment_id=_attachment_id(message_id, index),
+                message_id=message_id,
+                name=attachment.filename,
+                size=len(attachment.data),
+                media_type=attachment.media_type,
+                sha256=hashlib.sha256(attachment.data).hexdigest(),
+                content=attachment.data,
+            )
+        store.mailbox.set_rendering(
+            message_id,
+            html=parsed.html,
+            remote_images_blocked=parsed.blocked_remote_images,
+            defects=parsed.defects,
+        )
+        store.mailbox.set_body(message_id, text)
+    return text
+
+
+def _attachment_id(message_id: str, index: int) -> str:
+    """The same id each time a mail is read again, so its attachments are never doubled."""
+    return hashlib.sha256(f"{message_id}:{index}".encode()).hexdigest()[:32]

@@ -65,6 +65,16 @@ def message(view: MessageView, *, indent: str = "") -> str:
             lines.append(f"{indent}      {e.at}  {e.kind}{detail}")
     for a in view.attachments:
         lines.append(f"{indent}  Bijlage / Attachment: {a['name']} ({a['size']} bytes)")
+    if view.remote_images_blocked:
+        lines.append(
+            f"{indent}  Externe afbeeldingen geblokkeerd / remote images blocked: "
+            f"{view.remote_images_blocked}"
+        )
+    if view.defects:
+        lines.append(
+            f"{indent}  Beschadigd bericht, getoond voor zover leesbaar / damaged message, "
+            "shown as far as readable"
+        )
     lines.append("")
     lines.extend(f"{indent}  {line}" for line in view.body.splitlines())
     return "\n".join(lines)

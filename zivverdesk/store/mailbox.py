@@ -21,6 +21,7 @@ Direction = Literal["in", "out"]
 
 _MSG_SUBJECT = "messages.subject"
 _MSG_BODY = "messages.body"
+_MSG_HTML = "messages.html"
 _CONV_SUBJECT = "conversations.subject"
 _ATT_NAME = "attachments.name"
 _ATT_CONTENT = "attachments.content"
@@ -74,6 +75,15 @@ class Attachment:
     media_type: str
     sha256: str
     cached: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rendering:
+    """The display form of a plain mail beyond its text (see `Mailbox.set_rendering`)."""
+
+    html: str
+    remote_images_blocked: int
+    defects: tuple[str, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -346,6 +356,34 @@ class Mailbox:
             correspondents=f"{message.sender} {message.recipients}",
             subject=message.subject,
             body=body,
+        )
+
+    def set_rendering(
+        self, message_id: str, *, html: str, remote_images_blocked: int, defects: list[str]
+    ) -> None:
+        sealed = self._db.cipher.seal_text(html, label=_MSG_HTML, row=message_id) if html else None
+        self._db.execute(
+            "UPDATE messages SET html_sealed = ?, remote_images_blocked = ?, defects = ? "
+            "WHERE id = ?",
+            (sealed, remote_images_blocked, "\n".join(defects), message_id),
+        )
+
+    def rendering(self, message_id: str) -> Rendering:
+        row = self._db.query_one(
+            "SELECT html_sealed, remote_images_blocked, defects FROM messages WHERE id = ?",
+            (message_id,),
+        )
+        if row is None:
+            raise MessageNotFound(f"There is no message {message_id}.")
+        html = (
+            self._db.cipher.open_text(row["html_sealed"], label=_MSG_HTML, row=message_id)
+            if row["html_sealed"] is not None
+            else ""
+        )
+        return Rendering(
+            html=html,
+            remote_images_blocked=int(row["remote_images_blocked"]),
+            defects=tuple(d for d in str(row["defects"]).split("\n") if d),
         )
 
     def set_flags(self, message_id: str, flags: str) -> None:

@@ -203,7 +203,15 @@ CREATE TABLE store_meta (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+# The readable form of a plain mail, kept once read: its sanitised HTML (sealed like the
+# text body), how many remote images the sanitiser removed, and what was damaged in it.
+_V3 = """
+ALTER TABLE messages ADD COLUMN html_sealed BLOB;
+ALTER TABLE messages ADD COLUMN remote_images_blocked INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN defects TEXT NOT NULL DEFAULT ''
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
