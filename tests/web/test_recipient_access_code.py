@@ -60,6 +60,8 @@ def test_landing_shows_sender_and_office_and_changes_nothing(
         expect(page.locator("label[for=access-code]")).to_have_text("Toegangscode")
         expect(page.locator("#open")).to_have_text("Openen")
         expect(page.locator("#forgot")).to_have_text("Toegangscode vergeten?")
+        # This office does not allow remembering devices: no such choice is offered.
+        expect(page.locator("#remember-device")).to_have_count(0)
         # The code field is tied to its label and hint (screen readers read both).
         assert page.get_by_label("Toegangscode").count() == 1
         problems.assert_none()

@@ -1,7 +1,8 @@
-""" "Dit apparaat onthouden" in Chromium against a real relay whose office allows it: an
+"""The "Dit apparaat onthouden" choice in Chromium against a real relay whose office allows it: an
 access code kept (encrypted) in this browser, and a device key registered with the relay for
 SMS recipients. Ticked → the next message opens without a code; not ticked → asked; expired
-or forgotten → asked; a forged signature → refused; office setting off → no checkbox."""
+or forgotten → asked; a forged signature → refused. (Office setting off → no checkbox: see
+test_recipient_access_code.py.)"""
 
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ from tests.web.relay_seed import (
     OfficeUser,
     Recipient,
     RelaySeed,
-    enroll_office_user,
     recipient_page,
     relay_settings,
     sms_codes,
@@ -56,7 +56,8 @@ def seed(remember_relay: RelayProcess) -> Iterator[RelaySeed]:
 
 @pytest.fixture(scope="module")
 def sender(remember_relay: RelayProcess, seed: RelaySeed) -> OfficeUser:
-    return enroll_office_user(remember_relay, seed, "anna.devries@example.test", "Anna de Vries")
+    email, name = "anna.devries@example.test", "Anna de Vries"
+    return seed.enroll(remember_relay.enrollment_code(email, name), email=email, name=name)
 
 
 @contextmanager
@@ -278,26 +279,3 @@ def test_sms_device_key_is_remembered_refused_when_forged_and_forgotten(
         expect(page.locator("#send-code")).to_be_visible()
         expect(page.locator("#remember-notice")).to_have_count(0)
         problems.assert_none()
-
-
-def test_no_checkbox_where_the_office_does_not_allow_it(browser: Browser, tmp_path: Path) -> None:
-    relay = start_relay(tmp_path, relay_settings(tmp_path))
-    try:
-        client = RelaySeed(relay.url)
-        try:
-            user = enroll_office_user(relay, client, "bert@example.test", "Bert")
-            person = Recipient(address="kees@example.test", access_code=ACCESS_CODE)
-            _, link = send(client, user, person, "Zonder onthouden")
-            with recipient_page(browser) as (page, problems):
-                page.goto(link)
-                expect(page.locator("#access-code")).to_be_visible()
-                expect(page.locator("#remember-device")).to_have_count(0)
-                page.fill("#access-code", ACCESS_CODE)
-                page.click("#open")
-                expect(page.locator("#thread article h2")).to_have_text("Zonder onthouden")
-                expect(page.locator("#remember")).to_have_count(0)
-                problems.assert_none()
-        finally:
-            client.close()
-    finally:
-        relay.stop()
