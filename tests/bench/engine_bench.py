@@ -7,6 +7,8 @@
   spool, create, upload, commit on a real relay process, one notification over real SMTP,
   report — from the user's click to done (target ≤ 1.5 s). E-mail-code verification, so
   the deliberately slow access-code KDF (about 1 s by design) is not part of the number.
+- `sync.list_conversations_10k`: the conversation list over 10,000 conversations (see
+  `list_bench`, target ≤ 300 ms).
 - `first_sync_into_store(...)`: the mail layer's first sync into the encrypted store instead
   of a memory sink; `bench_sync.run_imap` records it against its bare-FETCH anchor.
 
@@ -24,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.bench import BUILD_DIR, Results
+from tests.bench import BUILD_DIR, Results, list_bench
 from tests.plugins.mailstack import MailAccount, MailStack
 from tests.plugins.relay import RelayProcess
 from tests.plugins.services import free_port
@@ -272,4 +274,5 @@ def run_secure_send(results: Results) -> None:
 def run(results: Results) -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     run_store_search(results)
+    list_bench.run(results, WORK)
     run_secure_send(results)

@@ -9,7 +9,6 @@ from typing import Any
 
 from zivverdesk.core.errors import ZivverdeskError
 from zivverdesk.core.model import (
-    EnvelopeState,
     RecipientState,
     VerificationMethod,
     envelope_state,
@@ -90,10 +89,6 @@ class ListRow:
     replies: int
 
 
-def _envelope(profile: Profile, message_id: str) -> EnvelopeState:
-    return envelope_state(r.state for r in profile.store.secure.recipients(message_id))
-
-
 def user_label(profile: Profile, user_id: str | None) -> str | None:
     """A relay user id as the e-mail address people know (from the cached directory)."""
     if not user_id:
@@ -112,31 +107,35 @@ def list_conversations(
     limit: int = 200,
     offset: int = 0,
 ) -> list[ListRow]:
-    """Secure conversations and plain mails, newest first (`offset` for lazy loading)."""
+    """Secure conversations and plain mails, newest first (`offset` for lazy loading).
+
+    A fixed number of queries whatever the count (see `store.listing`): the GUI lists
+    thousands of conversations on every refresh."""
     store = profile.store
     limit += offset
     matching = set(store.mailbox.search(query, limit=100_000)) if query else None
+    users = {
+        str(u["user_id"]): str(u.get("email") or u["user_id"])
+        for u in store.relay.directory()
+        if u.get("user_id")
+    }
     rows: list[ListRow] = []
-    for conv in store.mailbox.conversations(to_review=to_review, limit=limit):
-        messages = store.mailbox.messages(conversation_id=conv.id)
-        if not messages or (matching is not None and not matching & {m.id for m in messages}):
+    for digest in store.listing.digests(to_review=to_review, limit=limit):
+        if matching is not None and not matching & digest.message_ids:
             continue
-        first_out = [m for m in messages if m.direction == "out" and m.in_reply_to is None]
-        envelope = _envelope(profile, first_out[-1].id).value if first_out else None
+        assigned = digest.assigned_to
         rows.append(
             ListRow(
-                id=conv.id,
+                id=digest.id,
                 kind="secure",
-                subject=conv.subject,
-                correspondents=", ".join(
-                    sorted({m.recipients if m.direction == "out" else m.sender for m in messages})
-                ),
-                date=messages[0].date,
-                envelope=envelope,
-                to_review=conv.to_review,
-                assigned_to=user_label(profile, conv.assigned_to),
-                has_attachments=any(m.has_attachments for m in messages),
-                replies=sum(1 for m in messages if m.direction == "in" and m.in_reply_to),
+                subject=digest.subject,
+                correspondents=", ".join(digest.correspondents),
+                date=digest.newest_date,
+                envelope=digest.envelope.value if digest.envelope else None,
+                to_review=digest.to_review,
+                assigned_to=users.get(assigned, assigned) if assigned else None,
+                has_attachments=digest.has_attachments,
+                replies=digest.replies,
             )
         )
     if not to_review:

@@ -13,6 +13,7 @@ from zivverdesk.store.addressbook import AddressBook
 from zivverdesk.store.database import DB_FILE_NAME, Database
 from zivverdesk.store.drafts import Drafts
 from zivverdesk.store.folders import Folders
+from zivverdesk.store.listing import Listing
 from zivverdesk.store.mailbox import Mailbox
 from zivverdesk.store.outbox import Outbox
 from zivverdesk.store.search import SearchIndex
@@ -33,6 +34,7 @@ class Store:
         self.secure = SecureMessages(db)
         self.outbox = Outbox(db)
         self.drafts = Drafts(db)
+        self.listing = Listing(db)
 
     def close(self) -> None:
         self.db.close()

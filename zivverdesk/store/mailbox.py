@@ -22,7 +22,7 @@ Direction = Literal["in", "out"]
 _MSG_SUBJECT = "messages.subject"
 _MSG_BODY = "messages.body"
 _MSG_HTML = "messages.html"
-_CONV_SUBJECT = "conversations.subject"
+_CONV_SUBJECT = CONVERSATION_SUBJECT_LABEL = "conversations.subject"
 _ATT_NAME = "attachments.name"
 _ATT_CONTENT = "attachments.content"
 

@@ -1,0 +1,115 @@
+"""`sync.list_conversations_10k`: the GUI's conversation list over 10,000 secure
+conversations (each a sent message with a recipient, half with a reply), the whole list in
+one call, median of five after the first (target ≤ 300 ms); the first call after opening the
+profile is reported beside it. Run by `engine_bench.run`.
+
+Size: ZIVVERDESK_BENCH_LIST_CONVERSATIONS (default 10000).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from tests.bench import Results
+from zivverdesk.core.model import RecipientState, VerificationMethod, new_id
+from zivverdesk.core.secret import Secret
+from zivverdesk.crypto.keyring_backend import INSECURE_ENV
+from zivverdesk.services.conversations import list_conversations
+from zivverdesk.services.profile import Profile
+
+
+def fill(profile: Profile, count: int) -> None:
+    """`count` conversations: a sent message to one recipient (opened for every third) and
+    an incoming reply with an attachment for every other one."""
+    store = profile.store
+    with store.db.transaction():
+        for n in range(count):
+            conversation_id, sent_id = new_id(), new_id()
+            date = f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}T{n % 24:02d}:00:00Z"
+            store.mailbox.ensure_conversation(
+                conversation_id, account_id=None, kind="secure", subject=f"Dossier {n}"
+            )
+            store.mailbox.add_message(
+                message_id=sent_id,
+                account_id=None,
+                conversation_id=conversation_id,
+                kind="secure",
+                direction="out",
+                sender="kantoor@office.test",
+                recipients=f"client{n}@example.test",
+                subject=f"Dossier {n}",
+                body=None,
+                date=date,
+            )
+            store.secure.add(
+                message_id=sent_id,
+                relay_url="https://relay.test",
+                cek=Secret(os.urandom(32)),
+                expires_at=None,
+            )
+            recipient_id = new_id()
+            store.secure.add_recipient(
+                recipient_id=recipient_id,
+                message_id=sent_id,
+                address=f"client{n}@example.test",
+                name="",
+                method=VerificationMethod.EMAIL,
+                phone=None,
+            )
+            if n % 3 == 0:
+                store.db.execute(
+                    "UPDATE recipients SET state = ? WHERE id = ?",
+                    (RecipientState.OPENED.value, recipient_id),
+                )
+            if n % 2 == 0:
+                store.mailbox.add_message(
+                    account_id=None,
+                    conversation_id=conversation_id,
+                    kind="secure",
+                    direction="in",
+                    sender=f"client{n}@example.test",
+                    recipients="kantoor@office.test",
+                    subject=f"Re: Dossier {n}",
+                    body=None,
+                    date=date.replace("00:00Z", "30:00Z"),
+                    in_reply_to=sent_id,
+                    has_attachments=True,
+                )
+
+
+def run(results: Results, work: Path) -> None:
+    count = int(os.environ.get("ZIVVERDESK_BENCH_LIST_CONVERSATIONS", "10000"))
+    home = Path(tempfile.mkdtemp(prefix="zv-list-", dir=work))
+    previous = os.environ.get(INSECURE_ENV)
+    os.environ[INSECURE_ENV] = "1"  # a throw-away profile: no OS keyring needed
+    try:
+        with Profile.open(home) as profile:
+            fill(profile, count)
+        with Profile.open(home) as profile:
+            timings = []
+            for _ in range(6):
+                started = time.perf_counter()
+                rows = list_conversations(profile, limit=count)
+                timings.append(time.perf_counter() - started)
+                assert len(rows) == count, len(rows)
+    finally:
+        if previous is None:
+            os.environ.pop(INSECURE_ENV, None)
+        else:
+            os.environ[INSECURE_ENV] = previous
+        shutil.rmtree(home, ignore_errors=True)
+    # The first call after opening also decrypts every subject; later calls (the GUI's
+    # refreshes) find them in memory.
+    results.record("sync.list_conversations_10k_first", timings[0] * 1000, "ms")
+    results.record(
+        "sync.list_conversations_10k",
+        statistics.median(timings[1:]) * 1000,
+        "ms",
+        target=300,
+        higher_is_better=False,
+    )

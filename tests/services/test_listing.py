@@ -1,0 +1,201 @@
+"""The conversation list answers with a fixed number of queries; it must say exactly what a
+per-conversation reading of the store says (the reference below), for every kind of
+conversation: opened, partly opened, refused, replaced recipients, replies, assignments,
+starter conversations, plain mail, paging and search."""
+
+from __future__ import annotations
+
+import os
+import random
+
+from zivverdesk.core.model import (
+    EnvelopeState,
+    VerificationMethod,
+    envelope_state,
+    new_id,
+)
+from zivverdesk.core.secret import Secret
+from zivverdesk.services.conversations import ListRow, list_conversations
+from zivverdesk.services.profile import Profile
+
+
+def _reference(profile: Profile, *, to_review: bool = False) -> list[ListRow]:
+    """The list as read one conversation at a time through the store's public API."""
+    store = profile.store
+    users = {u["user_id"]: u["email"] for u in store.relay.directory()}
+    rows = []
+    for conv in store.mailbox.conversations(to_review=to_review, limit=100_000):
+        messages = store.mailbox.messages(conversation_id=conv.id)  # newest first
+        if not messages:
+            continue
+        first_out = [m for m in messages if m.direction == "out" and m.in_reply_to is None]
+        envelope: EnvelopeState | None = None
+        if first_out:
+            envelope = envelope_state(r.state for r in store.secure.recipients(first_out[-1].id))
+        rows.append(
+            ListRow(
+                id=conv.id,
+                kind="secure",
+                subject=conv.subject,
+                correspondents=", ".join(
+                    sorted({m.recipients if m.direction == "out" else m.sender for m in messages})
+                ),
+                date=messages[0].date,
+                envelope=envelope.value if envelope else None,
+                to_review=conv.to_review,
+                assigned_to=users.get(conv.assigned_to, conv.assigned_to)
+                if conv.assigned_to
+                else None,
+                has_attachments=any(m.has_attachments for m in messages),
+                replies=sum(1 for m in messages if m.direction == "in" and m.in_reply_to),
+            )
+        )
+    if not to_review:
+        for m in store.mailbox.messages(kind="plain", limit=100_000):
+            rows.append(
+                ListRow(
+                    id=m.id,
+                    kind="plain",
+                    subject=m.subject,
+                    correspondents=m.sender if m.direction == "in" else m.recipients,
+                    date=m.date,
+                    envelope=None,
+                    to_review=False,
+                    assigned_to=None,
+                    has_attachments=m.has_attachments,
+                    replies=0,
+                )
+            )
+    rows.sort(key=lambda r: r.date, reverse=True)
+    return rows
+
+
+def _fill(profile: Profile, rng: random.Random, count: int) -> None:
+    store = profile.store
+    store.relay.set_directory([{"user_id": "u1", "email": "adviseur@office.test"}])
+    events = ["notification_accepted", "opened", "notification_refused"]
+    for n in range(count):
+        cid = new_id()
+        day = f"2026-03-{1 + rng.randrange(28):02d}T{rng.randrange(24):02d}:00:00Z"
+        store.mailbox.ensure_conversation(cid, account_id=None, kind="secure", subject=f"S{n}")
+        shape = n % 5
+        if shape == 4:
+            continue  # a conversation without messages yet is not listed
+        sent = new_id()
+        if shape == 3:  # started by an outsider: only incoming messages
+            store.mailbox.add_message(
+                message_id=sent,
+                account_id=None,
+                conversation_id=cid,
+                kind="secure",
+                direction="in",
+                sender=f"burger{n}@example.test",
+                recipients="kantoor",
+                subject=f"S{n}",
+                body=None,
+                date=day,
+                has_attachments=rng.random() < 0.5,
+            )
+            store.mailbox.touch_conversation(cid, needs_review=True)
+            continue
+        store.mailbox.add_message(
+            message_id=sent,
+            account_id=None,
+            conversation_id=cid,
+            kind="secure",
+            direction="out",
+            sender="kantoor@office.test",
+            recipients=", ".join(f"r{n}-{i}@example.test" for i in range(1 + shape % 2)),
+            subject=f"S{n}",
+            body=None,
+            date=day,
+        )
+        store.secure.add(
+            message_id=sent,
+            relay_url="https://relay.test",
+            cek=Secret(os.urandom(32)),
+            expires_at=None,
+        )
+        for i in range(1 + shape % 3):
+            rid = new_id()
+            store.secure.add_recipient(
+                recipient_id=rid,
+                message_id=sent,
+                address=f"r{n}-{i}@example.test",
+                name="",
+                method=VerificationMethod.EMAIL,
+                phone=None,
+            )
+            for kind in rng.sample(events, rng.randrange(3)):
+                store.secure.record_event(message_id=sent, recipient_id=rid, kind=kind)
+            if rng.random() < 0.2:  # a resend: the replaced recipient no longer counts
+                store.secure.replace_recipient(rid, new_id(), address=f"r{n}-{i}@elders.test")
+        if shape == 2:  # a reply came in, and we answered it in the same second
+            store.mailbox.add_message(
+                account_id=None,
+                conversation_id=cid,
+                kind="secure",
+                direction="in",
+                sender=f"r{n}-0@example.test",
+                recipients="kantoor@office.test",
+                subject=f"Re: S{n}",
+                body=None,
+                date=day,
+                in_reply_to=sent,
+                has_attachments=True,
+            )
+            store.mailbox.add_message(
+                account_id=None,
+                conversation_id=cid,
+                kind="secure",
+                direction="out",
+                sender="kantoor@office.test",
+                recipients=f"r{n}-0@example.test",
+                subject=f"Re: S{n}",
+                body=None,
+                date=day,
+                in_reply_to=sent,
+            )
+            store.mailbox.touch_conversation(cid, needs_review=True)
+            if n % 2:
+                store.mailbox.set_review(cid, assigned_to="u1", reviewed=False, actor="u1")
+    for n in range(count // 4):
+        store.mailbox.add_message(
+            account_id=None,
+            conversation_id=None,
+            kind="plain",
+            direction="in",
+            sender=f"Huisarts {n} <h{n}@example.test>",
+            recipients="kantoor@office.test",
+            subject=f"Gewone mail {n}",
+            body=f"tekst {n}",
+            date=f"2026-03-{1 + rng.randrange(28):02d}T{rng.randrange(24):02d}:30:00Z",
+        )
+
+
+def _key(rows: list[ListRow]) -> list[tuple[object, ...]]:
+    # The same rows; the order of equal dates is not defined.
+    return sorted((r.date, r.id, r) for r in rows)  # type: ignore[misc]
+
+
+def test_listing_matches_a_per_conversation_reading(profile: Profile) -> None:
+    _fill(profile, random.Random(6), 120)
+    expected = _reference(profile)
+    listed = list_conversations(profile, limit=1000)
+    assert _key(listed) == _key(expected)
+    assert {r.envelope for r in listed} >= {"open", "closed", "not_delivered", None}
+    assert any(r.assigned_to == "adviseur@office.test" for r in listed)
+
+    review = list_conversations(profile, to_review=True, limit=1000)
+    assert _key(review) == _key(_reference(profile, to_review=True))
+    assert review and all(r.to_review and r.kind == "secure" for r in review)
+
+    # Pages: every row once, in date order, whatever the page size.
+    everything = list_conversations(profile, limit=len(expected))
+    pages = [list_conversations(profile, offset=o, limit=25) for o in range(0, len(expected), 25)]
+    assert [r.date for page in pages for r in page] == [r.date for r in everything]
+    assert sum(len(p) for p in pages) == len(expected)
+
+    # Search narrows to conversations holding a matching message.
+    hits = list_conversations(profile, query="S7")
+    assert "S7" in {r.subject for r in hits} and all(r.kind == "secure" for r in hits)
