@@ -73,6 +73,11 @@ def send_starter_follow_up(profile: Profile, relay: RelayClient, message_id: str
     timeline = profile.store.secure.timeline(message_id)
     if any(e.recipient_id == starter.id and e.kind in _DONE for e in timeline):
         return False
+    accounts = profile.store.accounts.all()
+    if not accounts:
+        # Nothing to send with on this desk; a colleague's desk with a mail account sends it.
+        log.warning("starter message %s: no mail account to send the follow-up link", message_id)
+        return False
     link_secret = Secret(
         b64url_decode(manifest.starter_link_secret, length=32, what="starter_link_secret")
     )
@@ -86,7 +91,7 @@ def send_starter_follow_up(profile: Profile, relay: RelayClient, message_id: str
         phone=None,
         link_secret=link_secret,
         subject=manifest.subject,
-        account_id=profile.store.accounts.default().id,
+        account_id=accounts[0].id,  # the default account (the first)
     )
     report_notification_outcome(profile, relay, message_id, starter.id)
     return True
