@@ -49,7 +49,9 @@ class FolderInfo:
 
     @property
     def selectable(self) -> bool:
-        return "\\Noselect" not in self.flags and "\\NonExistent" not in self.flags
+        # Attribute names are case-insensitive (servers send \\Noselect and \\NoSelect).
+        lowered = {f.lower() for f in self.flags}
+        return "\\noselect" not in lowered and "\\nonexistent" not in lowered
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,26 @@ def list_folders(client: IMAPClient) -> list[FolderInfo]:
         sep = delimiter.decode() if isinstance(delimiter, bytes) else str(delimiter or "")
         result.append(FolderInfo(name, sep, flags, role))
     return result
+
+
+#: Roles synced as folders of their own. \\All and \\Flagged are views over the other folders
+#: (Gmail's "All Mail", "Starred"): syncing them would show every message twice.
+SYNCED_ROLES = ("\\Inbox", "\\Sent", "\\Drafts", "\\Junk", "\\Trash", "\\Archive")
+
+
+def folders_to_sync(client: IMAPClient) -> list[FolderInfo]:
+    """The selectable folders a mail client shows: the inbox, the special-use folders above
+    and every other folder the user subscribed to."""
+    subscribed = {name for _flags, _delimiter, name in client.list_sub_folders()}
+    return [
+        info
+        for info in list_folders(client)
+        if info.selectable
+        and (
+            info.special_use in SYNCED_ROLES
+            or (info.special_use is None and info.name in subscribed)
+        )
+    ]
 
 
 def uid_fetch(

@@ -398,10 +398,33 @@ def _print_summary(summary: Any) -> None:
 
 
 def cmd_list(profile: Profile, args: argparse.Namespace) -> int:
+    if args.folder and args.to_review:
+        raise UsageError("--folder en --to-review gaan niet samen. / Use one of them.")
     rows = conversations.list_conversations(
-        profile, to_review=args.to_review, query=args.search, limit=args.limit
+        profile, to_review=args.to_review, query=args.search, limit=args.limit, folder=args.folder
     )
     print(render.as_json(rows) if args.json else render.list_rows(rows))
+    return 0
+
+
+def cmd_folders(profile: Profile, args: argparse.Namespace) -> int:
+    store = profile.store
+    folders = [
+        {
+            "account": account.email,
+            "name": f.name,
+            "role": f.special_use,
+            "messages": store.folders.count_in_folder(f.id),
+        }
+        for account in store.accounts.all()
+        for f in store.folders.folders(account.id)
+    ]
+    if args.json:
+        print(render.as_json(folders))
+        return 0
+    for f in folders:
+        role = f"  {f['role']}" if f["role"] else ""
+        print(f"{f['account']}  {f['name']}{role}  ({f['messages']})")
     return 0
 
 
@@ -558,6 +581,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--to-review", action="store_true")
     p.add_argument("--search", metavar="TEXT")
     p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--folder", metavar="NAME", help="only mail in this folder (or role: sent)")
+
+    p = add("folders", cmd_folders, "list the synced mail folders")
+    p.add_argument("--json", action="store_true")
 
     p = add("show", cmd_show, "show a conversation or message with recipients and timeline")
     p.add_argument("id")

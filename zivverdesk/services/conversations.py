@@ -106,14 +106,26 @@ def list_conversations(
     query: str | None = None,
     limit: int = 200,
     offset: int = 0,
+    folder: str | None = None,
 ) -> list[ListRow]:
     """Secure conversations and plain mails, newest first (`offset` for lazy loading).
+    With `folder` (a mail folder's name, or its role such as "sent" or "trash"), only the
+    plain mail in that folder.
 
     A fixed number of queries whatever the count (see `store.listing`): the GUI lists
     thousands of conversations on every refresh."""
     store = profile.store
     limit += offset
     matching = set(store.mailbox.search(query, limit=100_000)) if query else None
+    if folder is not None:
+        in_folder = [
+            _plain_row(m)
+            for folder_id in folder_ids(profile, folder)
+            for m in store.mailbox.messages(folder_id=folder_id, kind="plain", limit=limit)
+            if matching is None or m.id in matching
+        ]
+        in_folder.sort(key=lambda r: r.date, reverse=True)
+        return in_folder[offset:limit]
     users = {
         str(u["user_id"]): str(u.get("email") or u["user_id"])
         for u in store.relay.directory()
@@ -140,25 +152,46 @@ def list_conversations(
         )
     if not to_review:
         plain = store.mailbox.messages(kind="plain", limit=limit)
-        for m in plain:
-            if matching is not None and m.id not in matching:
-                continue
-            rows.append(
-                ListRow(
-                    id=m.id,
-                    kind="plain",
-                    subject=m.subject,
-                    correspondents=m.sender if m.direction == "in" else m.recipients,
-                    date=m.date,
-                    envelope=None,
-                    to_review=False,
-                    assigned_to=None,
-                    has_attachments=m.has_attachments,
-                    replies=0,
-                )
-            )
+        rows.extend(_plain_row(m) for m in plain if matching is None or m.id in matching)
     rows.sort(key=lambda r: r.date, reverse=True)
     return rows[offset:limit]
+
+
+def _plain_row(m: Message) -> ListRow:
+    return ListRow(
+        id=m.id,
+        kind="plain",
+        subject=m.subject,
+        correspondents=m.sender if m.direction == "in" else m.recipients,
+        date=m.date,
+        envelope=None,
+        to_review=False,
+        assigned_to=None,
+        has_attachments=m.has_attachments,
+        replies=0,
+    )
+
+
+def folder_ids(profile: Profile, name: str) -> list[int]:
+    """The synced folders called `name` (any case), or with that role ("sent" is the
+    folder marked \\Sent, whatever the server calls it), over all accounts."""
+    wanted = name.strip().lower()
+    found = [
+        f.id
+        for account in profile.store.accounts.all()
+        for f in profile.store.folders.folders(account.id)
+        if f.name.lower() == wanted or (f.special_use or "").lstrip("\\").lower() == wanted
+    ]
+    if not found:
+        known = sorted(
+            f.name
+            for account in profile.store.accounts.all()
+            for f in profile.store.folders.folders(account.id)
+        )
+        raise ZivverdeskError(
+            f"Geen map {name!r} (wel: {', '.join(known) or 'geen / none'}). / No folder {name!r}."
+        )
+    return found
 
 
 def resolve_conversation(profile: Profile, ident: str) -> str:

@@ -18,13 +18,19 @@ from zivverdesk.mail.headers import HeaderRecord, MailAddress
 from zivverdesk.mail.html_text import html_to_text
 from zivverdesk.mail.imap_connect import connect, disconnect
 from zivverdesk.mail.mime import ParsedMessage, parse_message
-from zivverdesk.mail.sync import FolderState, SyncReport, fetch_body, list_folders, sync_folder
+from zivverdesk.mail.sync import (
+    FolderState,
+    SyncReport,
+    fetch_body,
+    folders_to_sync,
+    sync_folder,
+)
 from zivverdesk.services.profile import Profile
 from zivverdesk.store import Store
 from zivverdesk.store.folders import SyncedHeader
 
-#: Folders synced by default: the inbox and the sent folder (others on demand).
-DEFAULT_ROLES = ("\\Inbox", "\\Sent")
+#: Mail in these folders was written by the user: listed by its recipients.
+OUTGOING_ROLES = ("\\Sent", "\\Drafts")
 
 
 def _addresses(items: Sequence[MailAddress]) -> str:
@@ -41,14 +47,17 @@ class StoreSink:
     def __init__(self, store: Store, account_id: str) -> None:
         self._store = store
         self._account_id = account_id
-        self._folder_ids: dict[str, int] = {}
+        self._folder_ids: dict[str, tuple[int, str | None]] = {}
 
     def _folder(self, folder: str) -> int:
-        folder_id = self._folder_ids.get(folder)
-        if folder_id is None:
-            folder_id = self._store.folders.folder(self._account_id, folder).id
-            self._folder_ids[folder] = folder_id
-        return folder_id
+        return self._known(folder)[0]
+
+    def _known(self, folder: str) -> tuple[int, str | None]:
+        known = self._folder_ids.get(folder)
+        if known is None:
+            row = self._store.folders.folder(self._account_id, folder)
+            known = self._folder_ids[folder] = (row.id, row.special_use)
+        return known
 
     def get_state(self, folder: str) -> FolderState | None:
         row = self._store.folders.find(self._account_id, folder)
@@ -65,10 +74,12 @@ class StoreSink:
         )
 
     def upsert_headers(self, folder: str, batch: Sequence[HeaderRecord]) -> None:
+        folder_id, role = self._known(folder)
         self._store.folders.upsert_synced(
             account_id=self._account_id,
-            folder_id=self._folder(folder),
+            folder_id=folder_id,
             records=[_synced(h) for h in batch],
+            direction="out" if role in OUTGOING_ROLES else "in",
         )
 
     def update_flags(self, folder: str, flags: Mapping[int, frozenset[str]]) -> None:
@@ -124,17 +135,20 @@ def open_imap(profile: Profile, account_id: str | None = None) -> IMAPClient:
 def sync_account(
     profile: Profile, account_id: str | None = None, *, client: IMAPClient | None = None
 ) -> MailSyncResult:
-    """One pass over the account's inbox and sent folder."""
+    """One pass over the account's folders: the inbox, sent, drafts, junk, trash, archive and
+    every other subscribed folder (`mail.sync.folders_to_sync`)."""
     account = profile.account(account_id)
-    sink = StoreSink(profile.store, account.id)
+    store = profile.store
+    sink = StoreSink(store, account.id)
     own = client is None
     imap = client or open_imap(profile, account.id)
     try:
         reports = []
-        for info in list_folders(imap):
-            if not info.selectable or info.special_use not in DEFAULT_ROLES:
-                continue
-            profile.store.folders.folder(account.id, info.name, special_use=info.special_use)
+        known = {f.name: f for f in store.folders.folders(account.id)}
+        for info in folders_to_sync(imap):
+            row = known.get(info.name)
+            if row is None or row.special_use != info.special_use:
+                store.folders.folder(account.id, info.name, special_use=info.special_use)
             reports.append(sync_folder(imap, info.name, sink))
         return MailSyncResult(tuple(reports))
     finally:

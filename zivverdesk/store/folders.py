@@ -11,7 +11,7 @@ from typing import Any
 
 from zivverdesk.core.model import new_id
 from zivverdesk.store.database import Database
-from zivverdesk.store.mailbox import _MSG_SUBJECT, Mailbox
+from zivverdesk.store.mailbox import _MSG_SUBJECT, Direction, Mailbox
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,9 +94,17 @@ class Folders:
         for message_id in ids:
             self._mailbox.unindex_message(message_id)
 
-    def upsert_synced(self, *, account_id: str, folder_id: int, records: list[SyncedHeader]) -> int:
+    def upsert_synced(
+        self,
+        *,
+        account_id: str,
+        folder_id: int,
+        records: list[SyncedHeader],
+        direction: Direction = "in",
+    ) -> int:
         """Store a batch of headers from IMAP by UID in one transaction; a UID already held
-        only gets its flags refreshed (its envelope cannot change). Returns how many are new."""
+        only gets its flags refreshed (its envelope cannot change). Returns how many are new.
+        `direction` is "out" for folders of mail the user wrote (sent, drafts)."""
         if not records:
             return 0
         cipher = self._db.cipher
@@ -121,6 +129,7 @@ class Folders:
                     (
                         mid,
                         account_id,
+                        direction,
                         folder_id,
                         header.uid,
                         header.header_message_id,
@@ -137,7 +146,7 @@ class Folders:
             conn.executemany(
                 "INSERT INTO messages (id, account_id, kind, direction, folder_id, uid, "
                 "header_message_id, in_reply_to, sender, recipients, subject_sealed, date, "
-                "flags, size, has_attachments) VALUES (?,?,'plain','in',?,?,?,?,?,?,?,?,?,?,?)",
+                "flags, size, has_attachments) VALUES (?,?,'plain',?,?,?,?,?,?,?,?,?,?,?,?)",
                 rows,
             )
             conn.executemany(
