@@ -9,6 +9,8 @@
   the deliberately slow access-code KDF (about 1 s by design) is not part of the number.
 - `sync.list_conversations_10k`: the conversation list over 10,000 conversations (see
   `list_bench`, target ≤ 300 ms).
+- `sync.store_incremental_noop_5_folders`: `sync_account` with nothing new over the five
+  folders of a fresh mailbox (target ≤ 50 ms), after the sends above.
 - `first_sync_into_store(...)`: the mail layer's first sync into the encrypted store instead
   of a memory sink; `bench_sync.run_imap` records it against its bare-FETCH anchor.
 
@@ -38,7 +40,7 @@ from zivverdesk.mail.imap_connect import connect, disconnect
 from zivverdesk.mail.settings import ServerSettings
 from zivverdesk.mail.sync import sync_folder
 from zivverdesk.services import outbox_runner, setup
-from zivverdesk.services.mail_sync import StoreSink
+from zivverdesk.services.mail_sync import StoreSink, open_imap, sync_account
 from zivverdesk.services.profile import Profile
 from zivverdesk.services.recipients import RecipientRequest
 from zivverdesk.services.secure_send import SecureDraft, queue_secure
@@ -258,6 +260,7 @@ def run_secure_send(results: Results) -> None:
                 job = outbox_runner.run_job(profile, queued.job_id)
                 timings.append(time.perf_counter() - started)
                 assert job.status == "done", job.last_error
+            noops = _noop_folder_sync(profile)
     finally:
         relay.stop()
         stack.stop()
@@ -269,6 +272,30 @@ def run_secure_send(results: Results) -> None:
         target=1.5,
         higher_is_better=False,
     )
+    results.record(
+        "sync.store_incremental_noop_5_folders",
+        statistics.median(noops) * 1000,
+        "ms",
+        target=50,
+        higher_is_better=False,
+    )
+
+
+def _noop_folder_sync(profile: Profile) -> list[float]:
+    """`sync_account` with nothing new over a fresh mailbox's five folders (inbox, drafts,
+    sent, trash, junk), on an open connection as the watch loop has it."""
+    client = open_imap(profile)
+    try:
+        sync_account(profile, client=client)
+        timings = []
+        for _ in range(15):
+            started = time.perf_counter()
+            result = sync_account(profile, client=client)
+            timings.append(time.perf_counter() - started)
+            assert len(result.reports) == 5 and result.added == 0, result
+        return timings
+    finally:
+        disconnect(client)
 
 
 def run(results: Results) -> None:
