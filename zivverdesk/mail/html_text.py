@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 _BLOCKS = frozenset(
     [
-        *("address", "blockquote", "center", "dd", "details", "div", "dl", "dt", "hr", "li"),
+        *("address", "blockquote", "center", "dd", "details", "div", "dl", "dt", "hr"),
         *("h1", "h2", "h3", "h4", "h5", "h6", "ol", "p", "pre", "section", "ul"),
         *("table", "tbody", "thead", "tfoot", "tr"),
     ]
