@@ -55,14 +55,14 @@ class Database:
             self.engine = create_engine(
                 self.url, pool_size=pool_size, max_overflow=40, pool_pre_ping=True
             )
+        # Same pool; the option (plain BEGIN on SQLite) is set once instead of per read.
+        self._read_engine = self.engine.execution_options(zv_read=True)
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
         """A read transaction (deferred on SQLite: readers never wait for writers in WAL)."""
-        with self.engine.connect() as conn:
-            conn = conn.execution_options(zv_read=True)
-            with conn.begin():
-                yield conn
+        with self._read_engine.connect() as conn, conn.begin():
+            yield conn
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
