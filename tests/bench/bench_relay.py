@@ -8,8 +8,9 @@
 - `relay.recipients_closed_*`: 200 concurrent recipients in a closed loop for
   ZIVVERDESK_BENCH_RELAY_SECONDS (20): each of the 200 loops opens a new connection for a
   fresh recipient, runs the same flow, and starts the next as soon as it ends.
-  Both also record completed flows per second, the relay's CPU per flow (all its processes,
-  from /proc) and the 1-minute load average of the machine during the round.
+  Both also record completed flows per second, the CPU per flow of the relay (all its
+  processes, from /proc) and of the load generator, and the 1-minute load average of the
+  machine during the round.
   The load generator is its own process (`tests/bench/relay_load.py`, plain HTTP/1.1 on
   asyncio streams), so it does not share the relay's GIL.
 - `relay.download_gbps`: a 1 GiB blob downloaded by curl from the relay against nginx serving
@@ -26,6 +27,7 @@ import hashlib
 import json
 import math
 import os
+import resource
 import shutil
 import signal
 import statistics
@@ -125,6 +127,7 @@ def _recipient_round(
     assert relay.process is not None
     cpu_before = _tree_cpu_seconds(relay.process.pid)
     load_before = os.getloadavg()[0]
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(
         [sys.executable, "-m", "tests.bench.relay_load"],
         input=json.dumps(plan),
@@ -135,6 +138,8 @@ def _recipient_round(
         cwd=ROOT,
     )
     cpu = _tree_cpu_seconds(relay.process.pid) - cpu_before
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the generator has been waited for
+    generator_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     load_after = os.getloadavg()[0]
     result = json.loads(out.stdout)
     latencies = sorted(result["latencies"])
@@ -146,6 +151,7 @@ def _recipient_round(
     results.record(f"{name}errors", result["errors"], "errors", target=0, higher_is_better=False)
     results.record(f"{name}flows_per_s", flows / result["elapsed"], "flows/s")
     results.record(f"{name}relay_cpu_ms_per_flow", cpu * 1000 / max(flows, 1), "ms")
+    results.record(f"{name}loadgen_cpu_ms_per_flow", generator_cpu * 1000 / max(flows, 1), "ms")
     results.record(f"{name}loadavg_1min", max(load_before, load_after), "load")
     for sample in result["error_samples"]:
         print(f"  error: {sample}", flush=True)
