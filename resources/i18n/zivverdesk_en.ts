@@ -212,27 +212,32 @@
 <context>
     <name>FolderNames</name>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="70" />
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="71" />
         <source>Secure</source>
         <translation>Secure</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="71" />
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="72" />
         <source>To review</source>
         <translation>To review</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="72" />
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="73" />
         <source>Inbox</source>
         <translation>Inbox</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="73" />
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="74" />
+        <source>Sent</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="75" />
         <source>All mail</source>
         <translation>All mail</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="74" />
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="76" />
         <source>Outbox</source>
         <translation>Outbox</translation>
     </message>
@@ -260,33 +265,33 @@
         <translation>Main</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="101" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="102" />
         <source>New secure message</source>
         <translation>New secure message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="104" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="105" />
         <source>Message details</source>
         <translation>Message details</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="106" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="107" />
         <source>Synchronise</source>
         <translation>Synchronise</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="109" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="110" />
         <source>Mark as reviewed</source>
         <translation>Mark as reviewed</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="150" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="151" />
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n conversation</numerusform><numerusform>%n conversations</numerusform></translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="212" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="213" />
         <source>Synchronising…</source>
         <translation>Synchronising…</translation>
     </message>

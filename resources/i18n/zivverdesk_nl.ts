@@ -212,27 +212,32 @@
 <context>
     <name>FolderNames</name>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="70" />
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="71" />
         <source>Secure</source>
         <translation>Beveiligd</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="71" />
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="72" />
         <source>To review</source>
         <translation>Te beoordelen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="72" />
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="73" />
         <source>Inbox</source>
         <translation>Postvak IN</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="73" />
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="74" />
+        <source>Sent</source>
+        <translation>Verzonden</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="75" />
         <source>All mail</source>
         <translation>Alle e-mail</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="74" />
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="76" />
         <source>Outbox</source>
         <translation>Postvak UIT</translation>
     </message>
@@ -260,33 +265,33 @@
         <translation>Hoofdbalk</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="101" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="102" />
         <source>New secure message</source>
         <translation>Nieuw beveiligd bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="104" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="105" />
         <source>Message details</source>
         <translation>Berichtdetails</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="106" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="107" />
         <source>Synchronise</source>
         <translation>Synchroniseren</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="109" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="110" />
         <source>Mark as reviewed</source>
         <translation>Markeren als beoordeeld</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="150" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="151" />
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n gesprek</numerusform><numerusform>%n gesprekken</numerusform></translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="212" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="213" />
         <source>Synchronising…</source>
         <translation>Bezig met synchroniseren…</translation>
     </message>

@@ -40,6 +40,7 @@ from zivverdesk.services.sync import sync_once
 FOLDER_ALL = "all"
 FOLDER_SECURE = "secure"
 FOLDER_INBOX = "inbox"
+FOLDER_SENT = "sent"
 FOLDER_TO_REVIEW = "to_review"
 FOLDER_OUTBOX = "outbox"
 
@@ -70,6 +71,7 @@ class EngineBackend:
             (FOLDER_SECURE, QCoreApplication.translate("FolderNames", "Secure")),
             (FOLDER_TO_REVIEW, QCoreApplication.translate("FolderNames", "To review")),
             (FOLDER_INBOX, QCoreApplication.translate("FolderNames", "Inbox")),
+            (FOLDER_SENT, QCoreApplication.translate("FolderNames", "Sent")),
             (FOLDER_ALL, QCoreApplication.translate("FolderNames", "All mail")),
             (FOLDER_OUTBOX, QCoreApplication.translate("FolderNames", "Outbox")),
         ]
@@ -77,13 +79,22 @@ class EngineBackend:
     def conversations(self, folder: str, offset: int, limit: int) -> Sequence[ConversationRow]:
         if folder == FOLDER_OUTBOX:
             return self._outbox_rows(offset, limit)
-        rows = conversations.list_conversations(
-            self._profile, to_review=folder == FOLDER_TO_REVIEW, limit=limit, offset=offset
-        )
-        if folder == FOLDER_SECURE:
-            rows = [r for r in rows if r.kind == "secure"]
-        elif folder == FOLDER_INBOX:
-            rows = [r for r in rows if r.kind == "plain"]
+        if folder in (FOLDER_INBOX, FOLDER_SENT):
+            try:
+                conversations.folder_ids(self._profile, folder)
+            except ZivverdeskError:  # no such folder synced yet: an empty list, not an error
+                return []
+            rows = conversations.list_conversations(
+                self._profile, folder=folder, limit=limit, offset=offset
+            )
+        else:
+            rows = conversations.list_conversations(
+                self._profile,
+                to_review=folder == FOLDER_TO_REVIEW,
+                secure_only=folder == FOLDER_SECURE,
+                limit=limit,
+                offset=offset,
+            )
         return [
             ConversationRow(
                 conversation_id=r.id,
@@ -165,6 +176,7 @@ class EngineBackend:
                 body=message.body,
                 attachments=list(message.attachments),
             )
+
         # The engine reports (phase, done, total); the windows show done/total only.
         def report(_phase: str, done: int, total: int) -> None:
             if progress is not None:

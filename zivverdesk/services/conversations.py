@@ -107,10 +107,11 @@ def list_conversations(
     limit: int = 200,
     offset: int = 0,
     folder: str | None = None,
+    secure_only: bool = False,
 ) -> list[ListRow]:
     """Secure conversations and plain mails, newest first (`offset` for lazy loading).
     With `folder` (a mail folder's name, or its role such as "sent" or "trash"), only the
-    plain mail in that folder.
+    plain mail in that folder; with `secure_only`, only secure conversations.
 
     A fixed number of queries whatever the count (see `store.listing`): the GUI lists
     thousands of conversations on every refresh."""
@@ -150,7 +151,7 @@ def list_conversations(
                 replies=digest.replies,
             )
         )
-    if not to_review:
+    if not to_review and not secure_only:
         plain = store.mailbox.messages(kind="plain", limit=limit)
         rows.extend(_plain_row(m) for m in plain if matching is None or m.id in matching)
     rows.sort(key=lambda r: r.date, reverse=True)
