@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import (
@@ -80,6 +81,7 @@ class ConversationListModel(QAbstractTableModel):
         self._rows: list[ConversationRow] = []
         self._fetch: Callable[[int, int], Sequence[ConversationRow]] | None = None
         self._exhausted = True
+        self._date_texts: dict[datetime, str] = {}
 
     # --- loading ---
     def load(self, fetch: Callable[[int, int], Sequence[ConversationRow]]) -> None:
@@ -130,37 +132,80 @@ class ConversationListModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # Called for every role of every visible cell on each repaint: plain int compares
+        # (Qt's enum objects compare slowly from Python) and cached display texts.
+        role = int(role)
+        if role not in _ANSWERED_ROLES or not index.isValid():
             return None
-        row = self._rows[index.row()]
-        column = Column(index.column())
-        if role == ROLE_CONVERSATION_ID:
-            return row.conversation_id
-        if role == ROLE_ENVELOPE:
-            return row.envelope.value if row.envelope else None
-        if role == ROLE_SECURE:
-            return row.secure
-        if role == ROLE_HAS_ATTACHMENTS:
-            return row.has_attachments
-        if role == ROLE_SORT:
-            return _sort_key(row, column)
-        tip_roles = (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole)
-        if role in tip_roles and column is Column.ENVELOPE:
-            return envelope_text(row.envelope)
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column is Column.CORRESPONDENT:
+        row_number = index.row()
+        if not 0 <= row_number < len(self._rows):
+            return None
+        row = self._rows[row_number]
+        column = index.column()
+        if role == _DISPLAY:
+            if column == _CORRESPONDENT:
                 return row.correspondent
-            if column is Column.SUBJECT:
+            if column == _SUBJECT:
                 return row.subject
-            if column is Column.DATE:
-                return row.updated.astimezone().strftime("%d-%m-%Y %H:%M")
-        if role == Qt.ItemDataRole.FontRole and row.unread:
-            from PySide6.QtGui import QFont
-
-            font = QFont()
-            font.setBold(True)
-            return font
+            if column == _DATE:
+                return self._date_text(row)
+            return None
+        if role == _ROLE_ENVELOPE:
+            return row.envelope.value if row.envelope else None
+        if role == _ROLE_SECURE:
+            return row.secure
+        if role == _ROLE_HAS_ATTACHMENTS:
+            return row.has_attachments
+        if role == _ROLE_CONVERSATION_ID:
+            return row.conversation_id
+        if role == _ROLE_SORT:
+            return _sort_key(row, Column(column))
+        if role in _TIP_ROLES:
+            return envelope_text(row.envelope) if column == _ENVELOPE else None
+        if role == _FONT and row.unread:
+            return _bold_font()
         return None
+
+    def _date_text(self, row: ConversationRow) -> str:
+        text = self._date_texts.get(row.updated)
+        if text is None:
+            text = row.updated.astimezone().strftime("%d-%m-%Y %H:%M")
+            self._date_texts[row.updated] = text
+        return text
+
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_FONT = int(Qt.ItemDataRole.FontRole.value)
+_TIP_ROLES = frozenset(
+    {int(Qt.ItemDataRole.ToolTipRole.value), int(Qt.ItemDataRole.AccessibleTextRole.value)}
+)
+_ROLE_CONVERSATION_ID = int(ROLE_CONVERSATION_ID)
+_ROLE_ENVELOPE = int(ROLE_ENVELOPE)
+_ROLE_SECURE = int(ROLE_SECURE)
+_ROLE_HAS_ATTACHMENTS = int(ROLE_HAS_ATTACHMENTS)
+_ROLE_SORT = int(ROLE_SORT)
+_ANSWERED_ROLES = frozenset(
+    {
+        _DISPLAY,
+        _FONT,
+        *_TIP_ROLES,
+        _ROLE_CONVERSATION_ID,
+        _ROLE_ENVELOPE,
+        _ROLE_SECURE,
+        _ROLE_HAS_ATTACHMENTS,
+        _ROLE_SORT,
+    }
+)
+_ENVELOPE, _CORRESPONDENT, _SUBJECT, _DATE = (int(c) for c in Column)
+
+
+@cache
+def _bold_font() -> Any:
+    from PySide6.QtGui import QFont
+
+    font = QFont()
+    font.setBold(True)
+    return font
 
 
 def _sort_key(row: ConversationRow, column: Column) -> Any:

