@@ -128,8 +128,12 @@ class _RendererRss:
 def _bench_pbkdf2(page: Any, results: Results) -> None:
     for iterations in PBKDF2_ITERATIONS:
         ms = statistics.median(page.evaluate(TIME_PBKDF2, [iterations, 5]))
-        # A floor, not a ceiling: N must cost at least this much per guess.
-        results.record(f"web.pbkdf2_sha256_{iterations}_ms", ms, "ms", target=PBKDF2_FLOOR_MS)
+        # A floor, not a ceiling: the shipped N must cost at least this much per guess; the
+        # other counts are calibration points and carry no target.
+        from zivverdesk.crypto.keyschedule import DEFAULT_ITERATIONS
+
+        target = PBKDF2_FLOOR_MS if iterations == DEFAULT_ITERATIONS else None
+        results.record(f"web.pbkdf2_sha256_{iterations}_ms", ms, "ms", target=target)
 
 
 def _bench_in_memory(page: Any, results: Results) -> None:
