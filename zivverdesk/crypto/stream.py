@@ -133,6 +133,31 @@ def _read_full(src: BinaryIO, view: memoryview) -> int:
     return int(filled)
 
 
+def _records(
+    src: BinaryIO, size: int, cancel: CancelCheck | None
+) -> Iterator[tuple[int, memoryview, bool]]:
+    """Yield (counter, piece, final) for `src` read in pieces of `size` bytes.
+
+    Reads one piece ahead: only a short or empty next read shows that a piece is the last,
+    and the nonce must say so. The two buffers are reused, so a piece is valid only until
+    the next one is asked for.
+    """
+    views = (memoryview(bytearray(size)), memoryview(bytearray(size)))
+    cur = 0
+    n_cur = _read_full(src, views[cur])
+    counter = 0
+    while True:
+        if cancel is not None and cancel():
+            raise Cancelled()
+        n_next = _read_full(src, views[1 - cur]) if n_cur == size else 0
+        final = n_next == 0
+        yield counter, views[cur][:n_cur], final
+        if final:
+            return
+        counter += 1
+        cur, n_cur = 1 - cur, n_next
+
+
 def encrypt_stream(
     src: BinaryIO,
     dst: BinaryIO,
@@ -151,29 +176,16 @@ def encrypt_stream(
     header = build_header(record_size, salt if salt is not None else secrets.token_bytes(16))
     aead = AESGCM(payload_key(file_key, header))
     dst.write(header)
-    bufs = (bytearray(record_size), bytearray(record_size))
-    views = (memoryview(bufs[0]), memoryview(bufs[1]))
     out = memoryview(bytearray(record_size + TAG_LEN))
-    cur = 0
-    n_cur = _read_full(src, views[cur])
-    counter = 0
     done = 0
-    while True:
-        if cancel is not None and cancel():
-            raise Cancelled()
-        n_next = _read_full(src, views[1 - cur]) if n_cur == record_size else 0
-        final = n_next == 0
-        written = aead.encrypt_into(
-            record_nonce(counter, final), views[cur][:n_cur], None, out[: n_cur + TAG_LEN]
-        )
+    for counter, piece, final in _records(src, record_size, cancel):
+        n = len(piece)
+        written = aead.encrypt_into(record_nonce(counter, final), piece, None, out[: n + TAG_LEN])
         dst.write(out[:written])
-        done += n_cur
+        done += n
         if progress is not None:
             progress(done, total)
-        if final:
-            return done
-        counter += 1
-        cur, n_cur = 1 - cur, n_next
+    return done
 
 
 def decrypt_stream(
@@ -194,24 +206,12 @@ def decrypt_stream(
     record_size = header.record_size
     aead = AESGCM(payload_key(file_key, header.raw))
     wire = record_size + TAG_LEN
-    bufs = (bytearray(wire), bytearray(wire))
-    views = (memoryview(bufs[0]), memoryview(bufs[1]))
     out = memoryview(bytearray(record_size))
-    cur = 0
-    n_cur = _read_full(src, views[cur])
-    if n_cur == 0:
-        raise TruncatedStream()
-    counter = 0
     done = 0
-    while True:
-        if cancel is not None and cancel():
-            raise Cancelled()
-        n_next = _read_full(src, views[1 - cur]) if n_cur == wire else 0
-        final = n_next == 0
-        record = views[cur][:n_cur]
-        if n_cur < TAG_LEN:
+    for counter, record, final in _records(src, wire, cancel):
+        if len(record) < TAG_LEN:  # also a stream that ends right after its header
             raise TruncatedStream()
-        size = n_cur - TAG_LEN
+        size = len(record) - TAG_LEN
         try:
             aead.decrypt_into(record_nonce(counter, final), record, None, out[:size])
         except InvalidTag:
@@ -222,10 +222,7 @@ def decrypt_stream(
         done += size
         if progress is not None:
             progress(done, total)
-        if final:
-            return done
-        counter += 1
-        cur, n_cur = 1 - cur, n_next
+    return done
 
 
 def _classify_failure(
