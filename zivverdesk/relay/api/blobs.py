@@ -9,7 +9,13 @@ from fastapi.responses import Response
 
 from zivverdesk.relay.access import conversation_visible
 from zivverdesk.relay.api.common import Ctx, Device, Id, not_found
-from zivverdesk.relay.api.uploads import blob_row, download, receive_upload, upload_status
+from zivverdesk.relay.api.uploads import (
+    UPLOAD_BODY_DOC,
+    blob_row,
+    download,
+    receive_upload,
+    upload_status,
+)
 from zivverdesk.relay.db.schema import messages
 from zivverdesk.relay.wire import now
 
@@ -25,13 +31,7 @@ def _sender_blob(ctx: Ctx, blob_id: str, caller: Device) -> Any:
 
 @router.put(
     "/blobs/{blob_id}",
-    openapi_extra={
-        "requestBody": {
-            "content": {
-                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-            }
-        }
-    },
+    openapi_extra=UPLOAD_BODY_DOC,
 )
 async def upload_blob(blob_id: Id, caller: Device, ctx: Ctx, request: Request) -> Any:
     row = _sender_blob(ctx, blob_id, caller)

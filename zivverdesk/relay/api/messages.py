@@ -23,6 +23,7 @@ from zivverdesk.relay.api.common import (
     decode_b64,
     not_found,
 )
+from zivverdesk.relay.api.uploads import incomplete_blob, mark_committed
 from zivverdesk.relay.db.schema import (
     blobs,
     conversations,
@@ -243,16 +244,10 @@ def commit_message(message_id: Id, caller: Device, ctx: Ctx, request: Request) -
         if row.sender_id != caller.user_id:
             raise ApiError(403, "forbidden", "Only the sender can commit a message.")
         if row.committed_at is None:
-            incomplete = conn.execute(
-                select(blobs.c.id).where(
-                    blobs.c.message_id == message_id, blobs.c.complete.is_(False)
-                )
-            ).first()
+            incomplete = incomplete_blob(conn, message_id)
             if incomplete is not None:
-                raise ApiError(409, "conflict", f"Blob {incomplete.id} is not completely uploaded.")
-            conn.execute(
-                messages.update().where(messages.c.id == message_id).values(committed_at=now())
-            )
+                raise ApiError(409, "conflict", f"Blob {incomplete} is not completely uploaded.")
+            mark_committed(conn, message_id)
             if row.shared:
                 feed.emit(
                     conn,

@@ -16,9 +16,16 @@ from zivverdesk.relay.access import message_row
 from zivverdesk.relay.api.common import ApiError, Body, Ctx, Id, not_found, request_actor
 from zivverdesk.relay.api.messages import BlobSpec, insert_blobs
 from zivverdesk.relay.api.recipient import session_for
-from zivverdesk.relay.api.uploads import blob_row, receive_upload, upload_status
+from zivverdesk.relay.api.uploads import (
+    UPLOAD_BODY_DOC,
+    blob_row,
+    incomplete_blob,
+    mark_committed,
+    receive_upload,
+    upload_status,
+)
 from zivverdesk.relay.context import RelayContext
-from zivverdesk.relay.db.schema import blobs, conversations, messages, users
+from zivverdesk.relay.db.schema import conversations, messages, users
 from zivverdesk.relay.wire import now
 
 router = APIRouter(prefix="/api/v1/r/{message_id}/{recipient_id}", tags=["recipient"])
@@ -79,13 +86,7 @@ def create_reply(
 
 @router.put(
     "/blobs/{blob_id}",
-    openapi_extra={
-        "requestBody": {
-            "content": {
-                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-            }
-        }
-    },
+    openapi_extra=UPLOAD_BODY_DOC,
 )
 async def upload_reply_blob(
     message_id: Id,
@@ -135,15 +136,9 @@ def commit_reply(
         row = session_for(conn, zv_session, message_id, recipient_id)
         reply = _own_reply(conn, row, reply_id)
         if reply.committed_at is None:
-            if conn.execute(
-                select(blobs.c.id).where(
-                    blobs.c.message_id == reply_id, blobs.c.complete.is_(False)
-                )
-            ).first():
+            if incomplete_blob(conn, reply_id) is not None:
                 raise ApiError(409, "conflict", "Not every file of the reply is uploaded.")
-            conn.execute(
-                messages.update().where(messages.c.id == reply_id).values(committed_at=now())
-            )
+            mark_committed(conn, reply_id)
             feed.emit(
                 conn,
                 EventKind.REPLIED,

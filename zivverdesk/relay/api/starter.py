@@ -28,9 +28,16 @@ from zivverdesk.relay.api.common import (
 )
 from zivverdesk.relay.api.messages import BlobSpec, SealedSpec, insert_blobs
 from zivverdesk.relay.api.recipient import office_info, set_session_cookie
-from zivverdesk.relay.api.uploads import blob_row, receive_upload, upload_status
+from zivverdesk.relay.api.uploads import (
+    UPLOAD_BODY_DOC,
+    blob_row,
+    incomplete_blob,
+    mark_committed,
+    receive_upload,
+    upload_status,
+)
 from zivverdesk.relay.context import RelayContext
-from zivverdesk.relay.db.schema import blobs, conversations, messages, recipients, sealed_keys
+from zivverdesk.relay.db.schema import conversations, messages, recipients, sealed_keys
 from zivverdesk.relay.wire import now, rfc3339
 
 router = APIRouter(prefix="/api/v1/start/{slug}", tags=["starter"])
@@ -245,13 +252,7 @@ def _starter_blob(conn: Connection, ctx: RelayContext, token: str | None, blob_i
 
 @router.put(
     "/blobs/{blob_id}",
-    openapi_extra={
-        "requestBody": {
-            "content": {
-                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
-            }
-        }
-    },
+    openapi_extra=UPLOAD_BODY_DOC,
 )
 async def starter_upload(
     slug: Slug,
@@ -291,15 +292,9 @@ def starter_commit(
             raise ApiError(401, "not_verified", "Verify your e-mail address first.")
         row = message_row(conn, message_id)
         if row.committed_at is None:
-            if conn.execute(
-                select(blobs.c.id).where(
-                    blobs.c.message_id == message_id, blobs.c.complete.is_(False)
-                )
-            ).first():
+            if incomplete_blob(conn, message_id) is not None:
                 raise ApiError(409, "conflict", "Not every file is uploaded yet.")
-            conn.execute(
-                messages.update().where(messages.c.id == message_id).values(committed_at=now())
-            )
+            mark_committed(conn, message_id)
             feed.emit(
                 conn,
                 EventKind.MESSAGE_RECEIVED,

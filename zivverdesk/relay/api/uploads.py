@@ -10,19 +10,28 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import FileResponse, Response
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from starlette.types import Receive, Scope, Send
 
 from zivverdesk.relay.api.common import ApiError
 from zivverdesk.relay.blobs import BlobError
 from zivverdesk.relay.context import RelayContext
 from zivverdesk.relay.db.schema import blobs, messages
+from zivverdesk.relay.wire import now
 
 WRITE_BUFFER = 1024 * 1024  # gather the request stream into pieces of this size per write
 _RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
 
 
 PRELOAD_LIMIT = 1024 * 1024
+
+# `openapi_extra` of every blob PUT: the body is raw bytes, not JSON, which FastAPI cannot
+# infer from a handler that reads `request.stream()` itself.
+UPLOAD_BODY_DOC: dict[str, Any] = {
+    "requestBody": {
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+    }
+}
 
 
 class BlobFileResponse(FileResponse):
@@ -149,6 +158,18 @@ async def receive_upload(ctx: RelayContext, request: Request, row: Any) -> dict[
         raise ApiError(400, "bad_request", str(exc)) from None
     await asyncio.to_thread(_mark_complete, ctx, row.id)
     return {"received": row.size, "complete": True}
+
+
+def incomplete_blob(conn: Connection, message_id: str) -> str | None:
+    """The id of one blob of the message that is not completely uploaded, if any."""
+    found = conn.execute(
+        select(blobs.c.id).where(blobs.c.message_id == message_id, blobs.c.complete.is_(False))
+    ).first()
+    return None if found is None else str(found.id)
+
+
+def mark_committed(conn: Connection, message_id: str) -> None:
+    conn.execute(messages.update().where(messages.c.id == message_id).values(committed_at=now()))
 
 
 def _mark_complete(ctx: RelayContext, blob_id: str) -> None:
