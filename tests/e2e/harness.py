@@ -127,11 +127,10 @@ def _env(values: dict[str, str]) -> Iterator[None]:
                 os.environ[k] = v
 
 
-def setup_desk(
-    home: Path, stack: MailStack, account: MailAccount, relay: RelayProcess, *, name: str = ""
-) -> Desk:
-    desk = Desk(home)
-    desk.run(
+def account_add_args(account: MailAccount) -> tuple[str, ...]:
+    """`zivverdesk account add` for the test mail stack: STARTTLS both ways against its CA,
+    the password read from stdin."""
+    return (
         "account",
         "add",
         "--email",
@@ -153,6 +152,15 @@ def setup_desk(
         "--ca-file",
         str(account.ca_file),
         "--password-stdin",
+    )
+
+
+def setup_desk(
+    home: Path, stack: MailStack, account: MailAccount, relay: RelayProcess, *, name: str = ""
+) -> Desk:
+    desk = Desk(home)
+    desk.run(
+        *account_add_args(account),
         "--name",
         name or "Secretariaat",
         "--organisation",

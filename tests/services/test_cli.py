@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import Desk
+from tests.e2e.harness import Desk, account_add_args
 from tests.plugins.mailstack import MailAccount
 from tests.plugins.relay import RelayProcess
 
@@ -98,29 +98,7 @@ def test_account_add_tests_the_connection_before_saving(
     desk: Desk, mail_account: Callable[[str], MailAccount]
 ) -> None:
     account = mail_account("secretariaat")
-    args = (
-        "account",
-        "add",
-        "--email",
-        account.email,
-        "--username",
-        account.username,
-        "--imap-host",
-        account.imap_host,
-        "--imap-port",
-        str(account.imap_port),
-        "--imap-security",
-        "starttls",
-        "--smtp-host",
-        account.smtp_host,
-        "--smtp-port",
-        str(account.smtp_port),
-        "--smtp-security",
-        "starttls",
-        "--ca-file",
-        str(account.ca_file),
-        "--password-stdin",
-    )
+    args = account_add_args(account)
     line = _one_line_failure(desk.run(*args, stdin="wrong-password\n", ok=False))
     assert "password" in line.lower() or "wachtwoord" in line.lower()
     assert desk.run("account", "list").out.strip() == ""

@@ -9,12 +9,11 @@ from typing import Any
 from zivverdesk.core.errors import ZivverdeskError
 from zivverdesk.core.model import VerificationMethod, new_id
 from zivverdesk.core.secret import Secret
-from zivverdesk.crypto.encoding import b64url_decode, b64url_encode
+from zivverdesk.crypto.encoding import b64url_encode
 from zivverdesk.crypto.keyschedule import DEFAULT_ITERATIONS, seal_for_link_recipient
 from zivverdesk.services import secure_send
 from zivverdesk.services.connections import Connections
 from zivverdesk.services.errors import NotSecure
-from zivverdesk.services.notify import send_notification
 from zivverdesk.services.profile import Profile
 from zivverdesk.services.recipients import RecipientRequest, resolve_recipients
 
@@ -155,18 +154,7 @@ def run_step(
             store.outbox.finish_step(job_id, step)
         return payload
     if name == "notify":
-        send_notification(
-            profile,
-            message_id=message_id,
-            recipient_id=rid,
-            address=payload["address"],
-            name=payload["name"],
-            method=VerificationMethod(payload["method"]),
-            phone=payload["phone"],
-            link_secret=Secret(b64url_decode(payload["link_secret"], length=32)),
-            subject=store.mailbox.message(message_id).subject,
-            account_id=payload["account_id"],
-        )
+        secure_send.notify_link_recipient(profile, message_id, rid, payload, payload["account_id"])
     elif name == "report":
         secure_send.report_notification_outcome(profile, conn.relay, message_id, rid)
     store.outbox.finish_step(job_id, step)

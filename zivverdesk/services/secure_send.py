@@ -261,18 +261,8 @@ def run_step(
         conn.relay.commit(message_id)
         store.secure.mark_committed(message_id)
     elif name == "notify":
-        recipient = _recipient(payload, arg)
-        send_notification(
-            profile,
-            message_id=message_id,
-            recipient_id=arg,
-            address=recipient["address"],
-            name=recipient["name"],
-            method=VerificationMethod(recipient["method"]),
-            phone=recipient["phone"],
-            link_secret=Secret(b64url_decode(recipient["link_secret"], length=32)),
-            subject=store.mailbox.message(message_id).subject,
-            account_id=payload["account_id"],
+        notify_link_recipient(
+            profile, message_id, arg, _recipient(payload, arg), payload["account_id"]
         )
     elif name == "report":
         report_notification_outcome(profile, conn.relay, message_id, arg)
@@ -280,6 +270,25 @@ def run_step(
         raise ZivverdeskError(f"Unknown outbox step {step!r}.")
     store.outbox.finish_step(job_id, step)
     return payload
+
+
+def notify_link_recipient(
+    profile: Profile, message_id: str, recipient_id: str, entry: dict[str, Any], account_id: str
+) -> None:
+    """Mail the notification for one link recipient as an outbox payload describes it
+    (`address`, `name`, `method`, `phone`, `link_secret`); used by sending and re-sending."""
+    send_notification(
+        profile,
+        message_id=message_id,
+        recipient_id=recipient_id,
+        address=entry["address"],
+        name=entry["name"],
+        method=VerificationMethod(entry["method"]),
+        phone=entry["phone"],
+        link_secret=Secret(b64url_decode(entry["link_secret"], length=32)),
+        subject=profile.store.mailbox.message(message_id).subject,
+        account_id=account_id,
+    )
 
 
 def finish(profile: Profile, message_id: str, payload: dict[str, Any]) -> dict[str, Any]:
