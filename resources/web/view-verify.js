@@ -47,6 +47,25 @@ function showRelayError(line, error, ctx) {
   return true;
 }
 
+/**
+ * Ask the relay to verify `body`; on a wrong code or a relay failure, say so in `line`, put
+ * the cursor back in `input` (wrong code only) and return null. Anything else is thrown.
+ */
+async function verifyOrExplain(ctx, body, line, input, wrongPrefix) {
+  try {
+    return await recipientApi.verify(ctx.mid, ctx.rid, body);
+  } catch (e) {
+    if (e instanceof RelayError && e.code === "wrong_code") {
+      showWrong(line, input, e.body, wrongPrefix);
+      input.select();
+      input.focus();
+      return null;
+    }
+    if (showRelayError(line, e, ctx)) return null;
+    throw e;
+  }
+}
+
 /** The wrapped key could not be opened with this link: the fragment is damaged. */
 function showDamaged(line) {
   clearText(line);
@@ -122,19 +141,8 @@ function accessCodeForm(ctx) {
         throw e;
       }
       ctx.timings.kdfMs = performance.now() - started;
-      let answer;
-      try {
-        answer = await recipientApi.verify(ctx.mid, ctx.rid, { auth: keys.auth });
-      } catch (e) {
-        if (e instanceof RelayError && e.code === "wrong_code") {
-          showWrong(error, input, e.body, "verify.code");
-          input.select();
-          input.focus();
-          return;
-        }
-        if (showRelayError(error, e, ctx)) return;
-        throw e;
-      }
+      const answer = await verifyOrExplain(ctx, { auth: keys.auth }, error, input, "verify.code");
+      if (!answer) return;
       let cek;
       try {
         cek = await unwrapCek(keys, answer.wrapped_cek, ctx.mid, ctx.rid);
@@ -266,19 +274,8 @@ function oneTimeCodeForm(ctx) {
     }
     setBusy(button, form, true, "verify.open");
     try {
-      let answer;
-      try {
-        answer = await recipientApi.verify(ctx.mid, ctx.rid, { code });
-      } catch (e) {
-        if (e instanceof RelayError && e.code === "wrong_code") {
-          showWrong(error, input, e.body, "verify.otp");
-          input.select();
-          input.focus();
-          return;
-        }
-        if (showRelayError(error, e, ctx)) return;
-        throw e;
-      }
+      const answer = await verifyOrExplain(ctx, { code }, error, input, "verify.otp");
+      if (!answer) return;
       let cek;
       let keys;
       try {
