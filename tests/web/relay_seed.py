@@ -47,6 +47,8 @@ from zivverdesk.crypto.stream import decrypt_bytes, encrypt_file
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Page
 
+    from tests.plugins.mailstack import MailStack
+
 UPLOAD_PIECE = 8 * 1024 * 1024
 # The lowest count the protocol accepts keeps the tests fast; the real default is higher.
 TEST_ITERATIONS = 600_000
@@ -408,6 +410,21 @@ def relay_settings(base: Path, **sections: dict) -> dict:
 def start_relay(folder: Path, settings: dict) -> RelayProcess:
     folder.mkdir(parents=True, exist_ok=True)
     return RelayProcess(folder / "data", settings=settings).start()
+
+
+def start_mailing_relay(folder: Path, mailstack: MailStack) -> RelayProcess:
+    """A relay that mails through the test stack's SMTP relay port (no AUTH, no TLS)."""
+    settings = relay_settings(
+        folder,
+        smtp={
+            "host": mailstack.host,
+            "port": mailstack.smtp_relay_port,
+            "tls": "none",
+            "from_address": f"relay@{mailstack.domain}",
+            "poll_interval": 0.2,
+        },
+    )
+    return start_relay(folder, settings)
 
 
 def enroll_office_user(relay: RelayProcess, seed: RelaySeed, email: str, name: str) -> OfficeUser:

@@ -24,11 +24,10 @@ from tests.web.relay_seed import (
     RelaySeed,
     event_kinds,
     recipient_page,
-    relay_settings,
     seed_fixture,  # noqa: F401
     sender_fixture,  # noqa: F401
     sms_codes,
-    start_relay,
+    start_mailing_relay,
 )
 from zivverdesk.core.model import VerificationMethod
 
@@ -41,17 +40,7 @@ def mail_relay_fixture(
 ) -> Iterator[RelayProcess]:
     """A relay that mails through the test stack's SMTP relay port and texts to a file."""
     base = tmp_path_factory.mktemp("codes-relay")
-    settings = relay_settings(
-        base,
-        smtp={
-            "host": mailstack.host,
-            "port": mailstack.smtp_relay_port,
-            "tls": "none",
-            "from_address": f"relay@{mailstack.domain}",
-            "poll_interval": 0.2,
-        },
-    )
-    relay = start_relay(base, settings)
+    relay = start_mailing_relay(base, mailstack)
     relay.sms_file = base / "sms.jsonl"  # type: ignore[attr-defined]
     try:
         yield relay

@@ -20,9 +20,8 @@ from tests.web.relay_seed import (
     artifact_dir,
     enroll_office_user,
     recipient_page,
-    relay_settings,
     seed_fixture,  # noqa: F401
-    start_relay,
+    start_mailing_relay,
 )
 from tests.web.test_recipient_codes import code_from_mailbox, wait_for
 from zivverdesk.crypto.keyschedule import file_key
@@ -37,17 +36,7 @@ def starter_relay_fixture(
     tmp_path_factory: pytest.TempPathFactory, mailstack: MailStack
 ) -> Iterator[RelayProcess]:
     base = tmp_path_factory.mktemp("starter-relay")
-    settings = relay_settings(
-        base,
-        smtp={
-            "host": mailstack.host,
-            "port": mailstack.smtp_relay_port,
-            "tls": "none",
-            "from_address": f"relay@{mailstack.domain}",
-            "poll_interval": 0.2,
-        },
-    )
-    relay = start_relay(base, settings)
+    relay = start_mailing_relay(base, mailstack)
     try:
         yield relay
     finally:
