@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import smtplib
 import socket
 import ssl
@@ -12,10 +11,8 @@ from pathlib import Path
 import imapclient
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
+from tests.plugins.certs import write_self_signed
 from tests.plugins.services import MailAccount, MailStack
 
 pytestmark = pytest.mark.integration
@@ -24,27 +21,9 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def wrong_ca(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A self-signed certificate for the same names that the stack did not use."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.SubjectAlternativeName([x509.DNSName("localhost")]),
-            critical=False,
-        )
-        .sign(key, hashes.SHA256())
-    )
-    path = tmp_path_factory.mktemp("wrong-ca") / "ca.pem"
-    path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    return path
+    folder = tmp_path_factory.mktemp("wrong-ca")
+    cert, _ = write_self_signed(folder, "localhost", x509.DNSName("localhost"), ca=True)
+    return cert
 
 
 def context(cafile: Path) -> ssl.SSLContext:
