@@ -11,6 +11,7 @@ import pytest
 
 from tests.e2e.harness import (
     Browser,
+    Desk,
     link_of,
     setup_desk,
     wait_for_notifications,
@@ -88,6 +89,31 @@ def _relay_with_mail(factory: Callable[..., RelayProcess], stack: MailStack) -> 
     )
 
 
+def _send_and_reply(
+    desk: Desk,
+    relay: RelayProcess,
+    patient: MailAccount,
+    message: tuple[str, str],
+    reply: tuple[str, dict[str, bytes]],
+) -> tuple[str, str]:
+    """Send `message` (subject, body) with an e-mail code; the patient opens the link, verifies
+    with the code the relay mailed (read over IMAP), reads and replies. Returns the message id
+    and the reply id."""
+    subject, body = message
+    message_id = desk.run(
+        "send", "--to", patient.email, "--email-code", "--subject", subject, "--body", body
+    ).out.strip()
+    (note,) = wait_for_notifications(patient, 1)
+    browser = Browser(relay.url, link_of(note)[0])
+    try:
+        browser.verify_email_code(patient)
+        browser.read()
+        reply_id = browser.reply(*reply)
+    finally:
+        browser.close()
+    return message_id, reply_id
+
+
 def test_reply_notice_in_the_inbox_alone_brings_the_reply(
     tmp_path: Path,
     mailstack: MailStack,
@@ -98,24 +124,13 @@ def test_reply_notice_in_the_inbox_alone_brings_the_reply(
     relay = _relay_with_mail(relay_factory, mailstack)
     secretary, patient = mail_account("secretariaat"), mail_account("patient")
     desk = setup_desk(tmp_path / "sec", mailstack, secretary, relay)
-    message_id = desk.run(
-        "send",
-        "--to",
-        patient.email,
-        "--email-code",
-        "--subject",
-        "Via de inbox",
-        "--body",
-        "Graag reageren.",
-    ).out.strip()
-    (note,) = wait_for_notifications(patient, 1)
-    browser = Browser(relay.url, link_of(note)[0])
-    try:
-        browser.verify_email_code(patient)
-        browser.read()
-        reply_id = browser.reply("Mijn antwoord.", {"bijlage.txt": b"inhoud"})
-    finally:
-        browser.close()
+    message_id, reply_id = _send_and_reply(
+        desk,
+        relay,
+        patient,
+        ("Via de inbox", "Graag reageren."),
+        ("Mijn antwoord.", {"bijlage.txt": b"inhoud"}),
+    )
     # Wait for the relay's reply notice in the secretary's inbox; then use only IMAP (no
     # feed): the notice makes the desk ask the relay for the reply.
     assert len(wait_for_reply_notices(secretary, 1)) == 1
@@ -155,25 +170,13 @@ def test_adviser_sees_shared_reply_assigns_and_reviews(
     )
     desk = setup_desk(tmp_path / "sec", mailstack, secretary, relay, name="Secretariaat")
     advice = setup_desk(tmp_path / "adv", mailstack, adviser, relay, name="Dr. Adviseur")
-    message_id = desk.run(
-        "send",
-        "--to",
-        patient.email,
-        "--email-code",
-        "--subject",
-        "Vragenlijst",
-        "--body",
-        "Graag invullen.",
-    ).out.strip()
-    (note,) = wait_for_notifications(patient, 1)
-    browser = Browser(relay.url, link_of(note)[0])
-    try:
-        # E-mail verification: the relay mails a code to the recipient; read it over IMAP.
-        browser.verify_email_code(patient)
-        browser.read()
-        reply_id = browser.reply("Ingevuld.", {"vragenlijst.pdf": b"%PDF antwoorden"})
-    finally:
-        browser.close()
+    message_id, reply_id = _send_and_reply(
+        desk,
+        relay,
+        patient,
+        ("Vragenlijst", "Graag invullen."),
+        ("Ingevuld.", {"vragenlijst.pdf": b"%PDF antwoorden"}),
+    )
 
     advice.run("sync")
     rows = advice.json("list", "--to-review")
