@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Connection, delete, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from zivverdesk.core.model import EventKind
@@ -42,6 +42,22 @@ class PurgeReport:
     partials: int
 
 
+def shred_message(conn: Connection, message_id: str) -> list[str]:
+    """Crypto-shred a message (revoked or expired): its sealed keys, recipient key wraps and
+    blobs go, the record stays. Returns the ids of the blobs whose files are to be deleted."""
+    blob_ids = [
+        r.id for r in conn.execute(select(blobs.c.id).where(blobs.c.message_id == message_id))
+    ]
+    conn.execute(blobs.update().where(blobs.c.message_id == message_id).values(deleted=True))
+    conn.execute(sealed_keys.delete().where(sealed_keys.c.message_id == message_id))
+    conn.execute(
+        recipients.update()
+        .where(recipients.c.message_id == message_id)
+        .values(verifier=None, wrapped_cek=None, code_salt=None)
+    )
+    return blob_ids
+
+
 def purge(db: Database, store: BlobStore, settings: RelaySettings) -> PurgeReport:
     at = now()
     stale = at - timedelta(hours=settings.retention.incomplete_upload_hours)
@@ -59,17 +75,8 @@ def purge(db: Database, store: BlobStore, settings: RelaySettings) -> PurgeRepor
             )
         ).all()
         for row in due:
-            ids = [
-                r.id for r in conn.execute(select(blobs.c.id).where(blobs.c.message_id == row.id))
-            ]
+            ids = shred_message(conn, row.id)
             blob_ids += ids
-            conn.execute(blobs.update().where(blobs.c.message_id == row.id).values(deleted=True))
-            conn.execute(sealed_keys.delete().where(sealed_keys.c.message_id == row.id))
-            conn.execute(
-                recipients.update()
-                .where(recipients.c.message_id == row.id)
-                .values(verifier=None, wrapped_cek=None, code_salt=None)
-            )
             conn.execute(messages.update().where(messages.c.id == row.id).values(purged_at=at))
             if row.committed_at is None:
                 reason = "abandoned_upload"

@@ -33,6 +33,7 @@ from zivverdesk.relay.db.schema import (
     recipients,
     sealed_keys,
 )
+from zivverdesk.relay.retention import shred_message
 from zivverdesk.relay.wire import b64url, now, parse_rfc3339, rfc3339
 
 router = APIRouter(prefix="/api/v1", tags=["messages"])
@@ -260,27 +261,12 @@ def commit_message(message_id: Id, caller: Device, ctx: Ctx, request: Request) -
     return {"message_id": message_id, "committed": True}
 
 
-def revoke_in(conn: Connection, ctx: Ctx, row: Any) -> list[str]:
-    """Crypto-shred a message: keys and blobs go, the record stays. Returns deleted blob ids."""
-    blob_ids = [
-        r.id for r in conn.execute(select(blobs.c.id).where(blobs.c.message_id == row.id)).all()
-    ]
-    conn.execute(blobs.update().where(blobs.c.message_id == row.id).values(deleted=True))
-    conn.execute(sealed_keys.delete().where(sealed_keys.c.message_id == row.id))
-    conn.execute(
-        recipients.update()
-        .where(recipients.c.message_id == row.id)
-        .values(verifier=None, wrapped_cek=None, code_salt=None)
-    )
-    return blob_ids
-
-
 @router.post("/messages/{message_id}/revoke")
 def revoke_message(message_id: Id, caller: Device, ctx: Ctx, request: Request) -> Any:
     with ctx.db.write() as conn:
         row = _own_message(conn, message_id, caller.user_id)
         if row.revoked_at is None:
-            blob_ids = revoke_in(conn, ctx, row)
+            blob_ids = shred_message(conn, message_id)
             conn.execute(
                 messages.update().where(messages.c.id == message_id).values(revoked_at=now())
             )
