@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from zivverdesk.core.errors import ZivverdeskError
+from zivverdesk.core.files import fsync_dir
 
 HASH_CHUNK = 1024 * 1024
 
@@ -77,7 +78,7 @@ class BlobStore:
         final = self.final_path(blob_id)
         final.parent.mkdir(exist_ok=True)
         partial.replace(final)
-        _fsync_dir(final.parent)
+        fsync_dir(final.parent)
 
     def delete(self, blob_id: str) -> None:
         self.final_path(blob_id).unlink(missing_ok=True)
@@ -94,13 +95,3 @@ class BlobStore:
                 path.unlink(missing_ok=True)
                 removed += 1
         return removed
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":  # directories cannot be opened for fsync on Windows
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
