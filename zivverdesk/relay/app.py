@@ -86,13 +86,15 @@ def create_app(settings: RelaySettings, *, workers: bool = True) -> FastAPI:
     )
     app.state.relay = ctx
     app.state.web_assets = WebAssets(settings.web_dir)
+    # The router tries these in order: the recipient endpoints come first because every
+    # recipient flow makes four requests to them (matching costs CPU per route tried).
     for module in (
+        recipient,
         operations,
         enrollment,
         messages,
         blobs,
         events,
-        recipient,
         devices,
         replies,
         starter,

@@ -97,6 +97,11 @@ class Session:
     expires_at: datetime
 
 
+def token_hash(token: str) -> bytes:
+    """How a session token is stored and looked up (never the token itself)."""
+    return sha256(token.encode())
+
+
 def open_session(
     conn: Connection, *, scope: str, message_id: str, recipient_id: str | None, ttl: int
 ) -> Secret[str]:
@@ -105,7 +110,7 @@ def open_session(
     conn.execute(
         _INSERT_SESSION,
         {
-            "token_hash": sha256(token.encode()),
+            "token_hash": token_hash(token),
             "scope": scope,
             "message_id": message_id,
             "recipient_id": recipient_id,
@@ -118,7 +123,7 @@ def open_session(
 
 def find_session(conn: Connection, token: str, scope: str) -> Session | None:
     row = conn.execute(
-        _FIND_SESSION, {"b_hash": sha256(token.encode()), "b_scope": scope, "b_now": now()}
+        _FIND_SESSION, {"b_hash": token_hash(token), "b_scope": scope, "b_now": now()}
     ).first()
     if row is None:
         return None

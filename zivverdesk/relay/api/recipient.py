@@ -4,6 +4,12 @@ verification, the released wrapped key, the conversation thread, blob downloads,
 Only the POST endpoints change state. A verified recipient gets a short-lived session cookie
 bound to one (message, recipient) pair through its path; attempts, lockouts, sessions and
 per-IP limits live in the database.
+
+The four requests every recipient makes (link state, verify, thread, blob) are `async` and
+run their few indexed statements on the event loop: a trip through the thread pool cost
+more CPU than the statements themselves (docs/BENCHMARKS.md). A write waits at most for one
+other short write transaction (`db.engine`). Endpoints that talk to the outside world (the
+SMS gateway) stay in the thread pool.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from zivverdesk.relay.api.common import (
 from zivverdesk.relay.api.messages import blob_list
 from zivverdesk.relay.api.uploads import blob_row, download
 from zivverdesk.relay.context import RelayContext
-from zivverdesk.relay.db.schema import events, messages, recipients, users
+from zivverdesk.relay.db.schema import events, messages, recipients, sessions, users
 from zivverdesk.relay.sms import SmsError, mask_email, mask_phone
 from zivverdesk.relay.wire import b64url, now, rfc3339
 
@@ -52,14 +58,28 @@ _LINK = (
         messages.c.purged_at,
         messages.c.sender_id,
         messages.c.shared,
+        users.c.name.label("sender_name"),
+        users.c.email.label("sender_email"),
     )
     .join(messages, messages.c.id == recipients.c.message_id)
+    .outerjoin(users, users.c.id == messages.c.sender_id)
     .where(
         recipients.c.id == bindparam("b_recipient_id"),
         recipients.c.message_id == bindparam("b_message_id"),
     )
 )
-_SENDER = select(users).where(users.c.id == bindparam("b_user_id"))
+# The link of a recipient session, found by the session's token in one statement.
+_SESSION_LINK = _LINK.join(
+    sessions,
+    and_(
+        sessions.c.recipient_id == recipients.c.id,
+        sessions.c.message_id == recipients.c.message_id,
+    ),
+).where(
+    sessions.c.token_hash == bindparam("b_token_hash"),
+    sessions.c.scope == "recipient",
+    sessions.c.expires_at > bindparam("b_now"),
+)
 # Replies are matched by address, not by link: a reply made through a newer link of the
 # same person (the office's later answer) belongs to the thread an older link shows.
 _SAME_ADDRESS = (
@@ -98,6 +118,10 @@ _DOWNLOADED = (
 def link(conn: Connection, message_id: str, recipient_id: str) -> Any:
     """The recipient row with its message, for a committed message; 404/410 otherwise."""
     row = conn.execute(_LINK, {"b_recipient_id": recipient_id, "b_message_id": message_id}).first()
+    return _usable_link(row)
+
+
+def _usable_link(row: Any) -> Any:
     if row is None or row.committed_at is None:
         raise not_found("This link")
     if row.replaced_by is not None:
@@ -119,7 +143,10 @@ def link_state(row: Any) -> str:
 
 
 def require_active(conn: Connection, message_id: str, recipient_id: str) -> Any:
-    row = link(conn, message_id, recipient_id)
+    return _active(link(conn, message_id, recipient_id))
+
+
+def _active(row: Any) -> Any:
     state = link_state(row)
     if state == "revoked":
         raise ApiError(410, "revoked", "The sender has revoked this message.")
@@ -128,12 +155,12 @@ def require_active(conn: Connection, message_id: str, recipient_id: str) -> Any:
     return row
 
 
-def sender_info(conn: Connection, ctx: RelayContext, sender_id: str | None) -> dict[str, Any]:
-    user = conn.execute(_SENDER, {"b_user_id": sender_id}).first() if sender_id else None
+def sender_info(ctx: RelayContext, row: Any) -> dict[str, Any]:
+    """Who sent the message of a link row (`_LINK` carries the sender's name and address)."""
     return {
-        "name": user.name if user else "",
+        "name": row.sender_name or "",
         "organisation": ctx.settings.office.name,
-        "address": user.email if user else "",
+        "address": row.sender_email or "",
     }
 
 
@@ -161,7 +188,7 @@ def check_ip(conn: Connection, ctx: RelayContext, request: Request) -> None:
 
 
 @router.get("")
-def link_info(message_id: Id, recipient_id: Id, ctx: Ctx) -> Any:
+async def link_info(message_id: Id, recipient_id: Id, ctx: Ctx) -> Any:
     with ctx.db.read() as conn:
         row = link(conn, message_id, recipient_id)
         state = link_state(row)
@@ -174,7 +201,7 @@ def link_info(message_id: Id, recipient_id: Id, ctx: Ctx) -> Any:
                 "method": row.method,
                 "masked_phone": mask_phone(row.phone) if row.method == "sms" else None,
                 "masked_email": mask_email(row.address) if row.method == "email" else None,
-                "sender": sender_info(conn, ctx, row.sender_id),
+                "sender": sender_info(ctx, row),
                 "office": office_info(ctx),
                 "state": state,
                 "attempts_left": lockout.attempts_left(row, ctx.settings.limits),
@@ -309,7 +336,7 @@ def verified_response(
 
 
 @router.post("/verify")
-def verify(
+async def verify(
     message_id: Id, recipient_id: Id, body: VerifyRequest, ctx: Ctx, request: Request
 ) -> Response:
     with ctx.db.write() as conn:
@@ -459,10 +486,19 @@ def forgot(message_id: Id, recipient_id: Id, ctx: Ctx, request: Request) -> Any:
 
 
 def session_for(conn: Connection, token: str | None, message_id: str, recipient_id: str) -> Any:
-    session = verification.find_session(conn, token, "recipient") if token else None
-    if session is None or session.message_id != message_id or session.recipient_id != recipient_id:
+    """The active link row of a verified recipient session for exactly this link."""
+    row = None
+    if token:
+        params = {
+            "b_token_hash": verification.token_hash(token),
+            "b_now": now(),
+            "b_recipient_id": recipient_id,
+            "b_message_id": message_id,
+        }
+        row = conn.execute(_SESSION_LINK, params).first()
+    if row is None:
         raise ApiError(401, "not_verified", "Verify first; the session is missing or expired.")
-    return require_active(conn, message_id, recipient_id)
+    return _active(_usable_link(row))
 
 
 def thread_messages(conn: Connection, row: Any) -> list[Any]:
@@ -488,7 +524,7 @@ def thread_messages(conn: Connection, row: Any) -> list[Any]:
 
 
 @router.get("/thread")
-def thread(
+async def thread(
     message_id: Id,
     recipient_id: Id,
     ctx: Ctx,
@@ -550,6 +586,8 @@ def _thread_blob(conn: Connection, ctx: RelayContext, row: Any, blob_id: str) ->
     blob = blob_row(ctx, blob_id)
     if blob is None or blob.conversation_id != row.conversation_id:
         raise not_found("This file")
+    if blob.message_id == row.message_id:
+        return blob  # a file of the opened message itself (the common case): no thread walk
     allowed = {m.id for m in thread_messages(conn, row)}
     if blob.message_id not in allowed and not (
         blob.sender_recipient_id == row.id and blob.kind == "reply"
@@ -559,7 +597,7 @@ def _thread_blob(conn: Connection, ctx: RelayContext, row: Any, blob_id: str) ->
 
 
 @router.get("/blobs/{blob_id}")
-def recipient_blob(
+async def recipient_blob(
     message_id: Id,
     recipient_id: Id,
     blob_id: Id,
