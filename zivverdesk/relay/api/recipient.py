@@ -36,7 +36,7 @@ from zivverdesk.relay.api.common import (
     request_actor,
 )
 from zivverdesk.relay.api.messages import blob_list
-from zivverdesk.relay.api.uploads import blob_row, download
+from zivverdesk.relay.api.uploads import download, find_blob
 from zivverdesk.relay.context import RelayContext
 from zivverdesk.relay.db.schema import events, messages, recipients, sessions, users
 from zivverdesk.relay.sms import SmsError, mask_email, mask_phone
@@ -251,7 +251,8 @@ def record_verified(
     conn: Connection, ctx: RelayContext, request: Request, row: Any, detail: str = ""
 ) -> tuple[dict[str, Any], str]:
     """A successful verification: a session, the `verified` event, audit; returns the answer
-    and the session token."""
+    and the session token. The answer releases the wrapped key, so this is also when the
+    message counts as `opened` (the recipient can decrypt from here on)."""
     limits = ctx.settings.limits
     lockout.record_success(conn, row.id, row)
     token = verification.open_session(
@@ -277,6 +278,8 @@ def record_verified(
         recipient_id=row.id,
         detail=detail,
     )
+    if row.opened_at is None:
+        mark_opened(conn, request, row)
     answer = {
         "wrapped_cek": b64url(row.wrapped_cek),
         "recipient": {"address": row.address, "name": row.name},
@@ -553,37 +556,35 @@ async def thread(
             else:  # a reply: opened once the other side fetched its manifest
                 entry["opened"] = m.opened_at is not None
             items.append(entry)
-    if row.opened_at is None:
-        _first_open(ctx, request, row)
+    if row.opened_at is None:  # a session made before verify recorded `opened` (older relay)
+        with ctx.db.write() as conn:
+            mark_opened(conn, request, row)
     return JSONResponse({"conversation_id": row.conversation_id, "items": items})
 
 
-def _first_open(ctx: RelayContext, request: Request, row: Any) -> None:
+def mark_opened(conn: Connection, request: Request, row: Any) -> None:
     """Record `opened` once, also when two requests race (the update decides)."""
     message_id, recipient_id = row.message_id, row.id
-    with ctx.db.write() as conn:
-        first = conn.execute(
-            _MARK_OPENED, {"b_recipient_id": recipient_id, "b_now": now()}
-        ).rowcount
-        if first:
-            feed.emit(
-                conn,
-                EventKind.OPENED,
-                conversation_id=row.conversation_id,
-                message_id=message_id,
-                recipient_id=recipient_id,
-            )
-            audit.append(
-                conn,
-                request_actor(request, f"recipient:{recipient_id}"),
-                "opened",
-                message_id=message_id,
-                recipient_id=recipient_id,
-            )
+    first = conn.execute(_MARK_OPENED, {"b_recipient_id": recipient_id, "b_now": now()}).rowcount
+    if first:
+        feed.emit(
+            conn,
+            EventKind.OPENED,
+            conversation_id=row.conversation_id,
+            message_id=message_id,
+            recipient_id=recipient_id,
+        )
+        audit.append(
+            conn,
+            request_actor(request, f"recipient:{recipient_id}"),
+            "opened",
+            message_id=message_id,
+            recipient_id=recipient_id,
+        )
 
 
-def _thread_blob(conn: Connection, ctx: RelayContext, row: Any, blob_id: str) -> Any:
-    blob = blob_row(ctx, blob_id)
+def _thread_blob(conn: Connection, row: Any, blob_id: str) -> Any:
+    blob = find_blob(conn, blob_id)
     if blob is None or blob.conversation_id != row.conversation_id:
         raise not_found("This file")
     if blob.message_id == row.message_id:
@@ -607,7 +608,7 @@ async def recipient_blob(
 ) -> Response:
     with ctx.db.read() as conn:
         row = session_for(conn, zv_session, message_id, recipient_id)
-        blob = _thread_blob(conn, ctx, row, blob_id)
+        blob = _thread_blob(conn, row, blob_id)
         counted = blob.kind != "outbound" or blob.position == 0
         counted = counted or _downloaded_before(conn, recipient_id, blob_id)
     response = download(ctx, blob)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import logging
 import mmap
 import os
 import re
@@ -24,6 +25,7 @@ from zivverdesk.relay.context import RelayContext
 from zivverdesk.relay.db.schema import blobs, messages
 from zivverdesk.relay.wire import now
 
+_log = logging.getLogger(__name__)
 WRITE_BUFFER = 1024 * 1024  # gather the request stream into pieces of this size per write
 _RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
 
@@ -236,8 +238,9 @@ async def _watch_disconnect(receive: Receive, disconnected: asyncio.Event) -> No
 
 
 def _ignore_result(future: asyncio.Future[None]) -> None:
-    if not future.cancelled():
-        future.exception()  # the download has ended; nothing is left to report it to
+    if not future.cancelled() and (exc := future.exception()) is not None:
+        # The download has ended (the client left); only the log can still be told.
+        _log.debug("warming a blob after its download ended failed: %s", exc)
 
 
 # Built once (every download looks its blob up): see lockout.py.
@@ -261,7 +264,12 @@ _BLOB_ROW = (
 
 def blob_row(ctx: RelayContext, blob_id: str) -> Any:
     with ctx.db.read() as conn:
-        return conn.execute(_BLOB_ROW, {"b_blob_id": blob_id}).first()
+        return find_blob(conn, blob_id)
+
+
+def find_blob(conn: Connection, blob_id: str) -> Any:
+    """The blob with the state of its message, or None; inside the caller's transaction."""
+    return conn.execute(_BLOB_ROW, {"b_blob_id": blob_id}).first()
 
 
 def upload_status(ctx: RelayContext, row: Any) -> Response:

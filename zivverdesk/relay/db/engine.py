@@ -165,7 +165,11 @@ def _sqlite_engine(url: str, pool_size: int) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         read_only = conn.get_execution_options().get("zv_read", False)
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        # Straight on the driver's connection: every request begins a transaction or two,
+        # and a statement through SQLAlchemy's execution machinery costs ~10x the BEGIN.
+        conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+            "BEGIN" if read_only else "BEGIN IMMEDIATE"
+        )
 
     return engine
 
