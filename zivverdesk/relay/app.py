@@ -24,7 +24,8 @@ from zivverdesk.relay.api import (
     replies,
     starter,
 )
-from zivverdesk.relay.api.common import ApiError
+from zivverdesk.relay.api.common import ApiError, error_response
+from zivverdesk.relay.api.recipient_fastpath import RecipientFastPath
 from zivverdesk.relay.blobs import BlobStore
 from zivverdesk.relay.context import RelayContext
 from zivverdesk.relay.db.engine import Database
@@ -102,6 +103,9 @@ def create_app(settings: RelaySettings, *, workers: bool = True) -> FastAPI:
         app.include_router(module.router)
     app.include_router(web_router)
     _install_error_handlers(app)
+    # Middleware added first runs innermost: the fast path sits inside the body limit and
+    # the security headers, which apply to its answers as to every other.
+    app.add_middleware(RecipientFastPath, ctx=ctx)
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders, public_url=settings.effective_public_url)
     return app
@@ -122,7 +126,7 @@ def _error(
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return _error(exc.status, exc.code, str(exc), exc.extra, exc.headers)
+        return error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
@@ -37,6 +38,15 @@ class ApiError(ZivverdeskError):
         self.status = status
         self.extra = extra or {}
         self.headers = headers or {}
+
+
+def error_response(exc: ApiError) -> JSONResponse:
+    """The JSON answer of an ApiError: `{"error": CODE, "message": TEXT, ...extra}`."""
+    return JSONResponse(
+        {"error": exc.code, "message": str(exc), **exc.extra},
+        status_code=exc.status,
+        headers=exc.headers or None,
+    )
 
 
 def not_found(what: str = "This item") -> ApiError:

@@ -188,7 +188,11 @@ def check_ip(conn: Connection, ctx: RelayContext, request: Request) -> None:
 
 
 @router.get("")
-async def link_info(message_id: Id, recipient_id: Id, ctx: Ctx) -> Any:
+async def link_info(message_id: Id, recipient_id: Id, ctx: Ctx) -> Response:
+    return link_info_response(ctx, message_id, recipient_id)
+
+
+def link_info_response(ctx: RelayContext, message_id: str, recipient_id: str) -> Response:
     with ctx.db.read() as conn:
         row = link(conn, message_id, recipient_id)
         state = link_state(row)
@@ -341,6 +345,12 @@ def verified_response(
 @router.post("/verify")
 async def verify(
     message_id: Id, recipient_id: Id, body: VerifyRequest, ctx: Ctx, request: Request
+) -> Response:
+    return verify_response(ctx, request, message_id, recipient_id, body)
+
+
+def verify_response(
+    ctx: RelayContext, request: Request, message_id: str, recipient_id: str, body: VerifyRequest
 ) -> Response:
     with ctx.db.write() as conn:
         check_ip(conn, ctx, request)
@@ -533,9 +543,15 @@ async def thread(
     ctx: Ctx,
     request: Request,
     zv_session: Annotated[str | None, Cookie()] = None,
-) -> Any:
+) -> Response:
+    return thread_response(ctx, request, message_id, recipient_id, zv_session)
+
+
+def thread_response(
+    ctx: RelayContext, request: Request, message_id: str, recipient_id: str, token: str | None
+) -> Response:
     with ctx.db.read() as conn:
-        row = session_for(conn, zv_session, message_id, recipient_id)
+        row = session_for(conn, token, message_id, recipient_id)
         items = []
         for m in thread_messages(conn, row):
             entry: dict[str, Any] = {
@@ -606,8 +622,19 @@ async def recipient_blob(
     request: Request,
     zv_session: Annotated[str | None, Cookie()] = None,
 ) -> Response:
+    return blob_response(ctx, request, message_id, recipient_id, blob_id, zv_session)
+
+
+def blob_response(
+    ctx: RelayContext,
+    request: Request,
+    message_id: str,
+    recipient_id: str,
+    blob_id: str,
+    token: str | None,
+) -> Response:
     with ctx.db.read() as conn:
-        row = session_for(conn, zv_session, message_id, recipient_id)
+        row = session_for(conn, token, message_id, recipient_id)
         blob = _thread_blob(conn, row, blob_id)
         counted = blob.kind != "outbound" or blob.position == 0
         counted = counted or _downloaded_before(conn, recipient_id, blob_id)

@@ -1,0 +1,95 @@
+"""The recipient fast path (`relay/api/recipient_fastpath.py`) on a real relay: what it does
+not handle itself reaches FastAPI with the same answer as before, and its own answers carry
+the same security headers, cookie and error shape as every other response."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.plugins.relay import EnrolledDevice, RelayProcess
+from tests.relay.helpers import b64, create_message, recipient_client, verify
+
+
+def _attempts_left(relay: RelayProcess, base: str) -> int:
+    left: int = httpx.get(f"{relay.url}{base}").json()["attempts_left"]
+    return left
+
+
+def test_verify_bodies_that_do_not_validate_get_fastapis_answer(
+    relay: RelayProcess, alice: EnrolledDevice
+) -> None:
+    msg = create_message(relay, alice)
+    rec = msg.recipients[0]
+    base = f"/api/v1/r/{msg.message_id}/{rec.recipient_id}"
+    with recipient_client(relay) as client:
+        extra = client.post(f"{base}/verify", json={"auth": b64(rec.auth), "pin": "1234"})
+        assert extra.status_code == 400, extra.text
+        assert extra.json()["error"] == "bad_request" and "pin" in extra.json()["message"]
+        broken = client.post(
+            f"{base}/verify", content=b'{"auth": ', headers={"Content-Type": "application/json"}
+        )
+        assert broken.status_code == 400 and broken.json()["error"] == "bad_request"
+        wrong_type = client.post(f"{base}/verify", json={"auth": 12})
+        assert wrong_type.status_code == 400 and "auth" in wrong_type.json()["message"]
+        # A form post is not what the page sends: FastAPI decides, and nothing is counted.
+        form = client.post(f"{base}/verify", data={"auth": b64(rec.auth)})
+        assert form.status_code == 400, form.text
+        assert "zv_session" not in client.cookies
+        assert _attempts_left(relay, base) == 5  # none of these was a verification attempt
+        ok = verify(client, msg, rec)
+        assert ok.status_code == 200, ok.text
+        assert client.get(f"{base}/thread").status_code == 200
+
+
+def test_fast_path_answers_carry_the_security_headers_and_cookie(
+    relay: RelayProcess, alice: EnrolledDevice
+) -> None:
+    msg = create_message(relay, alice)
+    rec = msg.recipients[0]
+    base = f"/api/v1/r/{msg.message_id}/{rec.recipient_id}"
+    with recipient_client(relay) as client:
+        answers = [client.get(base), verify(client, msg, rec), client.get(f"{base}/thread")]
+        answers.append(client.get(f"{base}/blobs/{next(iter(msg.blobs))}"))
+        for answer in answers:
+            assert answer.status_code == 200, answer.text
+            assert "default-src 'self'" in answer.headers["content-security-policy"]
+            assert answer.headers["cache-control"] == "no-store"
+            assert answer.headers["referrer-policy"] == "no-referrer"
+            assert answer.headers["x-content-type-options"] == "nosniff"
+            assert "server" not in answer.headers
+        cookie = answers[1].headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie and f"path={base}" in cookie
+        # Errors of the fast path have the API's error shape.
+        client.cookies.clear()
+        missing = client.get(f"{base}/thread")
+        assert missing.status_code == 401 and missing.json()["error"] == "not_verified"
+
+
+def test_cross_site_verify_is_refused_before_the_fast_path(
+    relay: RelayProcess, alice: EnrolledDevice
+) -> None:
+    msg = create_message(relay, alice)
+    rec = msg.recipients[0]
+    base = f"/api/v1/r/{msg.message_id}/{rec.recipient_id}"
+    with recipient_client(relay) as client:
+        refused = client.post(
+            f"{base}/verify",
+            json={"auth": b64(rec.auth)},
+            headers={"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
+        )
+        assert refused.status_code == 403 and "zv_session" not in client.cookies
+    assert _attempts_left(relay, base) == 5
+
+
+def test_other_methods_and_malformed_ids_reach_fastapi(
+    relay: RelayProcess, alice: EnrolledDevice
+) -> None:
+    msg = create_message(relay, alice)
+    rec = msg.recipients[0]
+    base = f"/api/v1/r/{msg.message_id}/{rec.recipient_id}"
+    with recipient_client(relay) as client:
+        assert client.delete(f"{base}/thread").status_code == 405
+        assert client.put(base).status_code == 405
+        upper = client.get(f"/api/v1/r/{msg.message_id.upper()}/{rec.recipient_id}")
+        assert upper.status_code == 400 and upper.json()["error"] == "bad_request"
+        assert client.get(f"{base}/blobs/not-an-id").status_code == 400

@@ -1,0 +1,99 @@
+"""A direct route for the four requests of every recipient visit: link state, verify, thread
+and blob download (`/api/v1/r/{mid}/{rid}…`).
+
+FastAPI's routing, dependency solving and exception middleware cost about 0.2 ms of CPU per
+request before a handler runs, as much as the handler's own database work for link state,
+and a relay on two cores serves a few hundred recipients a second (docs/BENCHMARKS.md). This
+layer matches those four requests with one regular expression and calls the same response
+functions the FastAPI routes call (`recipient.py`), so behaviour and the OpenAPI document
+stay defined in one place. Anything it does not fully understand, including a verify body
+that does not validate, goes on to FastAPI unchanged (a buffered body is replayed), so
+every error keeps FastAPI's answer.
+
+It sits inside the security-header, same-origin and body-limit middleware, which apply to
+these requests as to every other.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import ValidationError
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from zivverdesk.relay.api.common import ApiError, error_response
+from zivverdesk.relay.api.recipient import (
+    SESSION_COOKIE,
+    VerifyRequest,
+    blob_response,
+    link_info_response,
+    thread_response,
+    verify_response,
+)
+from zivverdesk.relay.context import RelayContext
+
+_ID = "[0-9a-f]{32}"
+_PATH = re.compile(rf"/api/v1/r/({_ID})/({_ID})(?:/(verify|thread)|/blobs/({_ID}))?")
+
+
+class RecipientFastPath:
+    def __init__(self, app: ASGIApp, *, ctx: RelayContext) -> None:
+        self.app = app
+        self.ctx = ctx
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        match = _PATH.fullmatch(scope["path"]) if scope["type"] == "http" else None
+        if match is None or scope.get("root_path"):
+            await self.app(scope, receive, send)
+            return
+        message_id, recipient_id, action, blob_id = match.groups()
+        method = scope["method"]
+        request = Request(scope, receive)
+        try:
+            if method == "GET" and action is None and blob_id is None:
+                response = link_info_response(self.ctx, message_id, recipient_id)
+            elif method == "GET" and action == "thread":
+                token = request.cookies.get(SESSION_COOKIE)
+                response = thread_response(self.ctx, request, message_id, recipient_id, token)
+            elif method == "GET" and blob_id is not None:
+                token = request.cookies.get(SESSION_COOKIE)
+                response = blob_response(
+                    self.ctx, request, message_id, recipient_id, blob_id, token
+                )
+            elif method == "POST" and action == "verify":
+                body = await self._verify_body(request)
+                if body is None:  # FastAPI answers what does not validate, as always
+                    await self.app(scope, _replay(await request.body()), send)
+                    return
+                response = verify_response(self.ctx, request, message_id, recipient_id, body)
+            else:
+                await self.app(scope, receive, send)
+                return
+        except ApiError as exc:
+            response = error_response(exc)
+        await response(scope, receive, send)
+
+    @staticmethod
+    async def _verify_body(request: Request) -> VerifyRequest | None:
+        if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+            return None
+        try:
+            return VerifyRequest.model_validate_json(await request.body())
+        except ValidationError:
+            return None
+
+
+def _replay(body: bytes) -> Receive:
+    """A `receive` that hands over an already read body once, then waits like a server does
+    for a client that sends nothing more."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive
