@@ -6,6 +6,7 @@ for byte with the security headers in place."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import hashlib
 import os
 from pathlib import Path
@@ -67,7 +68,10 @@ def _call(
 
         await asyncio.wait_for(response(scope, receive, send), timeout=30)
 
-    asyncio.run(run())
+    # In a thread of its own: a session-wide browser fixture (Playwright's sync API) may
+    # already run an event loop in the main thread, where asyncio.run() would refuse.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, run()).result()
     start = sent[0]
     assert start["type"] == "http.response.start"
     response_headers = {k.decode(): v.decode() for k, v in start["headers"]}
