@@ -171,7 +171,12 @@ name = "Medisch Adviesbureau Demo"
 contact_email = "secretariaat@$MAIL_DOMAIN"
 TOML
 say "Relay starten / starting the relay on $RELAY_URL..."
-"$VENV_BIN/zivverdesk" relay serve --data "$DEMO/relay" --config "$DEMO/relay.toml" \
+# In a session of its own where `setsid` exists: Ctrl-C then reaches only this script, whose
+# clean-up stops the relay by PID. Otherwise the relay and the script race to exit on the
+# same SIGINT, and the script may report the relay's clean exit as a failure.
+own_session=""
+command -v setsid >/dev/null && own_session="setsid"
+$own_session "$VENV_BIN/zivverdesk" relay serve --data "$DEMO/relay" --config "$DEMO/relay.toml" \
   --host 127.0.0.1 --port "$HTTP_PORT" >>"$DEMO/relay.log" 2>&1 &
 RELAY_PID=$!
 echo "relay $RELAY_PID $DEMO/relay" >>"$PIDS"
