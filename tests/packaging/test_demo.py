@@ -55,6 +55,10 @@ def demo_dir() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_demo(folder: Path, output: Path) -> DemoRun:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZIVVERDESK_")}
     env |= {"ZIVVERDESK_DEMO_DIR": str(folder), "ZIVVERDESK_DEMO_HEADLESS": "1"}
@@ -68,6 +72,10 @@ def start_demo(folder: Path, output: Path) -> DemoRun:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,  # its own process group, like a terminal's foreground job
+            # Ctrl-C live, as in a terminal: a test run started in the background of a
+            # non-interactive shell inherits SIGINT ignored, and bash cannot trap a signal
+            # that was ignored when it started.
+            preexec_fn=_default_sigint,
         )
     run = DemoRun(process, output)
     deadline = time.monotonic() + START_TIMEOUT

@@ -7,7 +7,21 @@ from __future__ import annotations
 import httpx
 
 from tests.plugins.relay import EnrolledDevice, RelayProcess
-from tests.relay.helpers import b64, create_message, recipient_client, verify
+from tests.relay.helpers import (
+    Recipient,
+    SentMessage,
+    b64,
+    create_message,
+    recipient_client,
+    verify,
+)
+
+
+def _new_link(relay: RelayProcess, alice: EnrolledDevice) -> tuple[SentMessage, Recipient, str]:
+    """A committed message to one access-code recipient, and the path of its link."""
+    msg = create_message(relay, alice)
+    rec = msg.recipients[0]
+    return msg, rec, f"/api/v1/r/{msg.message_id}/{rec.recipient_id}"
 
 
 def _attempts_left(relay: RelayProcess, base: str) -> int:
@@ -18,9 +32,7 @@ def _attempts_left(relay: RelayProcess, base: str) -> int:
 def test_verify_bodies_that_do_not_validate_get_fastapis_answer(
     relay: RelayProcess, alice: EnrolledDevice
 ) -> None:
-    msg = create_message(relay, alice)
-    rec = msg.recipients[0]
-    base = f"/api/v1/r/{msg.message_id}/{rec.recipient_id}"
+    msg, rec, base = _new_link(relay, alice)
     with recipient_client(relay) as client:
         extra = client.post(f"{base}/verify", json={"auth": b64(rec.auth), "pin": "1234"})
         assert extra.status_code == 400, extra.text
@@ -44,9 +56,7 @@ def test_verify_bodies_that_do_not_validate_get_fastapis_answer(
 def test_fast_path_answers_carry_the_security_headers_and_cookie(
     relay: RelayProcess, alice: EnrolledDevice
 ) -> None:
-    msg = create_message(relay, alice)
-    rec = msg.recipients[0]
-    base = f"/api/v1/r/{msg.message_id}/{rec.recipient_id}"
+    msg, rec, base = _new_link(relay, alice)
     with recipient_client(relay) as client:
         answers = [client.get(base), verify(client, msg, rec), client.get(f"{base}/thread")]
         answers.append(client.get(f"{base}/blobs/{next(iter(msg.blobs))}"))
@@ -68,9 +78,7 @@ def test_fast_path_answers_carry_the_security_headers_and_cookie(
 def test_cross_site_verify_is_refused_before_the_fast_path(
     relay: RelayProcess, alice: EnrolledDevice
 ) -> None:
-    msg = create_message(relay, alice)
-    rec = msg.recipients[0]
-    base = f"/api/v1/r/{msg.message_id}/{rec.recipient_id}"
+    _msg, rec, base = _new_link(relay, alice)
     with recipient_client(relay) as client:
         refused = client.post(
             f"{base}/verify",
@@ -84,9 +92,7 @@ def test_cross_site_verify_is_refused_before_the_fast_path(
 def test_other_methods_and_malformed_ids_reach_fastapi(
     relay: RelayProcess, alice: EnrolledDevice
 ) -> None:
-    msg = create_message(relay, alice)
-    rec = msg.recipients[0]
-    base = f"/api/v1/r/{msg.message_id}/{rec.recipient_id}"
+    msg, rec, base = _new_link(relay, alice)
     with recipient_client(relay) as client:
         assert client.delete(f"{base}/thread").status_code == 405
         assert client.put(base).status_code == 405

@@ -583,20 +583,36 @@ def mark_opened(conn: Connection, request: Request, row: Any) -> None:
     message_id, recipient_id = row.message_id, row.id
     first = conn.execute(_MARK_OPENED, {"b_recipient_id": recipient_id, "b_now": now()}).rowcount
     if first:
-        feed.emit(
-            conn,
-            EventKind.OPENED,
-            conversation_id=row.conversation_id,
-            message_id=message_id,
-            recipient_id=recipient_id,
-        )
-        audit.append(
-            conn,
-            request_actor(request, f"recipient:{recipient_id}"),
-            "opened",
-            message_id=message_id,
-            recipient_id=recipient_id,
-        )
+        _announce(conn, request, row, EventKind.OPENED, "opened", message_id=message_id)
+
+
+def _announce(
+    conn: Connection,
+    request: Request,
+    row: Any,
+    kind: EventKind,
+    event: str,
+    *,
+    message_id: str,
+    blob_id: str | None = None,
+) -> None:
+    """What the recipient of link `row` did: a feed event for the office, an audit entry."""
+    feed.emit(
+        conn,
+        kind,
+        conversation_id=row.conversation_id,
+        message_id=message_id,
+        recipient_id=row.id,
+        blob_id=blob_id,
+    )
+    audit.append(
+        conn,
+        request_actor(request, f"recipient:{row.id}"),
+        event,
+        message_id=message_id,
+        recipient_id=row.id,
+        detail=f"blob:{blob_id}" if blob_id else "",
+    )
 
 
 def _thread_blob(conn: Connection, row: Any, blob_id: str) -> Any:
@@ -642,21 +658,14 @@ def blob_response(
     if not counted:  # the first download of an attachment: one event, one audit entry
         with ctx.db.write() as conn:
             if not _downloaded_before(conn, recipient_id, blob_id):
-                feed.emit(
+                _announce(
                     conn,
+                    request,
+                    row,
                     EventKind.DOWNLOADED,
-                    conversation_id=row.conversation_id,
-                    message_id=blob.message_id,
-                    recipient_id=recipient_id,
-                    blob_id=blob_id,
-                )
-                audit.append(
-                    conn,
-                    request_actor(request, f"recipient:{recipient_id}"),
                     "downloaded",
                     message_id=blob.message_id,
-                    recipient_id=recipient_id,
-                    detail=f"blob:{blob_id}",
+                    blob_id=blob_id,
                 )
     office_answer = blob.kind == "outbound" and blob.message_id != message_id
     if office_answer and blob.position == 0 and blob.message_opened_at is None:
