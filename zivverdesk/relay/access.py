@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, or_, select
 
+from zivverdesk.relay.db.prepared import Prepared
 from zivverdesk.relay.db.schema import conversations, messages
 
 
@@ -21,11 +22,11 @@ def conversation_visible(conn: Connection, conversation_id: str, user_id: str) -
 
 
 # Built once: SQLAlchemy reuses its cache key and compiled form (see lockout.py).
-_MESSAGE = select(messages).where(messages.c.id == bindparam("b_message_id"))
+_MESSAGE = Prepared(select(messages).where(messages.c.id == bindparam("b_message_id")))
 
 
 def message_row(conn: Connection, message_id: str) -> Any:
-    return conn.execute(_MESSAGE, {"b_message_id": message_id}).first()
+    return _MESSAGE.first(conn, {"b_message_id": message_id})
 
 
 def visible_message(conn: Connection, message_id: str, user_id: str) -> Any:

@@ -19,6 +19,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select
 
+from zivverdesk.relay.db.prepared import Prepared
 from zivverdesk.relay.db.schema import audit_head, audit_log
 from zivverdesk.relay.wire import now, rfc3339
 
@@ -49,9 +50,9 @@ class Actor:
 
 
 # Built once: every verification, open and download appends (see lockout.py).
-_HEAD = select(audit_head.c.seq, audit_head.c.hash)
-_INSERT = audit_log.insert()
-_MOVE_HEAD = audit_head.update()
+_HEAD = Prepared(select(audit_head.c.seq, audit_head.c.hash))
+_INSERT = Prepared(audit_log.insert())
+_MOVE_HEAD = Prepared(audit_head.update())
 
 SYSTEM = Actor(actor="system")
 ADMIN = Actor(actor="admin")
@@ -67,7 +68,7 @@ def append(
     recipient_id: str | None = None,
     detail: str = "",
 ) -> None:
-    head = conn.execute(_HEAD).first()
+    head = _HEAD.first(conn, {})
     prev_seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS)
     entry = {
         "seq": prev_seq + 1,
@@ -83,11 +84,11 @@ def append(
         "detail": detail,
     }
     digest = entry_hash(prev_hash, entry)
-    conn.execute(_INSERT, {**entry, "prev_hash": prev_hash, "hash": digest})
+    _INSERT.run(conn, {**entry, "prev_hash": prev_hash, "hash": digest})
     if head is None:
         conn.execute(audit_head.insert().values(id=1, seq=entry["seq"], hash=digest))
     else:
-        conn.execute(_MOVE_HEAD, {"seq": entry["seq"], "hash": digest})
+        _MOVE_HEAD.run(conn, {"seq": entry["seq"], "hash": digest})
 
 
 def entry_hash(prev_hash: str, entry: dict[str, object]) -> str:

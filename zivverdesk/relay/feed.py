@@ -18,13 +18,14 @@ from sqlalchemy import Connection, or_, select
 
 from zivverdesk.core.model import EventKind
 from zivverdesk.relay.db.engine import Database
+from zivverdesk.relay.db.prepared import Prepared
 from zivverdesk.relay.db.schema import conversations, events
 from zivverdesk.relay.wire import now, rfc3339
 
 POLL_INTERVAL = 0.25  # seconds between database checks while a long-poll waits
 MAX_WAIT = 30
 # Built once: SQLAlchemy reuses its cache key and compiled form (see lockout.py).
-_INSERT = events.insert()
+_INSERT = Prepared(events.insert())
 
 
 def emit(
@@ -38,8 +39,8 @@ def emit(
     blob_id: str | None = None,
     detail: str = "",
 ) -> None:
-    conn.execute(
-        _INSERT,
+    _INSERT.run(
+        conn,
         {
             "kind": kind.value,
             "conversation_id": conversation_id,

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Insert, bindparam, delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from zivverdesk.relay.db.prepared import Prepared
 from zivverdesk.relay.db.schema import rate_limits, recipients
 from zivverdesk.relay.settings import LimitSettings
 from zivverdesk.relay.wire import now
@@ -67,15 +68,15 @@ _RESET = (
     .where(recipients.c.id == bindparam("b_recipient_id"))
     .values(failures=0, lock_level=0, locked_until=None)
 )
-_COUNT = select(rate_limits.c.count).where(rate_limits.c.key == bindparam("b_key"))
-_UPSERTS: dict[str, Insert] = {}
+_COUNT = Prepared(select(rate_limits.c.count).where(rate_limits.c.key == bindparam("b_key")))
+_UPSERTS: dict[str, Prepared] = {}
 
 
-def _upsert(dialect: str) -> Insert:
+def _upsert(dialect: str) -> Prepared:
     """INSERT … ON CONFLICT DO UPDATE count+1 RETURNING count, for PostgreSQL or SQLite."""
     if dialect not in _UPSERTS:
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        _UPSERTS[dialect] = (
+        _UPSERTS[dialect] = Prepared(
             insert(rate_limits)
             .on_conflict_do_update(
                 index_elements=[rate_limits.c.key], set_={"count": rate_limits.c.count + 1}
@@ -101,14 +102,14 @@ def hit_rate_limit(conn: Connection, kind: str, ip: str, limit: int, window: int
     start = int(at.timestamp()) // window * window
     key = f"{kind}:{ip}:{start}"[:200]
     values = {"key": key, "count": 1, "expires_at": at + timedelta(seconds=window)}
-    count = conn.execute(_upsert(conn.dialect.name), values).scalar_one()
+    count = _upsert(conn.dialect.name).scalar(conn, values)
     return int(count) <= limit
 
 
 def count_in_window(conn: Connection, kind: str, ip: str, window: int) -> int:
     start = int(now().timestamp()) // window * window
     key = f"{kind}:{ip}:{start}"[:200]
-    value = conn.execute(_COUNT, {"b_key": key}).scalar()
+    value = _COUNT.scalar(conn, {"b_key": key})
     return int(value or 0)
 
 

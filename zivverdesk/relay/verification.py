@@ -17,6 +17,7 @@ from sqlalchemy import Connection, bindparam, select
 
 from zivverdesk.core.model import new_id
 from zivverdesk.core.secret import Secret
+from zivverdesk.relay.db.prepared import Prepared
 from zivverdesk.relay.db.schema import sessions, verification_codes
 from zivverdesk.relay.wire import now, sha256
 
@@ -81,11 +82,13 @@ def consume_code(conn: Connection, subject: str, code: str) -> bool:
 
 
 # Built once (every recipient request looks up its session): see lockout.py.
-_INSERT_SESSION = sessions.insert()
-_FIND_SESSION = select(sessions).where(
-    sessions.c.token_hash == bindparam("b_hash"),
-    sessions.c.scope == bindparam("b_scope"),
-    sessions.c.expires_at > bindparam("b_now"),
+_INSERT_SESSION = Prepared(sessions.insert())
+_FIND_SESSION = Prepared(
+    select(sessions).where(
+        sessions.c.token_hash == bindparam("b_hash"),
+        sessions.c.scope == bindparam("b_scope"),
+        sessions.c.expires_at > bindparam("b_now"),
+    )
 )
 
 
@@ -107,8 +110,8 @@ def open_session(
 ) -> Secret[str]:
     token = secrets.token_urlsafe(32)
     at = now()
-    conn.execute(
-        _INSERT_SESSION,
+    _INSERT_SESSION.run(
+        conn,
         {
             "token_hash": token_hash(token),
             "scope": scope,
@@ -122,9 +125,7 @@ def open_session(
 
 
 def find_session(conn: Connection, token: str, scope: str) -> Session | None:
-    row = conn.execute(
-        _FIND_SESSION, {"b_hash": token_hash(token), "b_scope": scope, "b_now": now()}
-    ).first()
+    row = _FIND_SESSION.first(conn, {"b_hash": token_hash(token), "b_scope": scope, "b_now": now()})
     if row is None:
         return None
     return Session(row.scope, row.message_id, row.recipient_id, row.expires_at)

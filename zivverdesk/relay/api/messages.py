@@ -24,6 +24,7 @@ from zivverdesk.relay.api.common import (
     not_found,
 )
 from zivverdesk.relay.api.uploads import incomplete_blob, mark_committed
+from zivverdesk.relay.db.prepared import Prepared
 from zivverdesk.relay.db.schema import (
     blobs,
     conversations,
@@ -380,8 +381,11 @@ _BLOBS_OF = (
 )
 
 
+_BLOBS_OF_RUN = Prepared(_BLOBS_OF)
+
+
 def blob_list(conn: Connection, message_id: str) -> list[dict[str, Any]]:
-    rows = conn.execute(_BLOBS_OF, {"b_message_id": message_id}).all()
+    rows = _BLOBS_OF_RUN.all(conn, {"b_message_id": message_id})
     return [
         {
             "blob_id": r.id,

@@ -38,6 +38,7 @@ from zivverdesk.relay.api.common import (
 from zivverdesk.relay.api.messages import blob_list
 from zivverdesk.relay.api.uploads import download, find_blob
 from zivverdesk.relay.context import RelayContext
+from zivverdesk.relay.db.prepared import Prepared
 from zivverdesk.relay.db.schema import events, messages, recipients, sessions, users
 from zivverdesk.relay.sms import SmsError, mask_email, mask_phone
 from zivverdesk.relay.wire import b64url, now, rfc3339
@@ -113,11 +114,15 @@ _DOWNLOADED = (
     )
     .limit(1)
 )
+_LINK_RUN = Prepared(_LINK)
+_SESSION_LINK_RUN = Prepared(_SESSION_LINK)
+_MARK_OPENED_RUN = Prepared(_MARK_OPENED)
+_DOWNLOADED_RUN = Prepared(_DOWNLOADED)
 
 
 def link(conn: Connection, message_id: str, recipient_id: str) -> Any:
     """The recipient row with its message, for a committed message; 404/410 otherwise."""
-    row = conn.execute(_LINK, {"b_recipient_id": recipient_id, "b_message_id": message_id}).first()
+    row = _LINK_RUN.first(conn, {"b_recipient_id": recipient_id, "b_message_id": message_id})
     return _usable_link(row)
 
 
@@ -508,7 +513,7 @@ def session_for(conn: Connection, token: str | None, message_id: str, recipient_
             "b_recipient_id": recipient_id,
             "b_message_id": message_id,
         }
-        row = conn.execute(_SESSION_LINK, params).first()
+        row = _SESSION_LINK_RUN.first(conn, params)
     if row is None:
         raise ApiError(401, "not_verified", "Verify first; the session is missing or expired.")
     return _active(_usable_link(row))
@@ -581,7 +586,7 @@ def thread_response(
 def mark_opened(conn: Connection, request: Request, row: Any) -> None:
     """Record `opened` once, also when two requests race (the update decides)."""
     message_id, recipient_id = row.message_id, row.id
-    first = conn.execute(_MARK_OPENED, {"b_recipient_id": recipient_id, "b_now": now()}).rowcount
+    first = _MARK_OPENED_RUN.run(conn, {"b_recipient_id": recipient_id, "b_now": now()})
     if first:
         _announce(conn, request, row, EventKind.OPENED, "opened", message_id=message_id)
 
@@ -681,4 +686,4 @@ def blob_response(
 
 def _downloaded_before(conn: Connection, recipient_id: str, blob_id: str) -> bool:
     params = {"b_recipient_id": recipient_id, "b_blob_id": blob_id}
-    return conn.execute(_DOWNLOADED, params).first() is not None
+    return _DOWNLOADED_RUN.first(conn, params) is not None

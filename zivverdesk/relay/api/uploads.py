@@ -22,6 +22,7 @@ from starlette.types import Receive, Scope, Send
 from zivverdesk.relay.api.common import ApiError
 from zivverdesk.relay.blobs import BlobError
 from zivverdesk.relay.context import RelayContext
+from zivverdesk.relay.db.prepared import Prepared
 from zivverdesk.relay.db.schema import blobs, messages
 from zivverdesk.relay.wire import now
 
@@ -262,6 +263,9 @@ _BLOB_ROW = (
 )
 
 
+_BLOB_ROW_RUN = Prepared(_BLOB_ROW)
+
+
 def blob_row(ctx: RelayContext, blob_id: str) -> Any:
     with ctx.db.read() as conn:
         return find_blob(conn, blob_id)
@@ -269,7 +273,7 @@ def blob_row(ctx: RelayContext, blob_id: str) -> Any:
 
 def find_blob(conn: Connection, blob_id: str) -> Any:
     """The blob with the state of its message, or None; inside the caller's transaction."""
-    return conn.execute(_BLOB_ROW, {"b_blob_id": blob_id}).first()
+    return _BLOB_ROW_RUN.first(conn, {"b_blob_id": blob_id})
 
 
 def upload_status(ctx: RelayContext, row: Any) -> Response:
