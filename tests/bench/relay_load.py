@@ -187,7 +187,7 @@ async def closed(plan: dict[str, Any]) -> dict[str, Any]:
 def main() -> int:
     plan = json.load(sys.stdin)
     run = burst if plan["mode"] == "burst" else closed
-    # uvloop (a relay dependency on Linux) where present: the generator shares the machine's
+    # uvloop (a dev dependency on Linux) where present: the generator shares the machine's
     # two cores with the relay, and every CPU second it spends is one the relay lacks.
     try:
         import uvloop

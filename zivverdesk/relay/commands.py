@@ -113,6 +113,11 @@ def _serve(args: argparse.Namespace) -> int:
         ssl_keyfile=args.tls_key,
         timeout_graceful_shutdown=5,
         timeout_keep_alive=30,  # browsers and desktops reuse connections between steps
+        # The standard loop, also where uvloop is installed: libuv accepts one connection per
+        # loop iteration, so under load new visitors queued ~0.6 s in the listen backlog
+        # while connections already open were served; asyncio accepts all that wait, and
+        # with the request work on the loop it costs no more CPU (docs/BENCHMARKS.md).
+        loop="asyncio",
     )
     return 0
 
