@@ -259,6 +259,8 @@ mail_queue = Table(
     Column("last_error", Text),
 )
 Index("ix_mail_queue_due", mail_queue.c.sent_at, mail_queue.c.next_attempt_at)
+# A recipient's events of one kind (has the attachment been downloaded before?): migration 0003.
+Index("ix_events_recipient_kind", events.c.recipient_id, events.c.kind)
 
 audit_log = Table(
     "audit_log",
