@@ -83,11 +83,11 @@ def _recipients(results: Results, relay: RelayProcess, sender: EnrolledDevice, c
     seed = int.from_bytes(os.urandom(4))
     content = relay_load.payload(seed, 1_000_000)
     seconds = _env_int("ZIVVERDESK_BENCH_RELAY_SECONDS", 20)
-    # Fresh recipients for the burst and for the closed loop (which wraps around and
-    # verifies earlier recipients again only if it gets through all of them).
+    # Fresh recipients for the burst and for the closed loop: 40 x 200 is more than 20 s of
+    # the closed loop gets through, so every flow verifies a recipient for the first time.
     burst_pool = _message(relay, sender, count, content)
     closed_pool: list[list[str]] = []
-    for _ in range(_env_int("ZIVVERDESK_BENCH_RELAY_CLOSED_MESSAGES", 15)):
+    for _ in range(_env_int("ZIVVERDESK_BENCH_RELAY_CLOSED_MESSAGES", 40)):
         closed_pool += _message(relay, sender, count, content)
     base = {
         "host": "127.0.0.1",
