@@ -28,6 +28,7 @@ function showError(main, key) {
 async function openThread(main, ctx, opened) {
   ctx.cek = opened.cek;
   ctx.keys = opened.keys;
+  ctx.pendingThread = (opened.verifyAnswer && opened.verifyAnswer.thread) || null;
   const list = el("ol", { class: "thread", attrs: { id: "thread", "aria-labelledby": "thread-heading" } });
   const heading = el("h2", { attrs: { id: "thread-heading" }, i18n: ["thread.heading"] });
   const messages = await loadThread(ctx, list);

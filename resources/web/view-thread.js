@@ -207,9 +207,11 @@ function unreadableCard(item, earlier) {
   ]);
 }
 
-/** Fetch and decrypt the thread and fill `list` (an <ol>). Returns the decrypted messages. */
+/** Fetch and decrypt the thread and fill `list` (an <ol>). Returns the decrypted messages.
+ *  The first time, the thread that came with the verification answer is used (no request). */
 export async function loadThread(ctx, list) {
-  const thread = await recipientApi.thread(ctx.mid, ctx.rid);
+  const thread = ctx.pendingThread || (await recipientApi.thread(ctx.mid, ctx.rid));
+  ctx.pendingThread = null;
   const ordered = items(thread).filter((item) => !item.revoked);
   const keys = await threadKeys(ctx, ordered);
   const cards = [];

@@ -6,11 +6,11 @@
   first, so the burst then meets a relay that has been up for a while, as in production.
 - `relay.recipients_*`: 200 recipients **at once** (a true burst: every recipient connects
   first, then all start in the same millisecond).
-  Each recipient does what the web page does: link info, verify (access-code `auth`), the
-  thread, and the 1 MB message blob, with its own connection and session. Two latencies
-  are recorded: per request (`request_p99_ms`, and per step: how long a recipient waits
-  after a click; a new connection's connect counts toward its first request) and per flow
-  (`p99_ms`: from the first request to the last byte of the blob, all four requests).
+  Each recipient does what the web page does: link info, verify (access-code `auth`; the
+  answer carries the thread), and the 1 MB message blob, with its own connection and
+  session. Two latencies are recorded: per request (`request_p99_ms`, and per step: how
+  long a recipient waits after a click; a new connection's connect counts toward its first
+  request) and per flow (`p99_ms`: from the first request to the last byte of the blob).
   Targets: p99 ≤ 300 ms, 0 errors.
   Both also record completed flows per second, the CPU per flow of the relay (all its
   processes, from /proc) and of the load generator, and the 1-minute load average of the

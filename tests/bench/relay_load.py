@@ -2,12 +2,12 @@
 (`python -m tests.bench.relay_load < plan.json > result.json`) so that it does not share the
 relay's or the benchmark runner's GIL.
 
-Each simulated recipient is what the web page does: link info, verify with `auth`, the
-thread, then one blob (the 1 MB message). It speaks HTTP/1.1 itself over asyncio streams:
-an httpx client costs about as much CPU per request as the relay, and on a 2-core machine
-that CPU is taken from the server being measured. Every answer is checked (status, and the
-blob byte for byte against the payload, which both sides make from `payload_seed`);
-anything else counts as an error.
+Each simulated recipient is what the web page does: link info, verify with `auth` (whose
+answer carries the thread), then one blob (the 1 MB message). It speaks HTTP/1.1 itself
+over asyncio streams: an httpx client costs about as much CPU per request as the relay,
+and on a 2-core machine that CPU is taken from the server being measured. Every answer is
+checked (status, the thread listing the blob, and the blob byte for byte against the
+payload, which both sides make from `payload_seed`); anything else counts as an error.
 
 Plan (JSON on stdin): {"host", "port", "mode": "burst" | "closed", "clients", "seconds",
 "payload_seed", "payload_size", "recipients": [[message_id, recipient_id, auth_b64,
@@ -16,7 +16,7 @@ blob_id], ...]}.
 - closed: `clients` loops run for `seconds`; each takes the next recipient (wrapping around
   when the list runs out), opens a new connection (a new browser) and runs the flow.
 Result (JSON on stdout): {"latencies": [seconds per flow, ...], "requests": {step:
-[seconds per request, ...]} for the steps info, verify, thread and blob, "errors": int,
+[seconds per request, ...]} for the steps info, verify and blob, "errors": int,
 "elapsed": seconds, "error_samples": [text, ...]}.
 """
 
@@ -34,7 +34,7 @@ from typing import Any
 # The stream buffer: large enough that a 1 MB body arrives in a few reads instead of the
 # many small reads (each pausing and resuming the socket) of asyncio's 64 KiB default.
 READ_LIMIT = 4 * 1024 * 1024
-STEPS = ("info", "verify", "thread", "blob")
+STEPS = ("info", "verify", "blob")
 
 
 def payload(seed: int, size: int) -> bytes:
@@ -99,7 +99,6 @@ async def flow(
     steps = (
         ("info", "GET", base, b""),
         ("verify", "POST", f"{base}/verify", json.dumps({"auth": auth}).encode()),
-        ("thread", "GET", f"{base}/thread", b""),
         ("blob", "GET", f"{base}/blobs/{blob_id}", b""),
     )
     for step, method, path, body in steps:
@@ -108,8 +107,15 @@ async def flow(
         timings[step].append(time.perf_counter() - began + (connect_time if step == "info" else 0))
         if status != 200:
             raise FlowError(f"{method} {step}: {status} {answer[:120]!r}")
+        if step == "verify" and blob_id not in _listed_blobs(answer):
+            raise FlowError("verify: the answer's thread does not list the message's blob")
         if step == "blob" and answer != expected:
             raise FlowError(f"blob: {len(answer)} bytes that differ from the message")
+
+
+def _listed_blobs(verify_answer: bytes) -> set[str]:
+    thread = json.loads(verify_answer)["thread"]
+    return {blob["blob_id"] for item in thread["items"] for blob in item["blobs"]}
 
 
 class Run:

@@ -99,3 +99,14 @@ def test_other_methods_and_malformed_ids_reach_fastapi(
         upper = client.get(f"/api/v1/r/{msg.message_id.upper()}/{rec.recipient_id}")
         assert upper.status_code == 400 and upper.json()["error"] == "bad_request"
         assert client.get(f"{base}/blobs/not-an-id").status_code == 400
+
+
+def test_verify_answer_carries_the_thread(relay: RelayProcess, alice: EnrolledDevice) -> None:
+    msg, rec, base = _new_link(relay, alice)
+    with recipient_client(relay) as client:
+        answer = verify(client, msg, rec).json()
+        thread = client.get(f"{base}/thread").json()
+    assert answer["thread"] == thread  # what GET …/thread answers, opened included
+    root = next(i for i in thread["items"] if i["message_id"] == msg.message_id)
+    assert root["opened"] is True and root["wrapped_cek"] == answer["wrapped_cek"]
+    assert {b["blob_id"] for b in root["blobs"]} == set(msg.blobs)

@@ -87,6 +87,8 @@ def test_access_code_opens_the_message_with_busy_state_and_download(
     attachment = Attachment.from_bytes(seed.tmp, "rapport.pdf", content, "application/pdf")
     message_id, link = send_simple(seed, sender, attachments=[attachment])
     with recipient_page(browser) as (page, problems):
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
         page.goto(link)
         page.fill("#access-code", " geheim 2468 ")  # normalised: spaces, dashes, case
         # Record the button's busy state while the key derivation runs.
@@ -111,6 +113,8 @@ def test_access_code_opens_the_message_with_busy_state_and_download(
         expect(article.locator(".meta")).to_contain_text("Anna de Vries")
         expect(article.locator(".envelope-state")).to_have_attribute("data-opened", "true")
         expect(article.locator(".attachment-name")).to_have_text("rapport.pdf")
+        # The thread came with the verification answer: no separate request for it.
+        assert not [url for url in requested if url.endswith("/thread")], requested
         with page.expect_download() as download:
             article.get_by_role("button", name="rapport.pdf downloaden").click()
         path = download.value.path()
