@@ -150,6 +150,10 @@ def test_keyboard_only_verify_read_reply(
     attachment = seed.tmp / "antwoord.txt"
     attachment.write_text("bijlage via het toetsenbord")
     with recipient_page(browser) as (page, problems):
+        # Chromium intercepts file choosers only once a listener exists; added here, well
+        # before the key press, instead of by expect_file_chooser() just before it (a race
+        # that lost once in a full run: the chooser opened unintercepted and no event came).
+        page.on("filechooser", lambda _chooser: None)
         page.goto(link)
         # The code field has the focus on arrival; Enter submits the form.
         expect(page.locator("#access-code")).to_be_focused()
