@@ -293,9 +293,6 @@ def record_verified(
         "wrapped_cek": b64url(row.wrapped_cek),
         "recipient": {"address": row.address, "name": row.name},
         "session_expires_at": rfc3339(now() + _ttl(limits.session_ttl)),
-        # What GET …/thread would answer now: the page shows the message without another
-        # round trip (one request less per visit for the relay, too).
-        "thread": thread_document(conn, row, opened=True),
     }
     return answer, token.reveal()
 
@@ -345,6 +342,11 @@ def failure_error(outcome: lockout.FailureOutcome) -> ApiError:
 def verified_response(
     ctx: RelayContext, request: Request, row: Any, answer: dict[str, Any], token: str
 ) -> Response:
+    # What GET …/thread answers now, so the page shows the message without another round
+    # trip (one request less per visit for the relay, too). Read after the verification
+    # committed, outside the serialized write transaction, which it would only lengthen.
+    with ctx.db.read() as conn:
+        answer = {**answer, "thread": thread_document(conn, row, opened=True)}
     response = JSONResponse(answer)
     set_session_cookie(response, ctx, request, token, f"/api/v1/r/{row.message_id}/{row.id}")
     return response
