@@ -52,7 +52,29 @@ def demo_dir() -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="zivverdesk-demo-test-", dir="/tmp"))
     folder.chmod(0o755)
     yield folder
+    stop_leftovers(folder)
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def stop_leftovers(folder: Path) -> None:
+    """After a run whose own clean-up did not happen (it was killed): stop the processes it
+    listed and its mail services, so that a failed test leaves nothing running. The relay
+    runs in a session of its own, which a kill of the demo's process group does not reach."""
+    pids = folder / "pids"
+    lines = pids.read_text().splitlines() if pids.exists() else []
+    for line in lines:
+        fields = line.split()
+        if len(fields) < 2 or not fields[1].isdigit():
+            continue
+        try:
+            cmdline = Path(f"/proc/{fields[1]}/cmdline").read_bytes()
+        except OSError:
+            continue  # already gone
+        if str(folder).encode() in cmdline:  # still the demo's process, not a reused PID
+            os.kill(int(fields[1]), signal.SIGKILL)
+    if (folder / "mail" / "etc" / "stack.env").exists():
+        stop = REPO_ROOT / "scripts" / "mailstack" / "stop.sh"
+        subprocess.run(["bash", str(stop), str(folder / "mail")], check=False, timeout=120)
 
 
 def _default_sigint() -> None:
