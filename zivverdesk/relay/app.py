@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -24,7 +23,7 @@ from zivverdesk.relay.api import (
     replies,
     starter,
 )
-from zivverdesk.relay.api.common import ApiError, error_response
+from zivverdesk.relay.api.common import ApiError, error_json, error_response
 from zivverdesk.relay.api.recipient_fastpath import RecipientFastPath
 from zivverdesk.relay.blobs import BlobStore
 from zivverdesk.relay.context import RelayContext
@@ -111,18 +110,6 @@ def create_app(settings: RelaySettings, *, workers: bool = True) -> FastAPI:
     return app
 
 
-def _error(
-    status: int,
-    code: str,
-    message: str,
-    extra: dict[str, Any] | None = None,
-    headers: dict[str, str] | None = None,
-) -> JSONResponse:
-    return JSONResponse(
-        {"error": code, "message": message, **(extra or {})}, status_code=status, headers=headers
-    )
-
-
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError) -> JSONResponse:
@@ -133,10 +120,10 @@ def _install_error_handlers(app: FastAPI) -> None:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
         text = f"{where}: {first.get('msg', 'invalid')}" if where else "The request is invalid."
-        return _error(400, "bad_request", text)
+        return error_json(400, "bad_request", text)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, "bad_request")
         headers = dict(exc.headers) if exc.headers else None
-        return _error(exc.status_code, code, str(exc.detail), headers=headers)
+        return error_json(exc.status_code, code, str(exc.detail), headers=headers)

@@ -40,13 +40,21 @@ class ApiError(ZivverdeskError):
         self.headers = headers or {}
 
 
-def error_response(exc: ApiError) -> JSONResponse:
-    """The JSON answer of an ApiError: `{"error": CODE, "message": TEXT, ...extra}`."""
+def error_json(
+    status: int,
+    code: str,
+    message: str,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """An error answer of the API: `{"error": CODE, "message": TEXT, ...extra}`."""
     return JSONResponse(
-        {"error": exc.code, "message": str(exc), **exc.extra},
-        status_code=exc.status,
-        headers=exc.headers or None,
+        {"error": code, "message": message, **(extra or {})}, status_code=status, headers=headers
     )
+
+
+def error_response(exc: ApiError) -> JSONResponse:
+    return error_json(exc.status, exc.code, str(exc), exc.extra, exc.headers or None)
 
 
 def not_found(what: str = "This item") -> ApiError:

@@ -43,10 +43,10 @@ UPLOAD_BODY_DOC: dict[str, Any] = {
 
 
 class BlobFileResponse(FileResponse):
-    """A stored blob. Files up to PRELOAD_LIMIT are read whole in the handler's worker thread
-    and sent in one piece (a plain GET, the common case); Starlette's own path would hop to
-    the thread pool four times per file (stat, open, read, close), which cost more CPU than
-    the transfer.
+    """A stored blob. Files up to PRELOAD_LIMIT are read whole when the response is made (a
+    page-cache read of at most 1 MiB) and sent in one piece (a plain GET, the common case);
+    Starlette's own path would hop to the thread pool four times per file (stat, open, read,
+    close), which cost more CPU than the transfer.
 
     Larger files, whole or as one byte range (a resumed download), are sent as slices of a
     read-only memory map of the file, so each byte is copied once, from the page cache into
