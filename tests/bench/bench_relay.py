@@ -143,10 +143,12 @@ def _recipient_round(
         input=json.dumps(plan),
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
         timeout=600,
         cwd=ROOT,
     )
+    if out.returncode != 0:
+        raise RuntimeError(f"the load generator failed ({out.returncode}):\n{out.stderr[-3000:]}")
     cpu = _tree_cpu_seconds(relay.process.pid) - cpu_before
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the generator has been waited for
     generator_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
