@@ -15,6 +15,7 @@ SMS gateway) stay in the thread pool.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Cookie, Request
@@ -547,6 +548,7 @@ def thread_messages(conn: Connection, row: Any) -> list[Any]:
     frontier = [opened.id]
     where = {"b_conversation_id": row.conversation_id, "b_address": row.address.lower()}
     while frontier:
+        children: Sequence[Any]
         if len(frontier) == 1:  # a prepared statement; Core expands the IN list per call
             children = _CHILDREN_OF_RUN.all(conn, {**where, "b_parent": frontier[0]})
         else:
