@@ -16,11 +16,11 @@ from zivverdesk.core.model import EventKind
 from zivverdesk.relay import audit, lockout
 from zivverdesk.relay.access import _MESSAGE
 from zivverdesk.relay.api.messages import _BLOBS_OF
-from zivverdesk.relay.api.recipient import _LINK, _SESSION_LINK
+from zivverdesk.relay.api.recipient import _CHILDREN, _CHILDREN_OF, _LINK, _SESSION_LINK
 from zivverdesk.relay.api.uploads import _BLOB_ROW
 from zivverdesk.relay.db.engine import Database
 from zivverdesk.relay.db.prepared import Prepared
-from zivverdesk.relay.db.schema import audit_head, events, rate_limits, recipients
+from zivverdesk.relay.db.schema import audit_head, events, messages, rate_limits, recipients
 from zivverdesk.relay.verification import token_hash
 
 
@@ -117,5 +117,37 @@ def test_writes_store_what_core_reads(relay: RelayProcess, alice: EnrolledDevice
             raise _Undo  # roll back: leave the module's shared relay as it was
         with db.read() as conn:
             assert audit.verify(conn).ok
+    finally:
+        db.dispose()
+
+
+def test_thread_walk_matches_core(relay: RelayProcess, alice: EnrolledDevice) -> None:
+    """The thread walk's prepared step (one parent) finds what Core's IN list finds."""
+    msg = create_message(relay, alice)
+    rec = msg.recipients[0]
+    db = _database(relay)
+    at = datetime.now(UTC)
+    try:
+        with pytest.raises(_Undo), db.write() as conn:
+            for n in range(2):  # two answers of the office to the message
+                conn.execute(
+                    messages.insert().values(
+                        id=f"{n:032x}",
+                        conversation_id=msg.conversation_id,
+                        kind="outbound",
+                        sender_id=alice.user["id"],
+                        in_reply_to=msg.message_id,
+                        shared=True,
+                        created_at=at,
+                        committed_at=at + timedelta(seconds=n),
+                        expires_at=at + timedelta(days=1),
+                    )
+                )
+            where = {"b_conversation_id": msg.conversation_id, "b_address": rec.address.lower()}
+            one = _same_rows(conn, _CHILDREN_OF, {**where, "b_parent": msg.message_id})
+            many = conn.execute(_CHILDREN, {**where, "b_frontier": [msg.message_id]}).all()
+            assert sorted(tuple(r) for r in one) == sorted(tuple(r) for r in many)
+            assert len(one) == 2 and all(r.committed_at.tzinfo is UTC for r in one)
+            raise _Undo
     finally:
         db.dispose()

@@ -7,9 +7,10 @@ per-IP limits live in the database.
 
 The four requests every recipient makes (link state, verify, thread, blob) are `async` and
 run their few indexed statements on the event loop: a trip through the thread pool cost
-more CPU than the statements themselves (docs/BENCHMARKS.md). A write waits at most for one
-other short write transaction (`db.engine`). Endpoints that talk to the outside world (the
-SMS gateway) stay in the thread pool.
+more CPU than the statements themselves (docs/BENCHMARKS.md). Their writes (verification,
+first download) go through `Database.run_write`, so the loop goes on serving while a write
+waits for its turn, and writes that queue up meanwhile commit together (`db.batch`).
+Endpoints that talk to the outside world (the SMS gateway) stay in the thread pool.
 """
 
 from __future__ import annotations
@@ -363,13 +364,13 @@ def verified_response(
 async def verify(
     message_id: Id, recipient_id: Id, body: VerifyRequest, ctx: Ctx, request: Request
 ) -> Response:
-    return verify_response(ctx, request, message_id, recipient_id, body)
+    return await verify_response(ctx, request, message_id, recipient_id, body)
 
 
-def verify_response(
+async def verify_response(
     ctx: RelayContext, request: Request, message_id: str, recipient_id: str, body: VerifyRequest
 ) -> Response:
-    with ctx.db.write() as conn:
+    def verify_job(conn: Connection) -> Any:
         check_ip(conn, ctx, request)
         row = require_active(conn, message_id, recipient_id)
         check_attempts_allowed(conn, ctx, request, row)
@@ -381,13 +382,15 @@ def verify_response(
             if body.code is None:
                 raise ApiError(400, "bad_request", "code is missing.")
             ok = verification.consume_code(conn, f"r:{recipient_id}", body.code)
-        if ok:
-            detail = "remembered_device" if body.remembered else ""
-            answer, token = record_verified(conn, ctx, request, row, detail)
-        else:
-            outcome = record_failed(conn, ctx, request, row)
-    if not ok:  # raised after the commit: the failure itself must be recorded
-        raise failure_error(outcome)
+        if not ok:
+            return row, record_failed(conn, ctx, request, row)
+        detail = "remembered_device" if body.remembered else ""
+        return row, record_verified(conn, ctx, request, row, detail)
+
+    row, outcome = await ctx.db.run_write(verify_job)
+    if isinstance(outcome, lockout.FailureOutcome):
+        raise failure_error(outcome)  # after the commit: the failure itself is recorded
+    answer, token = outcome
     return verified_response(ctx, request, row, answer, token)
 
 
@@ -669,10 +672,10 @@ async def recipient_blob(
     request: Request,
     zv_session: Annotated[str | None, Cookie()] = None,
 ) -> Response:
-    return blob_response(ctx, request, message_id, recipient_id, blob_id, zv_session)
+    return await blob_response(ctx, request, message_id, recipient_id, blob_id, zv_session)
 
 
-def blob_response(
+async def blob_response(
     ctx: RelayContext,
     request: Request,
     message_id: str,
@@ -687,7 +690,8 @@ def blob_response(
         counted = counted or _downloaded_before(conn, recipient_id, blob_id)
     response = download(ctx, blob)
     if not counted:  # the first download of an attachment: one event, one audit entry
-        with ctx.db.write() as conn:
+
+        def downloaded_job(conn: Connection) -> None:
             if not _downloaded_before(conn, recipient_id, blob_id):
                 _announce(
                     conn,
@@ -698,15 +702,17 @@ def blob_response(
                     message_id=blob.message_id,
                     blob_id=blob_id,
                 )
+
+        await ctx.db.run_write(downloaded_job)
     office_answer = blob.kind == "outbound" and blob.message_id != message_id
     if office_answer and blob.position == 0 and blob.message_opened_at is None:
         # The recipient fetched the office's answer in the thread: the desktop shows it read.
-        with ctx.db.write() as conn:
-            conn.execute(
-                messages.update()
-                .where(messages.c.id == blob.message_id, messages.c.opened_at.is_(None))
-                .values(opened_at=now())
-            )
+        mark_read = (
+            messages.update()
+            .where(messages.c.id == blob.message_id, messages.c.opened_at.is_(None))
+            .values(opened_at=now())
+        )
+        await ctx.db.run_write(lambda conn: conn.execute(mark_read))
     return response
 
 

@@ -58,7 +58,7 @@ class RecipientFastPath:
                 response = thread_response(self.ctx, request, message_id, recipient_id, token)
             elif method == "GET" and blob_id is not None:
                 token = request.cookies.get(SESSION_COOKIE)
-                response = blob_response(
+                response = await blob_response(
                     self.ctx, request, message_id, recipient_id, blob_id, token
                 )
             elif method == "POST" and action == "verify":
@@ -66,7 +66,7 @@ class RecipientFastPath:
                 if body is None:  # FastAPI answers what does not validate, as always
                     await self.app(scope, _replay(await request.body()), send)
                     return
-                response = verify_response(self.ctx, request, message_id, recipient_id, body)
+                response = await verify_response(self.ctx, request, message_id, recipient_id, body)
             else:
                 await self.app(scope, receive, send)
                 return

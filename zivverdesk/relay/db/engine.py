@@ -5,6 +5,9 @@ transaction-scoped advisory lock taken first thing. That keeps the change feed's
 numbers in commit order (a reader never skips an event that commits late), keeps the audit
 hash chain linear, and makes counters (attempts, lockouts, rate limits) exact when several
 relay processes share one PostgreSQL. Reads are not serialized.
+
+Handlers on an event loop write through `run_write` (batched on SQLite, `db.batch`); the
+`read()`/`write()` context managers serve everything else.
 """
 
 from __future__ import annotations
@@ -15,9 +18,9 @@ import os
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -26,6 +29,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from zivverdesk.core.errors import ZivverdeskError
+
+T = TypeVar("T")
 
 # Arbitrary constants that name this application's advisory locks in PostgreSQL.
 _WRITE_LOCK = 0x5A564401
@@ -115,20 +120,79 @@ class Database:
             resident = fresh
         return None if resident.busy else resident
 
+    async def run_write(self, job: Callable[[Connection], T]) -> T:
+        """`job(conn)` in a serialized write transaction, from a coroutine: on SQLite the
+        event loop goes on serving other requests while the write waits for its turn, and
+        jobs that queue up meanwhile commit together (`db.batch`). A job's exception is
+        raised here, and its writes are undone without touching the others'."""
+        if not self.is_sqlite:
+            with self.write() as conn:
+                return job(conn)
+        from zivverdesk.relay.db.batch import batcher_for
+
+        return await batcher_for(self).run(job)
+
     @contextlib.contextmanager
     def _cross_process_lock(self) -> Iterator[None]:
-        if sys.platform == "win32":  # pragma: no cover - SQLite's own locking suffices there
-            yield
-            return
-        import fcntl
-
-        if self._lock_fd is None:  # opened once; the thread lock above guards its use
-            self._lock_fd = os.open(self._write_lock_file, os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+        self._wait_cross_process_lock()
         try:
             yield
         finally:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            self._release_cross_process_lock()
+
+    # The cross-process write lock: a `flock` on a file next to the database. All threads of
+    # this process share one descriptor, and a lock belongs to the descriptor, so a thread
+    # of this process never waits for another one here (the thread lock orders them).
+    # SQLite's own locking keeps writes correct whatever this lock does; it only makes
+    # writers queue instead of polling.
+
+    def _try_cross_process_lock(self) -> bool:
+        if sys.platform == "win32":  # pragma: no cover - SQLite's own locking suffices there
+            return True
+        import fcntl
+
+        try:
+            fcntl.flock(self._write_lock_fd(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _wait_cross_process_lock(self) -> None:
+        if sys.platform == "win32":  # pragma: no cover
+            return
+        import fcntl
+
+        fcntl.flock(self._write_lock_fd(), fcntl.LOCK_EX)
+
+    def _release_cross_process_lock(self) -> None:
+        if sys.platform == "win32":  # pragma: no cover
+            return
+        import fcntl
+
+        fcntl.flock(self._write_lock_fd(), fcntl.LOCK_UN)
+
+    def _write_lock_fd(self) -> int:
+        if self._lock_fd is None:
+            with self._resident_lock:
+                if self._lock_fd is None:
+                    self._lock_fd = os.open(self._write_lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+        return self._lock_fd
+
+    @contextlib.contextmanager
+    def _write_with_lock_held(self) -> Iterator[Connection]:
+        """A write transaction for a caller that holds the cross-process lock (the batch
+        writer); releases it at the end."""
+        try:
+            with self._sqlite_writer:
+                resident = self._resident("write")
+                if resident is not None:
+                    with resident.transaction() as conn:
+                        yield conn
+                    return
+                with self.engine.connect() as conn, conn.begin():
+                    yield conn
+        finally:
+            self._release_cross_process_lock()
 
     def migrate(self, *, lock_dir: Path | None = None) -> None:
         """Bring the schema to the newest version; safe when several processes start at once."""
@@ -216,6 +280,7 @@ def _sqlite_engine(url: str, pool_size: int) -> Engine:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA temp_store=MEMORY")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
