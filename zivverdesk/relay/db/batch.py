@@ -57,6 +57,11 @@ class WriteBatcher:
         self.largest_batch = 0
 
     async def run(self, job: Callable[[Connection], T]) -> T:
+        if not self._flushing and self.db._try_cross_process_lock():
+            # Nothing queued and the lock is free: write now, as `Database.write` would.
+            self.largest_batch = max(self.largest_batch, 1)
+            with self.db._write_with_lock_held() as conn:
+                return job(conn)
         future: asyncio.Future[T] = self.loop.create_future()
         self._queue.append((job, future))
         if not self._flushing:
