@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -89,6 +90,7 @@ def _serve(args: argparse.Namespace) -> int:
     # 5 ms to every hand-over between the event loop and a worker.
     sys.setswitchinterval(0.0005)
     app: Any = create_app(settings)
+    _freeze_startup_objects()
     if args.workers > 1:
         # Each worker process builds the app itself from the same inputs (all state is in
         # the database and the blob folder, so processes need not share anything else).
@@ -134,7 +136,17 @@ def app_from_environment() -> Any:
     settings = load_settings(
         data_dir=Path(spec["data"]), config_file=spec["config"], overrides=spec["overrides"]
     )
-    return create_app(settings)
+    app = create_app(settings)
+    _freeze_startup_objects()
+    return app
+
+
+def _freeze_startup_objects() -> None:
+    """Leave what start-up built (~120,000 objects: modules, the app, SQLAlchemy's schema)
+    out of the garbage collector's future passes: a full collection over all of it stopped
+    a worker for 30-100 ms at random moments under load, the slowest requests' delay."""
+    gc.collect()
+    gc.freeze()
 
 
 def _context(args: argparse.Namespace) -> Any:
