@@ -16,7 +16,8 @@
   processes, from /proc) and of the load generator, and the 1-minute load average of the
   machine during the round.
   The load generator is its own process (`tests/bench/relay_load.py`, plain HTTP/1.1 on
-  asyncio streams with uvloop), so it does not share the relay's GIL.
+  an asyncio protocol with uvloop, each blob received into a buffer of its client), so it
+  does not share the relay's GIL.
 - `relay.download_gbps`: a 1 GiB blob downloaded by curl from the relay against nginx serving
   the same file on loopback in the same run (sendfile). Target ratio ≥ 1.0; the median of
   per-round ratios is reported, which cancels load that changes between rounds.

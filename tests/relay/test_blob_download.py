@@ -6,7 +6,6 @@ for byte with the security headers in place."""
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import hashlib
 import os
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 from starlette.responses import FileResponse
 from starlette.types import Message
 
+from tests.plugins.asyncrun import run as run_in_own_loop
 from tests.plugins.relay import EnrolledDevice, RelayProcess
 from tests.relay.helpers import create_message
 from zivverdesk.relay.api.uploads import PRELOAD_LIMIT, BlobFileResponse
@@ -68,10 +68,7 @@ def _call(
 
         await asyncio.wait_for(response(scope, receive, send), timeout=30)
 
-    # In a thread of its own: a session-wide browser fixture (Playwright's sync API) may
-    # already run an event loop in the main thread, where asyncio.run() would refuse.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, run()).result()
+    run_in_own_loop(run())
     start = sent[0]
     assert start["type"] == "http.response.start"
     response_headers = {k.decode(): v.decode() for k, v in start["headers"]}

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, select
 
+from tests.plugins.asyncrun import run as run_in_own_loop
 from zivverdesk.relay import audit
 from zivverdesk.relay.db.batch import batcher_for
 from zivverdesk.relay.db.engine import Database
@@ -92,7 +93,7 @@ def test_writes_queued_meanwhile_commit_together_in_order(db: Database) -> None:
         assert results == [None] * 6
         return batcher_for(db).largest_batch
 
-    assert asyncio.run(main()) == 6
+    assert run_in_own_loop(main()) == 6
     with db.read() as conn:
         events = list(conn.execute(select(audit_log.c.event).order_by(audit_log.c.seq)).scalars())
         assert events == [f"job-{n}" for n in range(6)]
@@ -109,7 +110,7 @@ def test_a_job_that_raises_is_undone_alone(db: Database) -> None:
             db, [_limit_row("first"), refused, _limit_row("last")]
         )
 
-    first, failure, last = asyncio.run(main())
+    first, failure, last = run_in_own_loop(main())
     assert (first, last) == ("first", "last")
     assert isinstance(failure, Refused)
     assert _keys(db) == {"first", "last"}
@@ -121,9 +122,9 @@ def test_a_lone_job_that_raises_writes_nothing(db: Database) -> None:
         raise Refused("no")
 
     with pytest.raises(Refused):
-        asyncio.run(db.run_write(refused))
+        run_in_own_loop(db.run_write(refused))
     assert _keys(db) == set()
-    asyncio.run(db.run_write(_limit_row("after")))
+    run_in_own_loop(db.run_write(_limit_row("after")))
     assert _keys(db) == {"after"}
 
 
@@ -143,7 +144,7 @@ def test_the_loop_keeps_serving_while_a_write_waits(db: Database) -> None:
             assert await asyncio.wait_for(write, timeout=10) == "late"
             releaser.join()
 
-    asyncio.run(main())
+    run_in_own_loop(main())
     assert _keys(db) == {"late"}
 
 
@@ -161,5 +162,5 @@ def test_a_synchronous_write_meanwhile_still_commits(db: Database) -> None:
                 _limit_row("direct")(conn)
             assert await asyncio.wait_for(write, timeout=10) == "batched"
 
-    asyncio.run(main())
+    run_in_own_loop(main())
     assert _keys(db) == {"batched", "direct"}
