@@ -64,18 +64,13 @@ class Database:
         # Same pool; the option (plain BEGIN on SQLite) is set once instead of per read.
         self._read_engine = self.engine.execution_options(zv_read=True)
         self._residents = threading.local()
-        self._resident_lock = threading.Lock()
+        self._lazy_lock = threading.Lock()  # guards what is made on first use
         self._all_residents: list[_Resident] = []
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
         """A read transaction (deferred on SQLite: readers never wait for writers in WAL)."""
-        resident = self._resident("read")
-        if resident is not None:
-            with resident.transaction() as conn:
-                yield conn
-            return
-        with self._read_engine.connect() as conn, conn.begin():
+        with self._transaction("read") as conn:
             yield conn
 
     @contextlib.contextmanager
@@ -85,14 +80,12 @@ class Database:
             # Writers queue on a lock of this process and then on a file lock shared with
             # other relay processes on the same folder. Left to SQLite, every waiting writer
             # would poll the database lock with sleeps of up to 100 ms (its busy handler).
-            with self._sqlite_writer, self._cross_process_lock():
-                resident = self._resident("write")
-                if resident is not None:
-                    with resident.transaction() as conn:
-                        yield conn
-                    return
-                with self.engine.connect() as conn, conn.begin():
-                    yield conn
+            with (
+                self._sqlite_writer,
+                self._cross_process_lock(),
+                self._transaction("write") as conn,
+            ):
+                yield conn
         else:
             with self.engine.connect() as conn, conn.begin():
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _WRITE_LOCK})
@@ -113,7 +106,7 @@ class Database:
             engine = self._read_engine if kind == "read" else self.engine
             fresh = _Resident(engine.connect())
             setattr(self._residents, kind, fresh)
-            with self._resident_lock:
+            with self._lazy_lock:
                 if resident is not None:
                     self._all_residents.remove(resident)
                 self._all_residents.append(fresh)
@@ -173,7 +166,7 @@ class Database:
 
     def _write_lock_fd(self) -> int:
         if self._lock_fd is None:
-            with self._resident_lock:
+            with self._lazy_lock:
                 if self._lock_fd is None:
                     self._lock_fd = os.open(self._write_lock_file, os.O_RDWR | os.O_CREAT, 0o600)
         return self._lock_fd
@@ -183,16 +176,23 @@ class Database:
         """A write transaction for a caller that holds the cross-process lock (the batch
         writer); releases it at the end."""
         try:
-            with self._sqlite_writer:
-                resident = self._resident("write")
-                if resident is not None:
-                    with resident.transaction() as conn:
-                        yield conn
-                    return
-                with self.engine.connect() as conn, conn.begin():
-                    yield conn
+            with self._sqlite_writer, self._transaction("write") as conn:
+                yield conn
         finally:
             self._release_cross_process_lock()
+
+    @contextlib.contextmanager
+    def _transaction(self, kind: str) -> Iterator[Connection]:
+        """A `kind` ("read" or "write") transaction on this thread's kept connection where
+        it has one (`_resident`), else on one from the pool."""
+        resident = self._resident(kind)
+        if resident is not None:
+            with resident.transaction() as conn:
+                yield conn
+            return
+        engine = self._read_engine if kind == "read" else self.engine
+        with engine.connect() as conn, conn.begin():
+            yield conn
 
     def migrate(self, *, lock_dir: Path | None = None) -> None:
         """Bring the schema to the newest version; safe when several processes start at once."""
@@ -222,7 +222,7 @@ class Database:
             raise DatabaseError(f"The database cannot be reached: {exc.orig}") from exc
 
     def dispose(self) -> None:
-        with self._resident_lock:
+        with self._lazy_lock:
             residents, self._all_residents = self._all_residents, []
         for resident in residents:
             resident.conn.close()
