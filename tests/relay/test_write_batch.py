@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, select
+from sqlalchemy.exc import IntegrityError
 
 from tests.plugins.asyncrun import run as run_in_own_loop
 from zivverdesk.relay import audit
 from zivverdesk.relay.db.batch import batcher_for
 from zivverdesk.relay.db.engine import Database
-from zivverdesk.relay.db.schema import audit_log, rate_limits
+from zivverdesk.relay.db.schema import audit_log, blobs, rate_limits
 
 
 class Refused(Exception):
@@ -164,3 +165,25 @@ def test_a_synchronous_write_meanwhile_still_commits(db: Database) -> None:
 
     run_in_own_loop(main())
     assert _keys(db) == {"batched", "direct"}
+
+
+def test_a_failed_commit_reaches_every_write_of_the_batch(db: Database) -> None:
+    """A commit that fails (here a foreign key checked at commit time) stores nothing, and
+    every handler whose write was in it hears so; none waits forever."""
+
+    def orphan_blob(conn: Connection) -> None:
+        conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+        conn.execute(
+            blobs.insert().values(
+                id="b" * 32, message_id="m" * 32, position=0, size=1, sha256="0" * 64
+            )
+        )
+
+    async def main() -> list[object]:
+        return await _queued_behind_other_process(db, [_limit_row("first"), orphan_blob])
+
+    first, second = run_in_own_loop(main())
+    assert isinstance(first, IntegrityError) and first is second
+    assert _keys(db) == set()
+    with db.read() as conn:
+        assert conn.execute(select(blobs.c.id)).all() == []

@@ -53,6 +53,7 @@ class WriteBatcher:
         self.loop = loop
         self._queue: list[tuple[_Job, asyncio.Future[Any]]] = []
         self._flushing = False
+        self._flusher: asyncio.Task[None] | None = None
         # The largest batch so far, for tests (the relay does not read it).
         self.largest_batch = 0
 
@@ -66,7 +67,7 @@ class WriteBatcher:
         self._queue.append((job, future))
         if not self._flushing:
             self._flushing = True
-            self.loop.create_task(self._flush())
+            self._flusher = self.loop.create_task(self._flush())  # referenced while it runs
         return await future
 
     async def _flush(self) -> None:
@@ -76,11 +77,19 @@ class WriteBatcher:
                     await self._wait_for_lock()
                 batch, self._queue = self._queue, []
                 self._commit(batch)
-        except asyncio.CancelledError:  # the loop is shutting down
+        except BaseException as exc:
+            # Whatever stopped the flush (the loop shutting down, a lock file that cannot be
+            # locked), no handler may be left waiting for an answer.
             for _job, future in self._queue:
-                future.cancel()
+                if future.done():
+                    continue
+                if isinstance(exc, Exception):
+                    future.set_exception(exc)
+                else:
+                    future.cancel()
             self._queue = []
-            raise
+            if not isinstance(exc, Exception):
+                raise
         finally:
             self._flushing = False
 
@@ -117,6 +126,10 @@ class WriteBatcher:
                     if not future.done():
                         future.set_exception(exc)
                 return
+        except BaseException:  # an interrupt: nothing was written, and no handler may hang
+            for _job, future in batch:
+                future.cancel()
+            raise
         for future, ok, value in outcomes:
             if future.done():  # the waiting request was cancelled (client gone)
                 continue
