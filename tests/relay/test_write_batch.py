@@ -1,10 +1,9 @@
 """`Database.run_write` on SQLite (`relay/db/batch.py`): writes queued while another process
 holds the write lock commit together and in order, a job that raises is undone alone, and
-the event loop keeps serving while a write waits for its turn — on PostgreSQL as well.
+the event loop keeps serving while a write waits for its turn.
 
 "Another process" is a second open file description of the relay's write-lock file: a
-`flock` on it conflicts with the database's own exactly as one held by another relay (on
-PostgreSQL, a second connection holding the advisory lock)."""
+`flock` on it conflicts with the database's own exactly as one held by another relay."""
 
 from __future__ import annotations
 
@@ -17,13 +16,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 
 from tests.plugins.asyncrun import run as run_in_own_loop
 from zivverdesk.relay import audit
 from zivverdesk.relay.db.batch import batcher_for
-from zivverdesk.relay.db.engine import _WRITE_LOCK, Database
+from zivverdesk.relay.db.engine import Database
 from zivverdesk.relay.db.schema import audit_log, blobs, rate_limits
 
 
@@ -188,33 +187,3 @@ def test_a_failed_commit_reaches_every_write_of_the_batch(db: Database) -> None:
     assert _keys(db) == set()
     with db.read() as conn:
         assert conn.execute(select(blobs.c.id)).all() == []
-
-
-@pytest.mark.postgres
-def test_on_postgresql_the_loop_keeps_serving_while_a_write_waits(
-    postgres_database: str,
-) -> None:
-    """On PostgreSQL the write lock is an advisory lock another relay process may hold; a
-    write waiting for it must not stop other requests on the same event loop either."""
-    pg = Database(postgres_database)
-    pg.migrate()
-    other = pg.engine.connect()
-    try:
-        other.begin()
-        other.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _WRITE_LOCK})
-
-        async def main() -> str:
-            write = asyncio.ensure_future(pg.run_write(_limit_row("late")))
-            for _ in range(5):
-                await asyncio.sleep(0.02)
-                with pg.read() as conn:
-                    conn.execute(select(rate_limits.c.key)).all()
-            assert not write.done()
-            threading.Timer(0.05, other.rollback).start()
-            return await asyncio.wait_for(write, timeout=10)
-
-        assert run_in_own_loop(main()) == "late"
-        assert _keys(pg) == {"late"}
-    finally:
-        other.close()
-        pg.dispose()

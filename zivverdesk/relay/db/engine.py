@@ -114,22 +114,16 @@ class Database:
         return None if resident.busy else resident
 
     async def run_write(self, job: Callable[[Connection], T]) -> T:
-        """`job(conn)` in a serialized write transaction, from a coroutine; the event loop
-        goes on serving other requests while the write waits for its turn. On SQLite, jobs
-        that queue up meanwhile commit together (`db.batch`); on PostgreSQL each runs in a
-        worker thread. A job's exception is raised here, and its writes are undone without
-        touching the others'."""
+        """`job(conn)` in a serialized write transaction, from a coroutine: on SQLite the
+        event loop goes on serving other requests while the write waits for its turn, and
+        jobs that queue up meanwhile commit together (`db.batch`). A job's exception is
+        raised here, and its writes are undone without touching the others'."""
         if not self.is_sqlite:
-            # In a worker thread: waiting for another process's advisory lock, and each
-            # statement's round trip to the server, then hold up no other request.
-            return await asyncio.to_thread(self._write_job, job)
+            with self.write() as conn:
+                return job(conn)
         from zivverdesk.relay.db.batch import batcher_for
 
         return await batcher_for(self).run(job)
-
-    def _write_job(self, job: Callable[[Connection], T]) -> T:
-        with self.write() as conn:
-            return job(conn)
 
     @contextlib.contextmanager
     def _cross_process_lock(self) -> Iterator[None]:
