@@ -5,13 +5,13 @@ that wrote in place would hold up its whole event loop while another process had
 lock — under load, a worker spent a seventh of its time that way — and each write paid for
 its own lock hand-over and commit, whose WAL write is a third of a small transaction's cost.
 
-Here a handler hands its write to the batcher of its event loop and awaits the result. The
-batcher takes the cross-process lock without blocking the loop (at once when free, else in
-a worker thread while the loop serves other requests), then runs every job queued by then
-in one transaction on the loop thread, each inside a savepoint: a job that raises has its
-own writes undone and gets its exception back, the others commit together. Jobs are plain
-synchronous functions of a connection and never await, so nothing else runs on the loop
-while the transaction is open.
+Here a handler hands its write to the batcher of its event loop and awaits the result. When
+nothing is queued and the lock is free, the job runs at once. Otherwise the batcher waits
+for the cross-process lock in a worker thread while the loop serves other requests, then
+runs every job queued by then in one transaction on the loop thread, each inside a
+savepoint when there are several: a job that raises has its own writes undone and gets its
+exception back, the others commit together. Jobs are plain synchronous functions of a
+connection and never await, so nothing else runs on the loop while the transaction is open.
 
 The order of jobs is the order they were queued; the change feed's sequence numbers and
 the audit chain follow it as they follow the commit order of single transactions.
