@@ -269,9 +269,10 @@ def relay_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Re
         database: str | None = None,
         settings: Mapping[str, Any] | None = None,
         data_dir: Path | None = None,
+        serve_args: Sequence[str] = (),
     ) -> RelayProcess:
         folder = data_dir or tmp_path / f"relay{len(started)}"
-        relay = RelayProcess(folder, database=database, settings=settings)
+        relay = RelayProcess(folder, database=database, settings=settings, serve_args=serve_args)
         started.append(relay)
         logs = {f"relay {i}": r.log_file for i, r in enumerate(started)}
         register_logs(request.config, "relay_factory", logs)

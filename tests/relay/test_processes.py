@@ -1,6 +1,7 @@
 """Several relay processes and crashes: two relays on one PostgreSQL behave as one (lockout,
-sessions, feed, concurrent migrations), and kill -9 during an upload leaves nothing visible
-and the upload resumes where the disk has it."""
+sessions, feed, concurrent migrations), two worker processes on SQLite record concurrent
+verifications exactly once, and kill -9 during an upload leaves nothing visible and the
+upload resumes where the disk has it."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ import hashlib
 import os
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from tests.plugins.postgres import PostgresCluster
 from tests.plugins.relay import RelayFactory, RelayProcess
@@ -20,10 +24,13 @@ from tests.relay.helpers import (
     Recipient,
     create_message,
     feed,
+    new_id,
     recipient_client,
     unique_email,
     verify,
 )
+from zivverdesk.relay.db.engine import Database
+from zivverdesk.relay.db.schema import audit_log, events
 
 
 @pytest.fixture
@@ -100,6 +107,55 @@ def test_two_relays_on_one_postgres_behave_as_one(
     thread.join()
     assert [e["kind"] for e in answer["items"]] == ["notification_accepted"]
     assert time.monotonic() - began < 3
+
+
+def test_two_workers_on_sqlite_record_every_verification_once(
+    relay_factory: RelayFactory,
+) -> None:
+    """Recipients at once on a relay with two worker processes on SQLite, whose writes queue
+    and commit in batches: every verification is in the feed and the audit trail exactly
+    once, the audit chain verifies, and wrong attempts that arrive together lock the link
+    after five, as one after another would."""
+    relay = relay_factory(serve_args=["--workers", "2"])
+    sender = relay.enroll_device(unique_email("batch"), "Batch")
+    people = [Recipient(new_id(), unique_email(f"r{i}")) for i in range(41)]
+    msg = create_message(relay, sender, recipients=people)
+    target, others = people[0], people[1:]
+    wrong = Recipient(target.recipient_id, target.address)  # a different, random auth
+
+    def attempt(rec: Recipient) -> int:
+        with recipient_client(relay) as client:  # a new connection: either worker
+            return verify(client, msg, rec).status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        right = list(pool.map(attempt, others))
+        wrong_answers = sorted(pool.map(attempt, [wrong] * 5))
+    assert right == [200] * 40
+    assert wrong_answers == [401, 401, 401, 401, 423]
+    assert attempt(target) == 423  # locked, also for the right code
+    db = Database(f"sqlite:///{relay.data_dir / 'relay.sqlite3'}")
+    try:
+        with db.read() as conn:
+            kinds = Counter(
+                conn.execute(select(events.c.kind).where(events.c.message_id == msg.message_id))
+                .scalars()
+                .all()
+            )
+            verifies = Counter(
+                conn.execute(
+                    select(audit_log.c.result).where(
+                        audit_log.c.message_id == msg.message_id, audit_log.c.event == "verify"
+                    )
+                )
+                .scalars()
+                .all()
+            )
+    finally:
+        db.dispose()
+    assert kinds["verified"] == kinds["opened"] == 40
+    assert kinds["verification_failed"] == 4 and kinds["locked"] == 1
+    assert verifies == Counter({"ok": 40, "wrong_code": 4, "locked": 1})
+    assert relay.admin("audit", "verify").stdout.startswith("Audit trail intact")
 
 
 def test_kill_during_upload_leaves_no_partial_message(relay_factory: RelayFactory) -> None:
