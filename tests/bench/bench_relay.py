@@ -13,8 +13,9 @@
   request) and per flow (`p99_ms`: from the first request to the last byte of the blob).
   Targets: p99 ≤ 300 ms, 0 errors.
   Both also record completed flows per second, the CPU per flow of the relay (all its
-  processes, from /proc) and of the load generator, and the 1-minute load average of the
-  machine during the round.
+  processes, from /proc; its anchor is a fixed Python workload timed around the same round,
+  so that runs at the machine's different speeds compare) and of the load generator, and
+  the 1-minute load average of the machine during the round.
   The load generator is its own process (`tests/bench/relay_load.py`, plain HTTP/1.1 on
   an asyncio protocol with uvloop, each blob received into a buffer of its client), so it
   does not share the relay's GIL.
@@ -39,7 +40,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import httpx
 
@@ -136,6 +139,7 @@ def _recipient_round(
     """Run the load generator in its own process; record latency percentiles, errors,
     completed flows per second, the relay's CPU per flow and the load average."""
     assert relay.process is not None
+    anchor_before = _python_anchor_ms()
     cpu_before = _tree_cpu_seconds(relay.process.pid)
     load_before = os.getloadavg()[0]
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -154,6 +158,7 @@ def _recipient_round(
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the generator has been waited for
     generator_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     load_after = os.getloadavg()[0]
+    anchor = min(anchor_before, _python_anchor_ms())
     result = json.loads(out.stdout)
     flows = len(result["latencies"])
     every_request = [t for step in relay_load.STEPS for t in result["requests"][step]]
@@ -179,11 +184,30 @@ def _recipient_round(
     )
     results.record(f"{name}errors", result["errors"], "errors", target=0, higher_is_better=False)
     results.record(f"{name}flows_per_s", flows / result["elapsed"], "flows/s")
-    results.record(f"{name}relay_cpu_ms_per_flow", cpu * 1000 / max(flows, 1), "ms")
+    # Against a fixed Python workload timed around the round: this machine's speed drifts by
+    # a quarter within an hour, and the ratio compares runs made at different speeds.
+    results.record(
+        f"{name}relay_cpu_ms_per_flow",
+        cpu * 1000 / max(flows, 1),
+        "ms",
+        anchor="fixed Python workload (json + sha256), same round",
+        anchor_value=anchor,
+    )
     results.record(f"{name}loadgen_cpu_ms_per_flow", generator_cpu * 1000 / max(flows, 1), "ms")
     results.record(f"{name}loadavg_1min", max(load_before, load_after), "load")
     for sample in result["error_samples"]:
         print(f"  error: {sample}", flush=True)
+
+
+def _python_anchor_ms() -> float:
+    """CPU milliseconds of a fixed piece of the kind of work a relay does per request
+    (canonical JSON and SHA-256 of small documents), on an idle moment of this process."""
+    doc = {"seq": 1, "event": "verify", "actor": "recipient:" + "a" * 32, "result": "ok"}
+    began = time.process_time()
+    for seq in range(20_000):
+        doc["seq"] = seq
+        hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+    return (time.process_time() - began) * 1000
 
 
 def _percentile(seconds: list[float], pct: int) -> float:
@@ -259,12 +283,9 @@ def _download(results: Results, relay: RelayProcess, sender: EnrolledDevice, mib
     )
 
 
-def _file_chunks(fh: object) -> object:
-    def gen() -> object:
-        while chunk := fh.read(4 * MIB):  # type: ignore[attr-defined]
-            yield chunk
-
-    return gen()
+def _file_chunks(fh: BinaryIO) -> Iterator[bytes]:
+    while chunk := fh.read(4 * MIB):
+        yield chunk
 
 
 def _curl(url: str, headers: dict[str, str]) -> float:

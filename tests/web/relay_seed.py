@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -326,7 +326,7 @@ class RelaySeed:
 
     # --- reading back --------------------------------------------------------------------
 
-    def message(self, user: OfficeUser, message_id: str) -> dict:
+    def message(self, user: OfficeUser, message_id: str) -> dict[str, Any]:
         return self._json(self.http.get(f"/api/v1/messages/{message_id}", headers=user.headers))
 
     def blob(self, user: OfficeUser, blob_id: str) -> bytes:
@@ -350,8 +350,8 @@ class RelaySeed:
             )
         return out
 
-    def events(self, user: OfficeUser, after: str | None = None) -> list[dict]:
-        items: list[dict] = []
+    def events(self, user: OfficeUser, after: str | None = None) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
         cursor = after
         while True:
             params = {"wait": 0} | ({"after": cursor} if cursor else {})
@@ -367,7 +367,7 @@ class RelaySeed:
         return open_sealed_cek(b64url_decode(sealed_b64), user.keypair.private_key, message_id)
 
     @staticmethod
-    def _json(response: httpx.Response) -> dict:
+    def _json(response: httpx.Response) -> dict[str, Any]:
         if response.status_code >= 400:
             raise AssertionError(
                 f"{response.request.method} {response.request.url.path} -> "
@@ -396,9 +396,9 @@ OFFICE = {
 ACCESS_CODE = "Geheim-2468"
 
 
-def relay_settings(base: Path, **sections: dict) -> dict:
+def relay_settings(base: Path, **sections: dict[str, Any]) -> dict[str, Any]:
     """Relay settings for page tests: the office above, the SMS file gateway in `base`."""
-    settings: dict = {
+    settings: dict[str, Any] = {
         "office": dict(OFFICE),
         "sms": {"gateway": "file", "file": str(base / "sms.jsonl")},
     }
@@ -407,7 +407,7 @@ def relay_settings(base: Path, **sections: dict) -> dict:
     return settings
 
 
-def start_relay(folder: Path, settings: dict) -> RelayProcess:
+def start_relay(folder: Path, settings: dict[str, Any]) -> RelayProcess:
     folder.mkdir(parents=True, exist_ok=True)
     return RelayProcess(folder / "data", settings=settings).start()
 
