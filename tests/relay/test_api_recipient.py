@@ -121,6 +121,15 @@ def test_wrong_codes_lock_out_with_growing_steps(
         assert info["locked_until"] == locked.json()["locked_until"]
     kinds = kinds_for(relay, alice, msg.message_id)
     assert kinds == ["verification_failed"] * 4 + ["locked"]
+    # Every decision is in the audit trail, the refusal while locked too (the sender's feed
+    # heard `locked` once).
+    exported = json.loads(relay.admin("audit", "export", "--format", "json").stdout)
+    results = [
+        r["result"]
+        for r in exported
+        if r["event"] == "verify" and r["recipient_id"] == rec.recipient_id
+    ]
+    assert results == ["wrong_code"] * 4 + ["locked", "refused_locked"]
 
 
 def test_forgot_code_tells_the_sender(relay: RelayProcess, alice: EnrolledDevice) -> None:

@@ -154,7 +154,7 @@ def test_two_workers_on_sqlite_record_every_verification_once(
         db.dispose()
     assert kinds["verified"] == kinds["opened"] == 40
     assert kinds["verification_failed"] == 4 and kinds["locked"] == 1
-    assert verifies == Counter({"ok": 40, "wrong_code": 4, "locked": 1})
+    assert verifies == Counter({"ok": 40, "wrong_code": 4, "locked": 1, "refused_locked": 1})
     assert relay.admin("audit", "verify").stdout.startswith("Audit trail intact")
 
 

@@ -331,6 +331,18 @@ def record_failed(
     return outcome
 
 
+def record_refused(conn: Connection, request: Request, row: Any, refusal: ApiError) -> None:
+    """A verification not even tried: the link is locked, or this IP failed too often."""
+    audit.append(
+        conn,
+        request_actor(request, f"recipient:{row.id}"),
+        "verify",
+        result="refused_locked" if refusal.status == 423 else "refused_ip_failures",
+        message_id=row.message_id,
+        recipient_id=row.id,
+    )
+
+
 def failure_error(outcome: lockout.FailureOutcome) -> ApiError:
     if outcome.locked_until:
         return ApiError(
@@ -373,7 +385,13 @@ async def verify_response(
     def verify_job(conn: Connection) -> Any:
         check_ip(conn, ctx, request)
         row = require_active(conn, message_id, recipient_id)
-        check_attempts_allowed(conn, ctx, request, row)
+        try:
+            check_attempts_allowed(conn, ctx, request, row)
+        except ApiError as refusal:
+            # An authentication decision, so it is audited like the others (and the answer
+            # raised after the commit); the sender already heard `locked` once.
+            record_refused(conn, request, row, refusal)
+            return row, refusal
         if row.method == "access_code":
             if body.auth is None:
                 raise ApiError(400, "bad_request", "auth is missing.")
@@ -388,6 +406,8 @@ async def verify_response(
         return row, record_verified(conn, ctx, request, row, detail)
 
     row, outcome = await ctx.db.run_write(verify_job)
+    if isinstance(outcome, ApiError):
+        raise outcome  # after the commit: the refusal itself is recorded
     if isinstance(outcome, lockout.FailureOutcome):
         raise failure_error(outcome)  # after the commit: the failure itself is recorded
     answer, token = outcome
