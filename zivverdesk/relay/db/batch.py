@@ -43,14 +43,15 @@ def batcher_for(db: Database) -> WriteBatcher:
     per_loop = _BATCHERS.setdefault(loop, {})
     batcher = per_loop.get(id(db))
     if batcher is None or batcher.db is not db:
-        batcher = per_loop[id(db)] = WriteBatcher(db, loop)
+        batcher = per_loop[id(db)] = WriteBatcher(db)
     return batcher
 
 
 class WriteBatcher:
-    def __init__(self, db: Database, loop: asyncio.AbstractEventLoop) -> None:
+    # It holds no reference to its loop: `_BATCHERS` keys on the loop weakly, and a value
+    # that referred to its key would keep every finished loop alive.
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self.loop = loop
         self._queue: list[tuple[_Job, asyncio.Future[Any]]] = []
         self._flushing = False
         self._flusher: asyncio.Task[None] | None = None
@@ -63,11 +64,12 @@ class WriteBatcher:
             self.largest_batch = max(self.largest_batch, 1)
             with self.db._write_with_lock_held() as conn:
                 return job(conn)
-        future: asyncio.Future[T] = self.loop.create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
         self._queue.append((job, future))
         if not self._flushing:
             self._flushing = True
-            self._flusher = self.loop.create_task(self._flush())  # referenced while it runs
+            self._flusher = loop.create_task(self._flush())  # referenced while it runs
         return await future
 
     async def _flush(self) -> None:
@@ -94,7 +96,7 @@ class WriteBatcher:
             self._flushing = False
 
     async def _wait_for_lock(self) -> None:
-        waiting = self.loop.run_in_executor(None, self.db._wait_cross_process_lock)
+        waiting = asyncio.get_running_loop().run_in_executor(None, self.db._wait_cross_process_lock)
         try:
             await asyncio.shield(waiting)
         except asyncio.CancelledError:
