@@ -4,6 +4,7 @@ UTC datetimes, booleans, bytes), and its inserts and updates store what Core rea
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from zivverdesk.core.model import EventKind
 from zivverdesk.relay import audit, lockout
 from zivverdesk.relay.access import _MESSAGE
 from zivverdesk.relay.api.messages import _BLOBS_OF
-from zivverdesk.relay.api.recipient import _CHILDREN, _CHILDREN_OF, _LINK, _SESSION_LINK
+from zivverdesk.relay.api.recipient import _CHILDREN_OF, _LINK, _SESSION_LINK
 from zivverdesk.relay.api.uploads import _BLOB_ROW
 from zivverdesk.relay.db.engine import Database
 from zivverdesk.relay.db.prepared import Prepared
@@ -28,8 +29,16 @@ class _Undo(Exception):
     """Raised to roll a write transaction back."""
 
 
-def _database(relay: RelayProcess) -> Database:
-    return Database(relay.database or f"sqlite:///{relay.data_dir / 'relay.sqlite3'}", pool_size=1)
+@pytest.fixture
+def db(relay: RelayProcess) -> Iterator[Database]:
+    """The relay's own database, opened by the test."""
+    database = Database(
+        relay.database or f"sqlite:///{relay.data_dir / 'relay.sqlite3'}", pool_size=1
+    )
+    try:
+        yield database
+    finally:
+        database.dispose()
 
 
 def _same_rows(conn: Connection, statement: Any, params: dict[str, Any]) -> list[Any]:
@@ -42,112 +51,101 @@ def _same_rows(conn: Connection, statement: Any, params: dict[str, Any]) -> list
     return prepared
 
 
-def test_selects_match_core(relay: RelayProcess, alice: EnrolledDevice) -> None:
+def test_selects_match_core(relay: RelayProcess, alice: EnrolledDevice, db: Database) -> None:
     msg = create_message(relay, alice)
     rec = msg.recipients[0]
     with recipient_client(relay) as client:
         assert verify(client, msg, rec).status_code == 200
         token = client.cookies["zv_session"]
-    db = _database(relay)
-    try:
-        with db.read() as conn:
-            link = {"b_recipient_id": rec.recipient_id, "b_message_id": msg.message_id}
-            row = _same_rows(conn, _LINK, link)[0]
-            assert row.committed_at.tzinfo is UTC and isinstance(row.shared, bool)
-            assert isinstance(row.wrapped_cek, bytes) and row.sender_name == "Alice de Vries"
-            session = {**link, "b_token_hash": token_hash(token), "b_now": datetime.now(UTC)}
-            assert _same_rows(conn, _SESSION_LINK, session)[0].opened_at is not None
-            message = _same_rows(conn, _MESSAGE.statement, {"b_message_id": msg.message_id})
-            assert message[0].expires_at > datetime.now(UTC)
-            blobs = _same_rows(conn, _BLOBS_OF, {"b_message_id": msg.message_id})
-            assert isinstance(blobs[0].complete, bool)
-            _same_rows(conn, _BLOB_ROW, {"b_blob_id": blobs[0].id})
-            # No row: None from both.
-            missing = {"b_recipient_id": rec.recipient_id, "b_message_id": "0" * 32}
-            assert Prepared(_LINK).first(conn, missing) is None
-            assert conn.execute(_LINK, missing).first() is None
-    finally:
-        db.dispose()
+    with db.read() as conn:
+        link = {"b_recipient_id": rec.recipient_id, "b_message_id": msg.message_id}
+        row = _same_rows(conn, _LINK, link)[0]
+        assert row.committed_at.tzinfo is UTC and isinstance(row.shared, bool)
+        assert isinstance(row.wrapped_cek, bytes) and row.sender_name == "Alice de Vries"
+        session = {**link, "b_token_hash": token_hash(token), "b_now": datetime.now(UTC)}
+        assert _same_rows(conn, _SESSION_LINK, session)[0].opened_at is not None
+        message = _same_rows(conn, _MESSAGE.statement, {"b_message_id": msg.message_id})
+        assert message[0].expires_at > datetime.now(UTC)
+        blobs = _same_rows(conn, _BLOBS_OF, {"b_message_id": msg.message_id})
+        assert isinstance(blobs[0].complete, bool)
+        _same_rows(conn, _BLOB_ROW, {"b_blob_id": blobs[0].id})
+        # No row: None from both.
+        missing = {"b_recipient_id": rec.recipient_id, "b_message_id": "0" * 32}
+        assert Prepared(_LINK).first(conn, missing) is None
+        assert conn.execute(_LINK, missing).first() is None
 
 
-def test_writes_store_what_core_reads(relay: RelayProcess, alice: EnrolledDevice) -> None:
+def test_writes_store_what_core_reads(
+    relay: RelayProcess, alice: EnrolledDevice, db: Database
+) -> None:
     msg = create_message(relay, alice)
     rec = msg.recipients[0]
-    db = _database(relay)
     at = datetime(2026, 11, 30, 10, 0, 0, 123456, tzinfo=UTC)
-    try:
-        with pytest.raises(_Undo), db.write() as conn:
-            Prepared(events.insert()).run(
-                conn,
-                {
-                    "kind": EventKind.LINK_FETCHED.value,
-                    "conversation_id": msg.conversation_id,
-                    "message_id": msg.message_id,
-                    "recipient_id": rec.recipient_id,
-                    "reply_id": None,
-                    "blob_id": None,
-                    "at": at,
-                    "detail": "prepared",
-                },
-            )
-            stored = conn.execute(select(events).where(events.c.detail == "prepared")).one()
-            assert stored.at == at and stored.recipient_id == rec.recipient_id
-            # An update reports the rows it changed; a second one, none.
-            mark = (
-                recipients.update()
-                .where(recipients.c.id == rec.recipient_id, recipients.c.opened_at.is_(None))
-                .values(opened_at=at)
-            )
-            assert Prepared(mark).run(conn, {}) == 1
-            assert Prepared(mark).run(conn, {}) == 0
-            opened = select(recipients.c.opened_at).where(recipients.c.id == rec.recipient_id)
-            assert conn.execute(opened).scalar_one() == at
-            # An upsert with RETURNING counts up; an expiry round-trips as an aware datetime.
-            first = lockout.hit_rate_limit(conn, "test", "192.0.2.7", 10, 60)
-            second = lockout.hit_rate_limit(conn, "test", "192.0.2.7", 1, 60)
-            assert first and not second
-            expires = conn.execute(
-                select(rate_limits.c.expires_at).where(rate_limits.c.key.like("test:192.0.2.7:%"))
-            ).scalar_one()
-            assert timedelta(0) < expires - datetime.now(UTC) <= timedelta(seconds=61)
-            # The audit chain written through prepared statements still verifies.
-            audit.append(conn, audit.SYSTEM, "prepared_test", message_id=msg.message_id)
-            assert conn.execute(select(audit_head.c.seq)).scalar_one() >= 1
-            assert audit.verify(conn).ok
-            raise _Undo  # roll back: leave the module's shared relay as it was
-        with db.read() as conn:
-            assert audit.verify(conn).ok
-    finally:
-        db.dispose()
+    with pytest.raises(_Undo), db.write() as conn:
+        Prepared(events.insert()).run(
+            conn,
+            {
+                "kind": EventKind.LINK_FETCHED.value,
+                "conversation_id": msg.conversation_id,
+                "message_id": msg.message_id,
+                "recipient_id": rec.recipient_id,
+                "reply_id": None,
+                "blob_id": None,
+                "at": at,
+                "detail": "prepared",
+            },
+        )
+        stored = conn.execute(select(events).where(events.c.detail == "prepared")).one()
+        assert stored.at == at and stored.recipient_id == rec.recipient_id
+        # An update reports the rows it changed; a second one, none.
+        mark = (
+            recipients.update()
+            .where(recipients.c.id == rec.recipient_id, recipients.c.opened_at.is_(None))
+            .values(opened_at=at)
+        )
+        assert Prepared(mark).run(conn, {}) == 1
+        assert Prepared(mark).run(conn, {}) == 0
+        opened = select(recipients.c.opened_at).where(recipients.c.id == rec.recipient_id)
+        assert conn.execute(opened).scalar_one() == at
+        # An upsert with RETURNING counts up; an expiry round-trips as an aware datetime.
+        first = lockout.hit_rate_limit(conn, "test", "192.0.2.7", 10, 60)
+        second = lockout.hit_rate_limit(conn, "test", "192.0.2.7", 1, 60)
+        assert first and not second
+        expires = conn.execute(
+            select(rate_limits.c.expires_at).where(rate_limits.c.key.like("test:192.0.2.7:%"))
+        ).scalar_one()
+        assert timedelta(0) < expires - datetime.now(UTC) <= timedelta(seconds=61)
+        # The audit chain written through prepared statements still verifies.
+        audit.append(conn, audit.SYSTEM, "prepared_test", message_id=msg.message_id)
+        assert conn.execute(select(audit_head.c.seq)).scalar_one() >= 1
+        assert audit.verify(conn).ok
+        raise _Undo  # roll back: leave the module's shared relay as it was
+    with db.read() as conn:
+        assert audit.verify(conn).ok
 
 
-def test_thread_walk_matches_core(relay: RelayProcess, alice: EnrolledDevice) -> None:
-    """The thread walk's prepared step (one parent) finds what Core's IN list finds."""
+def test_thread_walk_matches_core(relay: RelayProcess, alice: EnrolledDevice, db: Database) -> None:
+    """The thread walk's prepared step finds the answers to a message, as Core does."""
     msg = create_message(relay, alice)
     rec = msg.recipients[0]
-    db = _database(relay)
     at = datetime.now(UTC)
-    try:
-        with pytest.raises(_Undo), db.write() as conn:
-            for n in range(2):  # two answers of the office to the message
-                conn.execute(
-                    messages.insert().values(
-                        id=f"{n:032x}",
-                        conversation_id=msg.conversation_id,
-                        kind="outbound",
-                        sender_id=alice.user["id"],
-                        in_reply_to=msg.message_id,
-                        shared=True,
-                        created_at=at,
-                        committed_at=at + timedelta(seconds=n),
-                        expires_at=at + timedelta(days=1),
-                    )
+    with pytest.raises(_Undo), db.write() as conn:
+        for n in range(2):  # two answers of the office to the message
+            conn.execute(
+                messages.insert().values(
+                    id=f"{n:032x}",
+                    conversation_id=msg.conversation_id,
+                    kind="outbound",
+                    sender_id=alice.user["id"],
+                    in_reply_to=msg.message_id,
+                    shared=True,
+                    created_at=at,
+                    committed_at=at + timedelta(seconds=n),
+                    expires_at=at + timedelta(days=1),
                 )
-            where = {"b_conversation_id": msg.conversation_id, "b_address": rec.address.lower()}
-            one = _same_rows(conn, _CHILDREN_OF, {**where, "b_parent": msg.message_id})
-            many = conn.execute(_CHILDREN, {**where, "b_frontier": [msg.message_id]}).all()
-            assert sorted(tuple(r) for r in one) == sorted(tuple(r) for r in many)
-            assert len(one) == 2 and all(r.committed_at.tzinfo is UTC for r in one)
-            raise _Undo
-    finally:
-        db.dispose()
+            )
+        where = {"b_conversation_id": msg.conversation_id, "b_address": rec.address.lower()}
+        one = _same_rows(conn, _CHILDREN_OF, {**where, "b_parent": msg.message_id})
+        assert sorted(r.id for r in one) == [f"{n:032x}" for n in range(2)]
+        assert len(one) == 2 and all(r.committed_at.tzinfo is UTC for r in one)
+        raise _Undo
