@@ -19,6 +19,8 @@ PACKAGES=(
   libegl1 libgl1 libfontconfig1 libdbus-1-3
   # benchmark anchors and packaging checks
   nginx-light openssl msitools wixl
+  # builds the relay benchmark's load generator (tests/bench/relay_load.c)
+  gcc libc6-dev
 )
 
 missing=()

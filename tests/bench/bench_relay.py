@@ -16,9 +16,9 @@
   processes, from /proc; its anchor is a fixed Python workload timed around the same round,
   so that runs at the machine's different speeds compare) and of the load generator, and
   the 1-minute load average of the machine during the round.
-  The load generator is its own process (`tests/bench/relay_load.py`, plain HTTP/1.1 on
-  an asyncio protocol with uvloop, each blob received into a buffer of its client), so it
-  does not share the relay's GIL.
+  The load generator is its own process (`tests/bench/relay_load.c`, plain HTTP/1.1 on
+  one epoll loop, each blob received into a buffer of its client), so it does not share the
+  relay's GIL, and takes as little CPU from the relay as it can.
 - `relay.download_gbps`: a 1 GiB blob downloaded by curl from the relay against nginx serving
   the same file on loopback in the same run (sendfile). Target ratio ≥ 1.0; the median of
   per-round ratios is reported, which cancels load that changes between rounds.
@@ -38,7 +38,6 @@ import shutil
 import signal
 import statistics
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,7 +45,7 @@ from typing import BinaryIO
 
 import httpx
 
-from tests.bench import BUILD_DIR, ROOT, Results, relay_load
+from tests.bench import BUILD_DIR, Results, relay_load
 from tests.plugins.relay import EnrolledDevice, RelayProcess
 from tests.plugins.services import free_port
 from tests.relay.helpers import Recipient, b64, blob_spec, new_id
@@ -139,27 +138,17 @@ def _recipient_round(
     """Run the load generator in its own process; record latency percentiles, errors,
     completed flows per second, the relay's CPU per flow and the load average."""
     assert relay.process is not None
+    relay_load.build()  # before the CPU of child processes is counted
     anchor_before = _python_anchor_ms()
     cpu_before = _tree_cpu_seconds(relay.process.pid)
     load_before = os.getloadavg()[0]
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = subprocess.run(
-        [sys.executable, "-m", "tests.bench.relay_load"],
-        input=json.dumps(plan),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-        cwd=ROOT,
-    )
-    if out.returncode != 0:
-        raise RuntimeError(f"the load generator failed ({out.returncode}):\n{out.stderr[-3000:]}")
+    result = relay_load.generate(plan)
     cpu = _tree_cpu_seconds(relay.process.pid) - cpu_before
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the generator has been waited for
     generator_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     load_after = os.getloadavg()[0]
     anchor = min(anchor_before, _python_anchor_ms())
-    result = json.loads(out.stdout)
     flows = len(result["latencies"])
     every_request = [t for step in relay_load.STEPS for t in result["requests"][step]]
     # Per request: how long a recipient waits after each click (the page's requests).

@@ -1,140 +1,190 @@
-"""The relay benchmark's load generator reads answers correctly: heads and bodies split
-anywhere, a blob-sized body received into the client's buffer, the session cookie kept, and
-a wrong or cut-off answer counted as an error — against a small scripted server on loopback."""
+"""The relay benchmark's load generator (`relay_load.c`) reads answers correctly and counts
+what the recipient page would not accept as an error: heads and bodies split anywhere, the
+session cookie sent on, the thread checked for the blob, the blob compared byte for byte,
+a cut-off answer, an answer without a length, a refusal; and the closed loop opens a new
+connection per flow. Run against a small scripted server on loopback."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
-
-import pytest
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from typing import Any
 
 from tests.bench import relay_load
-from tests.bench.relay_load import Connection, FlowError
-from tests.plugins.asyncrun import run as run_in_own_loop
 
-Script = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
-BLOB = relay_load.payload(7, 300_000)
-
-
-async def _read_request(reader: asyncio.StreamReader) -> tuple[str, dict[str, str], bytes]:
-    head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
-    request_line, *lines = head.strip().split("\r\n")
-    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
-    body = await reader.readexactly(int(headers.get("content-length", "0")))
-    return request_line, headers, body
+SEED, SIZE = 7, 300_000
+BLOB = relay_load.payload(SEED, SIZE)
+RECIPIENT = ["m" * 32, "r" * 32, "YQ", "b" * 32]
+Request = tuple[str, dict[str, str], bytes]
+Script = Callable[["_Peer"], None]
 
 
-async def _answer_in_pieces(writer: asyncio.StreamWriter, data: bytes, piece: int) -> None:
-    for start in range(0, len(data), piece):
-        writer.write(data[start : start + piece])
-        await writer.drain()
-        await asyncio.sleep(0)
+class _Peer:
+    """One accepted connection of the scripted server."""
+
+    def __init__(self, conn: socket.socket) -> None:
+        self.conn = conn
+        self.reader = conn.makefile("rb")
+
+    def request(self) -> Request:
+        line = self.reader.readline().decode("latin-1").strip()
+        headers = {}
+        while (header := self.reader.readline().decode("latin-1").strip()) != "":
+            name, _, value = header.partition(":")
+            headers[name.lower()] = value.strip()
+        return line, headers, self.reader.read(int(headers.get("content-length", "0")))
+
+    def answer(self, status: int, body: bytes, extra: str = "", piece: int = 0) -> None:
+        data = f"HTTP/1.1 {status} X\r\nContent-Length: {len(body)}\r\n{extra}\r\n".encode()
+        data += body
+        for start in range(0, len(data), piece or len(data)):
+            self.conn.sendall(data[start : start + (piece or len(data))])
+            if piece:
+                time.sleep(0.001)  # separate reads on the other side
 
 
-def _answer(status: int, body: bytes, extra: str = "") -> bytes:
-    head = f"HTTP/1.1 {status} X\r\nContent-Length: {len(body)}\r\n{extra}\r\n"
-    return head.encode("latin-1") + body
+@contextmanager
+def _server(script: Script) -> Iterator[tuple[int, list[Request], list[int]]]:
+    """A loopback server running `script` on every connection; yields its port, the requests
+    it read, and a one-item list counting its connections."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    seen: list[Request] = []
+    connections = [0]
 
+    class Recording(_Peer):
+        def request(self) -> Request:
+            got = super().request()
+            seen.append(got)
+            return got
 
-async def _with_server[T](script: Script, client: Callable[[int], Awaitable[T]]) -> T:
-    server = await asyncio.start_server(script, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
+    listener.settimeout(0.05)
+    done = threading.Event()
+
+    def serve() -> None:
+        while not done.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            connections[0] += 1
+            # The generator may close its side first, as it does after an error.
+            with conn, suppress(OSError, ValueError):
+                script(Recording(conn))
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
     try:
-        return await client(port)
+        yield listener.getsockname()[1], seen, connections
     finally:
-        server.close()
+        done.set()
+        thread.join(timeout=10)
+        listener.close()
 
 
-def test_split_heads_and_bodies_are_read_whole() -> None:
-    seen: list[tuple[str, dict[str, str], bytes]] = []
-
-    async def script(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        seen.append(await _read_request(reader))
-        await _answer_in_pieces(
-            writer, _answer(200, b'{"ok": true}', "Set-Cookie: zv_session=abc; Path=/\r\n"), 7
-        )
-        seen.append(await _read_request(reader))
-        await _answer_in_pieces(writer, _answer(200, BLOB), 65_537)
-        writer.close()
-
-    async def client(port: int) -> None:
-        buffer = bytearray(len(BLOB))
-        conn = await Connection.open("127.0.0.1", port, buffer)
-        status, small = await conn.request("POST", "/verify", b'{"auth": "x"}')
-        assert (status, json.loads(small)) == (200, {"ok": True})
-        status, blob = await conn.request("GET", "/blob")
-        assert status == 200 and blob is buffer and blob == BLOB
-        await conn.close()
-
-    run_in_own_loop(_with_server(script, client))
-    (verify_line, verify_headers, verify_body), (blob_line, blob_headers, _) = seen
-    assert verify_line == "POST /verify HTTP/1.1" and verify_body == b'{"auth": "x"}'
-    assert "cookie" not in verify_headers
-    assert blob_line == "GET /blob HTTP/1.1" and blob_headers["cookie"] == "zv_session=abc"
+def _plan(port: int, mode: str = "burst", clients: int = 1, seconds: int = 0) -> dict[str, Any]:
+    return {
+        "host": "127.0.0.1",
+        "port": port,
+        "mode": mode,
+        "clients": clients,
+        "seconds": seconds,
+        "payload_seed": SEED,
+        "payload_size": SIZE,
+        "recipients": [RECIPIENT],
+    }
 
 
-def _flow_server(blob: bytes) -> Script:
-    async def script(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await _read_request(reader)
-        writer.write(_answer(200, b"{}"))
-        await _read_request(reader)
-        thread = {"thread": {"items": [{"blobs": [{"blob_id": "b" * 32}]}]}}
-        writer.write(_answer(200, json.dumps(thread).encode()))
-        await _read_request(reader)
-        await _answer_in_pieces(writer, _answer(200, blob), 100_000)
-        writer.close()
+def _thread_listing(blob_id: str) -> bytes:
+    return json.dumps({"thread": {"items": [{"blobs": [{"blob_id": blob_id}]}]}}).encode()
+
+
+def _flow(blob: bytes = BLOB, listed: str = "b" * 32, piece: int = 0) -> Script:
+    def script(peer: _Peer) -> None:
+        peer.request()
+        peer.answer(200, b'{"method": "access_code"}', piece=piece)
+        peer.request()
+        cookie = "Set-Cookie: zv_session=abc; Path=/; HttpOnly\r\n"
+        peer.answer(200, _thread_listing(listed), cookie, piece=piece)
+        peer.request()
+        peer.answer(200, blob, piece=piece and 65_537)
 
     return script
 
 
-async def _one_flow(port: int) -> dict[str, list[float]]:
-    timings: dict[str, list[float]] = {step: [] for step in relay_load.STEPS}
-    conn = await Connection.open("127.0.0.1", port, bytearray(len(BLOB)))
-    try:
-        await relay_load.flow(conn, BLOB, ["m" * 32, "r" * 32, "YQ", "b" * 32], timings)
-    finally:
-        await conn.close()
-    return timings
-
-
-def test_a_whole_flow_with_the_right_blob_passes() -> None:
-    timings = run_in_own_loop(_with_server(_flow_server(BLOB), _one_flow))
-    assert {step: len(t) for step, t in timings.items()} == {"info": 1, "verify": 1, "blob": 1}
+def test_a_whole_flow_split_anywhere_passes() -> None:
+    with _server(_flow(piece=7)) as (port, seen, _):
+        result = relay_load.generate(_plan(port))
+    assert result["errors"] == 0, result["error_samples"]
+    assert len(result["latencies"]) == 1
+    assert {step: len(t) for step, t in result["requests"].items()} == {
+        "info": 1,
+        "verify": 1,
+        "blob": 1,
+    }
+    (info, info_headers, _), (verify, verify_headers, body), (blob, blob_headers, _) = seen
+    base = f"/api/v1/r/{'m' * 32}/{'r' * 32}"
+    assert info == f"GET {base} HTTP/1.1" and "cookie" not in info_headers
+    assert verify == f"POST {base}/verify HTTP/1.1" and json.loads(body) == {"auth": "YQ"}
+    assert verify_headers["content-type"] == "application/json"
+    assert blob == f"GET {base}/blobs/{'b' * 32} HTTP/1.1"
+    assert blob_headers["cookie"] == "zv_session=abc"
 
 
 def test_one_wrong_byte_in_the_blob_is_an_error() -> None:
     wrong = bytearray(BLOB)
     wrong[123_456] ^= 1
-    with pytest.raises(FlowError, match="differ"):
-        run_in_own_loop(_with_server(_flow_server(bytes(wrong)), _one_flow))
+    with _server(_flow(bytes(wrong))) as (port, _, _):
+        result = relay_load.generate(_plan(port))
+    assert result["errors"] == 1 and result["latencies"] == []
+    assert "differ from the message" in result["error_samples"][0]
+
+
+def test_a_thread_without_the_blob_is_an_error() -> None:
+    with _server(_flow(listed="c" * 32)) as (port, _, _):
+        result = relay_load.generate(_plan(port))
+    assert result["errors"] == 1 and "does not list" in result["error_samples"][0]
+
+
+def test_a_refusal_is_an_error_with_its_status() -> None:
+    def script(peer: _Peer) -> None:
+        peer.request()
+        peer.answer(423, b'{"error": "locked"}')
+
+    with _server(script) as (port, _, _):
+        result = relay_load.generate(_plan(port))
+    assert result["errors"] == 1
+    assert result["error_samples"][0].startswith("FlowError: info: 423")
 
 
 def test_a_cut_off_answer_is_an_error() -> None:
-    async def script(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await _read_request(reader)
-        writer.write(_answer(200, BLOB)[:-1000])
-        await writer.drain()
-        writer.close()
+    def script(peer: _Peer) -> None:
+        peer.request()
+        body = b"{}" * 1000
+        head = f"HTTP/1.1 200 X\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+        peer.conn.sendall(head + body[:-10])
 
-    async def client(port: int) -> object:
-        conn = await Connection.open("127.0.0.1", port, bytearray(len(BLOB)))
-        return await conn.request("GET", "/blob")
-
-    with pytest.raises(OSError):
-        run_in_own_loop(_with_server(script, client))
+    with _server(script) as (port, _, _):
+        result = relay_load.generate(_plan(port))
+    assert result["errors"] == 1 and "closed the connection" in result["error_samples"][0]
 
 
 def test_an_answer_without_length_is_an_error() -> None:
-    async def script(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await _read_request(reader)
-        writer.write(b"HTTP/1.1 200 X\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
-        await writer.drain()
+    def script(peer: _Peer) -> None:
+        peer.request()
+        peer.conn.sendall(b"HTTP/1.1 200 X\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
 
-    async def client(port: int) -> object:
-        conn = await Connection.open("127.0.0.1", port, bytearray(len(BLOB)))
-        return await conn.request("GET", "/")
+    with _server(script) as (port, _, _):
+        result = relay_load.generate(_plan(port))
+    assert result["errors"] == 1 and "Content-Length" in result["error_samples"][0]
 
-    with pytest.raises(FlowError, match="Content-Length"):
-        run_in_own_loop(_with_server(script, client))
+
+def test_the_closed_loop_opens_a_connection_per_flow() -> None:
+    with _server(_flow()) as (port, _, connections):
+        result = relay_load.generate(_plan(port, "closed", clients=2, seconds=1))
+    flows = len(result["latencies"])
+    assert result["errors"] == 0 and flows >= 2
+    assert connections[0] == flows and 1 <= result["elapsed"] < 10
