@@ -78,6 +78,7 @@ def _settings(args: argparse.Namespace, **extra: Any) -> RelaySettings:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from zivverdesk.relay import workers
     from zivverdesk.relay.app import create_app
 
     overrides = {"host": args.host, "port": args.port, "public_url": args.public_url}
@@ -91,37 +92,41 @@ def _serve(args: argparse.Namespace) -> int:
     sys.setswitchinterval(0.0005)
     app: Any = create_app(settings)
     _freeze_startup_objects()
-    if args.workers > 1:
-        # Each worker process builds the app itself from the same inputs (all state is in
-        # the database and the blob folder, so processes need not share anything else).
-        os.environ[SERVE_ARGS_ENV] = json.dumps(
-            {
-                "data": args.data,
-                "config": args.config,
-                "overrides": {"database": args.database, **overrides},
-            }
-        )
-        app = "zivverdesk.relay.commands:app_from_environment"
-    uvicorn.run(
-        app,
-        factory=args.workers > 1,
-        workers=args.workers if args.workers > 1 else None,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        server_header=False,  # no version banner
-        access_log=False,  # paths carry message and recipient ids; the audit trail logs access
-        ssl_certfile=args.tls_cert,
-        ssl_keyfile=args.tls_key,
-        timeout_graceful_shutdown=5,
-        timeout_keep_alive=30,  # browsers and desktops reuse connections between steps
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level,
+        "server_header": False,  # no version banner
+        "access_log": False,  # paths carry message and recipient ids; the audit trail logs access
+        "ssl_certfile": args.tls_cert,
+        "ssl_keyfile": args.tls_key,
+        "timeout_graceful_shutdown": 5,
+        "timeout_keep_alive": 30,  # browsers and desktops reuse connections between steps
         # The standard loop, also where uvloop is installed: libuv accepts one connection per
         # loop iteration, so under load new visitors queued ~0.6 s in the listen backlog
         # while connections already open were served; asyncio accepts all that wait, and
         # with the request work on the loop it costs no more CPU (docs/BENCHMARKS.md).
-        loop="asyncio",
+        "loop": "asyncio",
+    }
+    if args.workers == 1:
+        uvicorn.run(app, **options)
+        return 0
+    # Each worker process builds the app itself from the same inputs (all state is in the
+    # database and the blob folder, so processes need not share anything else).
+    os.environ[SERVE_ARGS_ENV] = json.dumps(
+        {
+            "data": args.data,
+            "config": args.config,
+            "overrides": {"database": args.database, **overrides},
+        }
     )
-    return 0
+    factory = "zivverdesk.relay.commands:app_from_environment"
+    if not workers.own_sockets_possible():
+        uvicorn.run(factory, factory=True, workers=args.workers, **options)
+        return 0
+    config = uvicorn.Config(factory, factory=True, workers=args.workers, **options)
+    sockets = workers.listening_sockets(settings.host, settings.port, args.workers, config.backlog)
+    return workers.Workers(config, sockets).run()
 
 
 SERVE_ARGS_ENV = "ZIVVERDESK_SERVE_ARGS"
