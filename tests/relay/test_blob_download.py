@@ -1,4 +1,5 @@
-"""Large blob downloads: the memory-mapped path of BlobFileResponse answers whole and
+"""Blob downloads: small blobs (up to PRELOAD_LIMIT) answer as Starlette does, a plain GET in
+one piece from a mapping; the memory-mapped path of BlobFileResponse answers whole and
 single-range GETs exactly as Starlette's FileResponse does, across warm-up windows, and
 stops when the client goes away; on a real relay a big blob downloads and resumes byte
 for byte with the security headers in place."""
@@ -175,6 +176,31 @@ def test_mapped_download_stops_when_the_client_goes_away(blob: tuple[Path, bytes
     assert status == 200
     assert len(messages) < 10 and messages[-1]["more_body"] is True
     assert body == data[: len(body)]
+
+
+@pytest.mark.parametrize("size", [0, 1, 5000, PRELOAD_LIMIT])
+@pytest.mark.parametrize(
+    ("method", "headers"),
+    [
+        ("GET", {}),
+        ("HEAD", {}),
+        ("GET", {"Range": "bytes=0-0"}),
+        ("GET", {"Range": "bytes=-3"}),
+    ],
+)
+def test_small_blob_answers_as_starlette_does(
+    tmp_path: Path, size: int, method: str, headers: dict[str, str]
+) -> None:
+    path = tmp_path / "small"
+    data = os.urandom(size)
+    path.write_bytes(data)
+    got = _call(BlobFileResponse(path, headers={"Cache-Control": "no-store"}), method, headers)
+    ref = _call(_reference(path), method, headers)
+    assert got[:3] == ref[:3]
+    if method == "GET" and not headers:
+        # A plain GET is one body message: the whole file, from the mapping when it has bytes.
+        assert got[2] == data and len(got[3]) == 1
+        assert isinstance(got[3][0]["body"], memoryview) == (size > 0)
 
 
 def test_big_blob_downloads_and_resumes(relay: RelayProcess, alice: EnrolledDevice) -> None:

@@ -43,10 +43,10 @@ UPLOAD_BODY_DOC: dict[str, Any] = {
 
 
 class BlobFileResponse(FileResponse):
-    """A stored blob. Files up to PRELOAD_LIMIT are read whole when the response is made (a
-    page-cache read of at most 1 MiB) and sent in one piece (a plain GET, the common case);
-    Starlette's own path would hop to the thread pool four times per file (stat, open, read,
-    close), which cost more CPU than the transfer.
+    """A stored blob. Files up to PRELOAD_LIMIT are taken whole when the response is made (a
+    page-cache read of at most 1 MiB, see `_whole_small_file`) and sent in one piece (a
+    plain GET, the common case); Starlette's own path would hop to the thread pool four
+    times per file (stat, open, read, close), which cost more CPU than the transfer.
 
     Larger files, whole or as one byte range (a resumed download), are sent as slices of a
     read-only memory map of the file, so each byte is copied once, from the page cache into
@@ -74,12 +74,9 @@ class BlobFileResponse(FileResponse):
             path, media_type="application/octet-stream", headers=headers, stat_result=stat_result
         )
         self.size = stat_result.st_size
-        self.preloaded: bytes | None = None
+        self.preloaded: bytes | memoryview | None = None
         if stat_result.st_size <= PRELOAD_LIMIT:
-            with path.open("rb") as fh:
-                self.preloaded = fh.read()
-            if len(self.preloaded) != stat_result.st_size:  # blobs never change once final
-                raise ApiError(409, "conflict", "This file changed while it was read.")
+            self.preloaded = _whole_small_file(path, stat_result.st_size)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.preloaded is not None:
@@ -210,6 +207,25 @@ class _MappedFile:
                 warming.add_done_callback(_ignore_result)
             # The mapping itself is released when the server drops the last slice it holds.
             del self.view
+
+
+def _whole_small_file(path: Path, size: int) -> bytes | memoryview:
+    """A blob of at most PRELOAD_LIMIT bytes, whole, taken on the event loop.
+
+    Where blobs can be mapped it is a view of a read-only mapping, warmed like the first
+    window of a large blob (so a read error or a short file raises here): reading 1 MB into
+    fresh memory instead cost ~0.2 ms more CPU per blob (a copy, and the kernel zeroing and
+    mapping 256 new pages for every download that runs beside others; docs/BENCHMARKS.md).
+    The mapping is released when the server drops the view."""
+    if _MAPPED and size > 0:
+        mapped = _MappedFile.open(path, size, 0, size, size)
+        os.close(mapped.fd)  # the mapping holds the file; nothing else reads through `fd`
+        return mapped.view
+    with path.open("rb") as fh:
+        data = fh.read()
+    if len(data) != size:  # blobs never change once final
+        raise ApiError(409, "conflict", "This file changed while it was read.")
+    return data
 
 
 def _warm(fd: int, offset: int, size: int) -> None:
