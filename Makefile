@@ -43,7 +43,7 @@ lint: install
 	$(VENV)/bin/ruff format --check zivverdesk tests scripts
 
 typecheck: install
-	$(VENV)/bin/mypy zivverdesk
+	$(VENV)/bin/mypy zivverdesk tests scripts
 
 importlint: install
 	$(VENV)/bin/lint-imports

@@ -75,7 +75,9 @@ class DeliverOverLMTP:
             code, message = next(iter(exc.recipients.values()))
             return f"{code} {message.decode(errors='replace')}"
         except smtplib.SMTPResponseException as exc:
-            return f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}"
+            error = exc.smtp_error
+            text = error.decode(errors="replace") if isinstance(error, bytes) else error
+            return f"{exc.smtp_code} {text}"
         if refused:
             return "250 OK, refused by the mailbox server: " + ", ".join(refused)
         return "250 OK delivered"

@@ -196,7 +196,9 @@ class IssuerHandler(BaseHTTPRequestHandler):
 
     @property
     def state(self) -> IssuerState:
-        return self.server.state  # type: ignore[attr-defined]
+        server = self.server
+        assert isinstance(server, IssuerServer)
+        return server.state
 
     def log_message(self, format: str, *args: Any) -> None:
         """Requests are kept in the state's log instead of printed."""
@@ -461,12 +463,12 @@ class IssuerHandler(BaseHTTPRequestHandler):
             )
         if grant_type == "refresh_token":
             with state.lock:  # refresh tokens rotate: each one works once
-                grant = state.refresh_tokens.pop(str(form.get("refresh_token", "")), None)
-            if grant is None or grant["client_id"] != form.get("client_id"):
+                held = state.refresh_tokens.pop(str(form.get("refresh_token", "")), None)
+            if held is None or held["client_id"] != form.get("client_id"):
                 return self.error(
                     "invalid_grant", "AADSTS700082: the refresh token has expired or was revoked"
                 )
-            renewed = dict(grant, scope=form.get("scope") or grant["scope"])
+            renewed = dict(held, scope=form.get("scope") or held["scope"])
             return self.send_json(200, state.token_response(self.base_url(), renewed))
         if grant_type == DEVICE_GRANT:
             with state.lock:
@@ -486,10 +488,17 @@ class IssuerHandler(BaseHTTPRequestHandler):
         return self.error("unsupported_grant_type", f"grant_type {grant_type!r} is not supported")
 
 
-def serve(state: IssuerState, port: int, tls: ssl.SSLContext | None) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer(("127.0.0.1", port), IssuerHandler)
+class IssuerServer(ThreadingHTTPServer):
+    """The HTTP server that hands its handlers the issuer's state."""
+
+    def __init__(self, address: tuple[str, int], state: IssuerState) -> None:
+        super().__init__(address, IssuerHandler)
+        self.state = state
+
+
+def serve(state: IssuerState, port: int, tls: ssl.SSLContext | None) -> IssuerServer:
+    server = IssuerServer(("127.0.0.1", port), state)
     server.daemon_threads = True
-    server.state = state  # type: ignore[attr-defined]
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

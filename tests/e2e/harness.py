@@ -190,7 +190,7 @@ def inbox_messages(account: MailAccount) -> list[EmailMessage]:
         uids = client.search("ALL")
         data = client.fetch(uids, ["BODY.PEEK[]"]) if uids else {}
         return [
-            email.message_from_bytes(data[u][b"BODY[]"], policy=policy.default)  # type: ignore[misc]
+            email.message_from_bytes(data[u][b"BODY[]"], policy=policy.default)
             for u in sorted(data)
         ]
     finally:

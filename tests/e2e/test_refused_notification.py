@@ -38,7 +38,9 @@ class StrictGateway:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:
-        self.received.append((list(envelope.rcpt_tos), bytes(envelope.content or b"")))
+        content = envelope.content or b""
+        assert isinstance(content, bytes)  # decode_data is off, so DATA arrives as bytes
+        self.received.append((list(envelope.rcpt_tos), content))
         return "250 OK"
 
 

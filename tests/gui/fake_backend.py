@@ -4,6 +4,7 @@ elsewhere; here we check what the windows do with what the engine answers."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from zivverdesk.core.errors import ZivverdeskError
 from zivverdesk.core.model import EnvelopeState
@@ -11,6 +12,7 @@ from zivverdesk.gui.backend import (
     ConversationDetails,
     MessageView,
     OutgoingMessage,
+    Progress,
     RecipientDetails,
     TimelineEntry,
 )
@@ -44,13 +46,13 @@ class FakeBackend:
         self.resent: list[tuple[str, str, str | None]] = []
         self.fail_send: str | None = None
 
-    def folders(self):
+    def folders(self) -> list[tuple[str, str]]:
         return [("secure", "Beveiligd"), ("inbox", "Postvak IN")]
 
-    def conversations(self, folder, offset, limit):
+    def conversations(self, folder: str, offset: int, limit: int) -> list[ConversationRow]:
         return self.rows[offset : offset + limit] if folder == "secure" else []
 
-    def details(self, conversation_id):
+    def details(self, conversation_id: str) -> ConversationDetails:
         now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
         return ConversationDetails(
             conversation_id=conversation_id,
@@ -75,26 +77,26 @@ class FakeBackend:
             ],
         )
 
-    def send(self, message, *, progress=None):
+    def send(self, message: OutgoingMessage, *, progress: Progress | None = None) -> str:
         if self.fail_send:
             raise ZivverdeskError(self.fail_send)
         self.sent.append(message)
         return "d" * 32
 
-    def resend(self, conversation_id, address, new_address):
+    def resend(self, conversation_id: str, address: str, new_address: str | None) -> None:
         self.resent.append((conversation_id, address, new_address))
 
-    def revoke(self, conversation_id):
+    def revoke(self, conversation_id: str) -> None:
         self.revoked.append(conversation_id)
 
-    def mark_reviewed(self, conversation_id):
+    def mark_reviewed(self, conversation_id: str) -> None:
         pass
 
-    def save_attachment(self, message_id, name, target):
+    def save_attachment(self, message_id: str, name: str, target: Path) -> None:
         pass
 
-    def sync(self):
+    def sync(self) -> None:
         pass
 
-    def close(self):
+    def close(self) -> None:
         pass

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
+from pytestqt.modeltest import ModelTester
 
 from zivverdesk.core.model import EnvelopeState
 from zivverdesk.gui.conversation_model import (
@@ -18,7 +19,7 @@ from zivverdesk.gui.conversation_model import (
 pytestmark = pytest.mark.gui
 
 
-def make_rows(count):
+def make_rows(count: int) -> list[ConversationRow]:
     start = datetime(2026, 1, 1, tzinfo=UTC)
     states = [*EnvelopeState, None]
     return [
@@ -35,17 +36,18 @@ def make_rows(count):
     ]
 
 
-def test_model_passes_qt_model_tester(qtmodeltester):
+def test_model_passes_qt_model_tester(qtmodeltester: ModelTester) -> None:
     model = ConversationListModel()
     model.set_rows(make_rows(25))
-    qtmodeltester.check(model)
+    # pytest-qt ships ModelTester.check without annotations
+    qtmodeltester.check(model)  # type: ignore[no-untyped-call]
 
 
-def test_big_folder_loads_in_pages():
+def test_big_folder_loads_in_pages() -> None:
     rows = make_rows(PAGE_SIZE * 2 + 10)
-    calls = []
+    calls: list[int] = []
 
-    def fetch(offset, limit):
+    def fetch(offset: int, limit: int) -> list[ConversationRow]:
         calls.append(offset)
         return rows[offset : offset + limit]
 
@@ -60,7 +62,7 @@ def test_big_folder_loads_in_pages():
     assert calls == [0, PAGE_SIZE, PAGE_SIZE * 2]
 
 
-def test_roles_and_screen_reader_text():
+def test_roles_and_screen_reader_text() -> None:
     model = ConversationListModel()
     model.set_rows(make_rows(5))
     first = model.index(0, Column.ENVELOPE)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from tests.e2e.harness import FAST_KDF, Browser, link_of, setup_desk, wait_for_notifications
 from tests.plugins.mailstack import MailAccount, MailStack
@@ -22,7 +23,7 @@ pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
 
 def test_envelope_closes_then_opens_in_the_window(
-    qtbot,
+    qtbot: QtBot,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     mailstack: MailStack,
@@ -80,6 +81,7 @@ def test_envelope_closes_then_opens_in_the_window(
         dialog = window.show_details()
         assert dialog is not None
         top = dialog.tree.topLevelItem(0)
+        assert top is not None
         assert top.text(0) == recipient.email
         assert top.text(2) == "Opened"
         Path("build/test-artifacts").mkdir(parents=True, exist_ok=True)

@@ -2,9 +2,11 @@
 
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
 
 from zivverdesk.gui.i18n import LANGUAGES, compiled_translation, install_translator
 from zivverdesk.gui.resources import translations_dir
@@ -15,7 +17,7 @@ PLACEHOLDER = re.compile(r"%n|%\d|\{[a-z_]*\}")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_language_loads_and_translates(qapp, language):
+def test_language_loads_and_translates(qapp: QApplication, language: str) -> None:
     translator = install_translator(qapp, language)
     try:
         text = QCoreApplication.translate("ComposerDialog", "Send securely")
@@ -25,14 +27,17 @@ def test_language_loads_and_translates(qapp, language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_message_is_translated_with_the_same_placeholders(language):
+def test_every_message_is_translated_with_the_same_placeholders(language: str) -> None:
     tree = ET.parse(translations_dir() / f"zivverdesk_{language}.ts")
     messages = list(tree.iter("message"))
     assert messages
     for message in messages:
         source = message.findtext("source")
+        assert source is not None, "a message without a source"
         translation = message.find("translation")
+        assert translation is not None, f"no translation element for {source!r}"
         assert translation.get("type") != "unfinished", f"untranslated: {source!r}"
+        forms: list[str | None]
         forms = [f.text or "" for f in translation.findall("numerusform")] or [translation.text]
         for form in forms:
             assert form, f"empty translation for {source!r}"
@@ -41,21 +46,23 @@ def test_every_message_is_translated_with_the_same_placeholders(language):
             )
 
 
-def test_dutch_and_english_cover_the_same_messages():
-    def sources(language):
+def test_dutch_and_english_cover_the_same_messages() -> None:
+    def sources(language: str) -> set[str | None]:
         tree = ET.parse(translations_dir() / f"zivverdesk_{language}.ts")
         return {(m.findtext("source")) for m in tree.iter("message")}
 
     assert sources("nl") == sources("en")
 
 
-def test_compiled_translation_is_rebuilt_when_missing(tmp_path, monkeypatch):
+def test_compiled_translation_is_rebuilt_when_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = compiled_translation("nl")
     assert path.exists() and path.stat().st_size > 0
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_no_source_text_was_taken_for_a_context(language):
+def test_no_source_text_was_taken_for_a_context(language: str) -> None:
     """`tr = QCoreApplication.translate; tr("Ctx", "Text")` makes lupdate read "Ctx" as the
     source and "Text" as a comment; the GUI must call `QCoreApplication.translate` directly."""
     tree = ET.parse(translations_dir() / f"zivverdesk_{language}.ts")

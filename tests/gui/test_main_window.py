@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
 
 from tests.gui.fake_backend import FakeBackend
 from zivverdesk.gui.conversation_model import Column
@@ -15,17 +17,23 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(qtbot):
-    backend = FakeBackend()
+def backend() -> FakeBackend:
+    return FakeBackend()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, backend: FakeBackend) -> MainWindow:
     win = MainWindow(backend)
     qtbot.addWidget(win)
     win.show()
     return win
 
 
-def test_lists_secure_conversations_with_envelopes(window, tmp_path):
+def test_lists_secure_conversations_with_envelopes(window: MainWindow, tmp_path: Path) -> None:
     assert window.proxy.rowCount() == 2
-    assert window.folder_list.currentItem().text() == "Beveiligd"
+    folder = window.folder_list.currentItem()
+    assert folder is not None
+    assert folder.text() == "Beveiligd"
     tooltip = window.proxy.index(0, Column.ENVELOPE).data(Qt.ItemDataRole.ToolTipRole)
     assert tooltip in {"Opened", "Not opened"}
     shot = Path("build/test-artifacts/main-window.png")
@@ -33,41 +41,49 @@ def test_lists_secure_conversations_with_envelopes(window, tmp_path):
     assert window.grab().save(str(shot))
 
 
-def test_selecting_shows_the_message_as_plain_text(window, qtbot):
+def test_selecting_shows_the_message_as_plain_text(window: MainWindow, qtbot: QtBot) -> None:
     window.table.selectRow(0)
     qtbot.waitUntil(lambda: "Zie bijlage." in window.reader.toPlainText())
     dialog = window.show_details()
     assert dialog is not None
-    assert dialog.tree.topLevelItem(0).text(0) == "jan@example.test"
+    top = dialog.tree.topLevelItem(0)
+    assert top is not None
+    assert top.text(0) == "jan@example.test"
 
 
-def test_composer_sends_securely_in_the_background(window, qtbot, tmp_path):
+def test_composer_sends_securely_in_the_background(
+    window: MainWindow, backend: FakeBackend, qtbot: QtBot, tmp_path: Path
+) -> None:
     attachment = tmp_path / "brief.pdf"
     attachment.write_bytes(b"%PDF-1.7 test")
     dialog = window.compose()
-    qtbot.keyClicks(dialog.to_edit, "jan@example.test")
-    qtbot.keyClicks(dialog.subject_edit, "Uitslag")
+    QTest.keyClicks(dialog.to_edit, "jan@example.test")
+    QTest.keyClicks(dialog.subject_edit, "Uitslag")
     dialog.body_edit.setPlainText("Beste Jan,")
     dialog.add_attachment(attachment)
-    qtbot.mouseClick(dialog.send_secure_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(window.backend.sent))
-    sent = window.backend.sent[0]
+    QTest.mouseClick(dialog.send_secure_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(backend.sent))
+    sent = backend.sent[0]
     assert sent.secure and sent.to == ["jan@example.test"]
     assert sent.attachments == (attachment,)
 
 
-def test_send_failure_is_shown_in_the_composer(window, qtbot):
-    window.backend.fail_send = "Voor jan@example.test ontbreekt een toegangscode."
+def test_send_failure_is_shown_in_the_composer(
+    window: MainWindow, backend: FakeBackend, qtbot: QtBot
+) -> None:
+    backend.fail_send = "Voor jan@example.test ontbreekt een toegangscode."
     dialog = window.compose()
-    qtbot.keyClicks(dialog.to_edit, "jan@example.test")
-    qtbot.mouseClick(dialog.send_secure_button, Qt.MouseButton.LeftButton)
+    QTest.keyClicks(dialog.to_edit, "jan@example.test")
+    QTest.mouseClick(dialog.send_secure_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "toegangscode" in dialog.status.text())
     assert dialog.send_secure_button.isEnabled()
 
 
-def test_plain_send_needs_confirmation(window, qtbot, monkeypatch):
+def test_plain_send_needs_confirmation(
+    window: MainWindow, backend: FakeBackend, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.No)
     dialog = window.compose()
-    qtbot.keyClicks(dialog.to_edit, "jan@example.test")
-    qtbot.mouseClick(dialog.send_plain_button, Qt.MouseButton.LeftButton)
-    assert window.backend.sent == []
+    QTest.keyClicks(dialog.to_edit, "jan@example.test")
+    QTest.mouseClick(dialog.send_plain_button, Qt.MouseButton.LeftButton)
+    assert backend.sent == []

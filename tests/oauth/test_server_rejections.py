@@ -3,6 +3,8 @@ and how the mail layer reports them: refresh once, then "opnieuw aanmelden"."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from tests.oauth.helpers import fixed_auth, imap_settings, notification_mail, smtp_settings
@@ -19,7 +21,7 @@ def _forged(token: str) -> str:
     return f"{header}.{payload}.{signature[:-6]}AAAAAA"
 
 
-BAD_TOKENS = {
+BAD_TOKENS: dict[str, Callable[[OAuthStack], str]] = {
     "forged signature": lambda stack: _forged(stack.mint(stack.email("alice"))),
     "expired": lambda stack: stack.mint(stack.email("alice"), ttl=-60),
     "another user's": lambda stack: stack.mint(stack.email("bob")),

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.packaging.writer import REPO_ROOT, load_writer
-from tests.plugins.availability import require_programs
+from tests.packaging.writer import load_writer
+from tests.plugins.availability import REPO_ROOT, require_programs
 from zivverdesk.config import APP_AUTHOR, APP_NAME
 
 pytestmark = pytest.mark.integration

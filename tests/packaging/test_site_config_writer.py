@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.packaging.writer import REPO_ROOT, load_writer
+from tests.packaging.writer import load_writer
+from tests.plugins.availability import REPO_ROOT
 from zivverdesk.config import ConfigError, ProfilePaths, Settings
 
 writer = load_writer()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ from tests.plugins.relay import EnrolledDevice, RelayProcess
 from tests.plugins.servicelogs import register_logs, unregister_logs
 from tests.relay.helpers import unique_email
 
-SMALL_LIMITS = {
+SMALL_LIMITS: dict[str, dict[str, Any]] = {
     "office": {
         "name": "Testkantoor",
         "contact_email": "balie@example.test",

@@ -48,7 +48,7 @@ def inbox(account: MailAccount) -> list[EmailMessage]:
         return [
             email.message_from_bytes(fetched[u][b"RFC822"], policy=email.policy.default)
             for u in sorted(fetched)
-        ]  # type: ignore[misc]
+        ]
 
 
 def mail_relay(relay_factory: RelayFactory, mailstack: MailStack) -> RelayProcess:
@@ -111,8 +111,9 @@ def test_reply_notification_survives_smtp_outage(
     mail = mails[0]
     assert mail["X-Zivverdesk-Notification"] == "reply"
     assert mail["X-Zivverdesk-Conversation"] == msg.conversation_id
-    assert mail.get_body(("plain",)) is not None and mail.get_body(("html",)) is not None
-    text = mail.get_body(("plain",)).get_content()
+    plain, html = mail.get_body(("plain",)), mail.get_body(("html",))
+    assert plain is not None and html is not None
+    text = plain.get_content()
     assert "heeft geantwoord" in text and "replied" in text
     assert msg.conversation_id in text
     row = queue_rows(relay)[0]

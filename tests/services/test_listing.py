@@ -175,7 +175,7 @@ def _fill(profile: Profile, rng: random.Random, count: int) -> None:
 
 def _key(rows: list[ListRow]) -> list[tuple[object, ...]]:
     # The same rows; the order of equal dates is not defined.
-    return sorted((r.date, r.id, r) for r in rows)  # type: ignore[misc]
+    return sorted((r.date, r.id, r) for r in rows)
 
 
 def test_listing_matches_a_per_conversation_reading(profile: Profile) -> None:

@@ -11,7 +11,8 @@ import pytest
 
 from zivverdesk.core.model import EventKind, RecipientState, VerificationMethod, new_id
 from zivverdesk.core.secret import Secret
-from zivverdesk.store import DB_FILE_NAME, open_store
+from zivverdesk.store import DB_FILE_NAME, Store, open_store
+from zivverdesk.store.accounts import Account
 from zivverdesk.store.migrations import SCHEMA_VERSION, SchemaTooNew
 from zivverdesk.store.sealing import ColumnCipher, StoreCorrupt
 
@@ -21,7 +22,7 @@ def key() -> bytes:
     return os.urandom(32)
 
 
-def _account(store):  # type: ignore[no-untyped-def]
+def _account(store: Store) -> Account:
     return store.accounts.add(
         email="Secretariaat@Example.test",
         auth_kind="password",
@@ -238,7 +239,8 @@ def test_addressbook_domains_contacts_and_code_rotation(tmp_path: Path, key: byt
             contact_person="mevr. Bos",
         )
         assert org.domains == ("uwv.test", "uwv2.test")
-        assert book.organisation_for_address("Jan@UWV2.test").id == org.id
+        found = book.organisation_for_address("Jan@UWV2.test")
+        assert found is not None and found.id == org.id
         assert book.organisation_for_address("jan@elders.test") is None
         with pytest.raises(Exception, match="already belongs"):
             book.add_organisation(name="Ander", domains=["uwv.test"], access_code=None)

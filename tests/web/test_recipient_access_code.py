@@ -8,6 +8,7 @@ import hashlib
 import re
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -30,7 +31,7 @@ from tests.web.relay_seed import (
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 
-def send_simple(seed: RelaySeed, sender: OfficeUser, **kwargs) -> tuple[str, str]:
+def send_simple(seed: RelaySeed, sender: OfficeUser, **kwargs: Any) -> tuple[str, str]:
     sent = seed.send(
         sender,
         [Recipient(address="jan@example.test", name="Jan Jansen", access_code=ACCESS_CODE)],

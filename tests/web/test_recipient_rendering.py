@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Dialog, Page, expect
 
 from tests.web.relay_seed import (
     ACCESS_CODE,
@@ -35,7 +35,9 @@ HOSTILE_NAME = '<img src=x onerror="window.pwned=3"><svg onload="window.pwned=4"
 
 def no_horizontal_scroll(page: Page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"page is {width}px wide"
+    viewport = page.viewport_size
+    assert viewport is not None, "the recipient page is opened with a fixed viewport"
+    assert width <= viewport["width"], f"page is {width}px wide"
 
 
 def test_script_injection_in_subject_body_file_names_and_sender_renders_as_text(
@@ -53,7 +55,12 @@ def test_script_injection_in_subject_body_file_names_and_sender_renders_as_text(
     )
     with recipient_page(browser) as (page, problems):
         dialogs: list[str] = []
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+        def on_dialog(dialog: Dialog) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
         page.goto(sent.links["jan@example.test"])
         page.fill("#access-code", ACCESS_CODE)
         page.click("#open")
@@ -128,10 +135,11 @@ def test_layout_at_360_and_1366_px_with_screenshots(
 
 
 def focus_ring(page: Page) -> str:
-    return page.evaluate(
+    ring: str = page.evaluate(
         "(() => { const s = getComputedStyle(document.activeElement);"
         " return s.outlineStyle + ' ' + s.outlineWidth; })()"
     )
+    return ring
 
 
 def tab_to(page: Page, selector: str, limit: int = 25) -> None:
@@ -232,7 +240,7 @@ def test_every_script_and_style_of_the_pages_carries_sri(
 ) -> None:
     html = httpx.get(seed.base_url + path).text
     tags = re.findall(r"<(?:script|link)\b[^>]*>", html)
-    loaded = {}
+    loaded: dict[str, str] = {}
     for tag in tags:
         url = re.search(r'(?:src|href)="(/web/[^"]+)"', tag)
         if url:
@@ -241,6 +249,6 @@ def test_every_script_and_style_of_the_pages_carries_sri(
             loaded[url.group(1).removeprefix("/web/")] = integrity.group(1)
     assert module_graph(entry) <= set(loaded), "a module is imported without a preload + SRI"
     published = httpx.get(seed.base_url + "/web-assets.json").json()["assets"]
-    for name, integrity in loaded.items():
-        assert published[f"/web/{name}"] == integrity
+    for name, sri in loaded.items():
+        assert published[f"/web/{name}"] == sri
     assert "<script>" not in html and " style=" not in html

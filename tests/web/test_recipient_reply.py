@@ -4,6 +4,8 @@ read, the sender's next message joins the thread, and a running upload can be ca
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -24,7 +26,7 @@ from tests.web.relay_seed import (
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 
-def send_to_jan(seed: RelaySeed, sender: OfficeUser, **kwargs) -> SentMessage:
+def send_to_jan(seed: RelaySeed, sender: OfficeUser, **kwargs: Any) -> SentMessage:
     return seed.send(
         sender,
         [Recipient(address="jan@example.test", name="Jan Jansen", access_code=ACCESS_CODE)],

@@ -38,7 +38,7 @@ ERROR_CODES = {
 
 
 def load(name: str) -> dict[str, Any]:
-    doc = json.loads((VECTORS / name).read_text(encoding="utf-8"))
+    doc: dict[str, Any] = json.loads((VECTORS / name).read_text(encoding="utf-8"))
     assert doc["format"] == "zivverdesk-vectors/1"
     return doc
 
