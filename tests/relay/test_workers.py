@@ -117,3 +117,17 @@ def test_port_zero_gives_every_worker_the_same_port() -> None:
     finally:
         for sock in group:
             sock.close()
+
+
+def test_workers_end_when_the_relay_is_killed(relay_factory: RelayFactory) -> None:
+    """No worker lives on alone after its supervisor is killed, and the relay can be started
+    again on the same port."""
+    relay = relay_factory(serve_args=["--workers", "2"])
+    pids = _worker_pids(relay)
+    relay.kill()  # SIGKILL to the supervisor only
+    deadline = time.monotonic() + 20
+    while any(psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie" for pid in pids):
+        assert time.monotonic() < deadline, "a worker outlived its supervisor"
+        time.sleep(0.2)
+    relay.start()  # the same port
+    assert httpx.get(f"{relay.url}/healthz", timeout=10).status_code == 200

@@ -6,7 +6,10 @@ import argparse
 import gc
 import json
 import os
+import signal
 import sys
+import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -143,7 +146,22 @@ def app_from_environment() -> Any:
     )
     app = create_app(settings)
     _freeze_startup_objects()
+    _end_with_parent()
     return app
+
+
+def _end_with_parent() -> None:
+    """A worker ends when the process that started it is gone (killed, or crashed): alone
+    it would go on serving on the port, and the relay started again after such a crash
+    could not listen there."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGTERM)  # uvicorn's own orderly shutdown
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _freeze_startup_objects() -> None:
