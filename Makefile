@@ -59,7 +59,9 @@ acceptance: install system-deps
 bench: install system-deps
 	$(VPY) -m tests.bench all
 
-bench-%: install system-deps
+# One group each; explicit, because make applies no pattern rule to a .PHONY target.
+BENCH_GROUPS := crypto relay web sync gui
+$(addprefix bench-,$(BENCH_GROUPS)): bench-%: install system-deps
 	$(VPY) -m tests.bench $*
 
 # The PyInstaller bundle and an MSI around it (packaging/README.md); on Linux this proves the
