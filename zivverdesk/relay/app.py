@@ -83,6 +83,18 @@ def create_app(settings: RelaySettings, *, workers: bool = True) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
+        # FastAPI's built-in OpenTelemetry would record every request's path (message and
+        # recipient ids) and the messages and stack traces of errors as soon as a provider
+        # is configured in the process or `FASTAPI_OTEL_AUTO_CONFIGURE` is set, and send
+        # them to whatever collector the environment names. The relay keeps its own
+        # account of access in the audit trail and sends nothing elsewhere.
+        telemetry={
+            "tracing": False,
+            "metrics": False,
+            "logs": False,
+            "operation_spans": False,
+            "auto_configure": False,
+        },
     )
     app.state.relay = ctx
     app.state.web_assets = WebAssets(settings.web_dir)
