@@ -1,11 +1,13 @@
 """Every shipped language loads, and no translation changes a placeholder."""
 
+import os
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from zivverdesk.gui.i18n import LANGUAGES, compiled_translation, install_translator
@@ -55,10 +57,28 @@ def test_dutch_and_english_cover_the_same_messages() -> None:
 
 
 def test_compiled_translation_is_rebuilt_when_missing(
+    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkout with only the `.ts` sources gets its `.qm` built on first use, and Dutch
+    shows from it."""
+    shutil.copy(translations_dir() / "zivverdesk_nl.ts", tmp_path)
+    monkeypatch.setattr("zivverdesk.gui.i18n.translations_dir", lambda: tmp_path)
+    path = compiled_translation("nl")
+    assert path == tmp_path / "zivverdesk_nl.qm" and path.stat().st_size > 0
+    translator = QTranslator()
+    assert translator.load(str(path))
+    assert translator.translate("ComposerDialog", "Send securely") == "Veilig verzenden"
+
+
+def test_a_stale_compiled_translation_is_rebuilt(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = compiled_translation("nl")
-    assert path.exists() and path.stat().st_size > 0
+    source = Path(shutil.copy(translations_dir() / "zivverdesk_nl.ts", tmp_path))
+    stale = tmp_path / "zivverdesk_nl.qm"
+    stale.write_bytes(b"stale")
+    os.utime(stale, (source.stat().st_mtime - 60, source.stat().st_mtime - 60))
+    monkeypatch.setattr("zivverdesk.gui.i18n.translations_dir", lambda: tmp_path)
+    assert compiled_translation("nl").read_bytes() != b"stale"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
