@@ -14,7 +14,9 @@ queue for the replacement.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import multiprocessing
 import signal
 import socket
 import sys
@@ -23,7 +25,6 @@ from multiprocessing.context import SpawnProcess
 from types import FrameType
 
 import uvicorn
-from uvicorn._subprocess import get_subprocess
 from uvicorn.config import STARTUP_FAILURE
 
 from zivverdesk.core.errors import UsageError
@@ -118,11 +119,21 @@ class Workers:
         return STARTUP_FAILURE if self.failed else 0
 
     def _start(self, sock: socket.socket) -> SpawnProcess:
-        server = uvicorn.Server(self.config)
-        process = get_subprocess(self.config, server.run, [sock])
+        # A fresh interpreter (spawn), as on Windows: nothing of this process's state, its
+        # threads or its database connections, is inherited by a worker.
+        process = multiprocessing.get_context("spawn").Process(
+            target=serve_worker, args=(self.config, sock), name="zivverdesk-relay-worker"
+        )
         process.start()
         _log.info("Started worker %s.", process.pid)
         return process
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
         self.stopping.set()
+
+
+def serve_worker(config: uvicorn.Config, sock: socket.socket) -> None:
+    """A worker process: uvicorn serving the app on its own listening socket."""
+    config.configure_logging()
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C reaches the whole process group
+        uvicorn.Server(config).run(sockets=[sock])
