@@ -71,7 +71,7 @@ struct client {
     char *small;
     unsigned char *blob;
     char cookie[512];
-    double flow_began, step_began;
+    double flow_began, step_began, verify_began;
 };
 
 static struct {
@@ -86,7 +86,7 @@ static struct {
     int epoll_fd;
     double deadline;
     int running; /* clients with a flow in progress */
-    struct series flows, requests[STEPS];
+    struct series flows, opens, requests[STEPS];
     long errors;
     char error_samples[MAX_ERROR_SAMPLES][256];
 } run;
@@ -251,6 +251,7 @@ static void send_request(struct client *c) {
 static void start_step(struct client *c, enum step step) {
     c->step = step;
     c->step_began = now();
+    if (step == VERIFY) c->verify_began = c->step_began;
     build_request(c);
     send_request(c);
 }
@@ -343,6 +344,8 @@ static void answered(struct client *c) {
             fail(c, "FlowError: blob: %zu bytes that differ from the message", c->received);
             return;
         }
+        /* What the recipient waits for after entering the code: verify, then the blob. */
+        append(&run.opens, now() - c->verify_began);
         finish_flow(c, 1);
     } else {
         start_step(c, VERIFY);
@@ -508,6 +511,7 @@ int main(int argc, char **argv) {
     double elapsed = now() - began;
     cpu = cpu_seconds() - cpu;
     print_series("flow", &run.flows);
+    print_series("open", &run.opens);
     for (int s = 0; s < STEPS; s++) print_series(STEP_NAMES[s], &run.requests[s]);
     for (long i = 0; i < run.errors && i < MAX_ERROR_SAMPLES; i++)
         printf("sample %s\n", run.error_samples[i]);

@@ -8,10 +8,11 @@ auth_b64, blob_id], ...]}.
 - burst: `clients` recipients connect first, then all start at the same moment.
 - closed: `clients` loops run for `seconds`; each takes the next recipient (wrapping around
   when the list runs out), opens a new connection (a new browser) and runs the flow.
-Result: {"latencies": [seconds per flow, ...], "requests": {step: [seconds per request,
-...]} for the steps info, verify and blob, "errors": int, "elapsed": seconds, "cpu": CPU
-seconds of the generator from the start of the flows to the end of the last (no start-up,
-no connecting of the burst), "error_samples": [text, ...]}.
+Result: {"latencies": [seconds per flow, ...], "opens": [seconds from sending verify to the
+blob's last byte, per flow: what a recipient waits for after entering the code], "requests":
+{step: [seconds per request, ...]} for the steps info, verify and blob, "errors": int,
+"elapsed": seconds, "cpu": CPU seconds of the generator from the start of the flows to the
+end of the last (no start-up, no connecting of the burst), "error_samples": [text, ...]}.
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ def parse(text: str) -> dict[str, Any]:
     """The generator's output (one `NAME VALUE` per line) as a result dict."""
     result: dict[str, Any] = {
         "latencies": [],
+        "opens": [],
         "requests": {step: [] for step in STEPS},
         "error_samples": [],
     }
@@ -96,6 +98,8 @@ def parse(text: str) -> dict[str, Any]:
         name, _, value = line.partition(" ")
         if name == "flow":
             result["latencies"].append(float(value))
+        elif name == "open":
+            result["opens"].append(float(value))
         elif name in STEPS:
             result["requests"][name].append(float(value))
         elif name == "sample":

@@ -119,7 +119,8 @@ def test_a_whole_flow_split_anywhere_passes() -> None:
     with _server(_flow(piece=7)) as (port, seen, _):
         result = relay_load.generate(_plan(port))
     assert result["errors"] == 0, result["error_samples"]
-    assert len(result["latencies"]) == 1
+    assert len(result["latencies"]) == 1 and len(result["opens"]) == 1
+    assert result["opens"][0] <= result["latencies"][0]
     assert {step: len(t) for step, t in result["requests"].items()} == {
         "info": 1,
         "verify": 1,
@@ -139,7 +140,7 @@ def test_one_wrong_byte_in_the_blob_is_an_error() -> None:
     wrong[123_456] ^= 1
     with _server(_flow(bytes(wrong))) as (port, _, _):
         result = relay_load.generate(_plan(port))
-    assert result["errors"] == 1 and result["latencies"] == []
+    assert result["errors"] == 1 and result["latencies"] == [] and result["opens"] == []
     assert "differ from the message" in result["error_samples"][0]
 
 
