@@ -131,3 +131,14 @@ def test_workers_end_when_the_relay_is_killed(relay_factory: RelayFactory) -> No
         time.sleep(0.2)
     relay.start()  # the same port
     assert httpx.get(f"{relay.url}/healthz", timeout=10).status_code == 200
+
+
+def test_the_log_tells_of_a_replaced_worker(relay_factory: RelayFactory) -> None:
+    relay = relay_factory(serve_args=["--workers", "2"])
+    victim = min(_worker_pids(relay))
+    os.kill(victim, signal.SIGKILL)
+    deadline = time.monotonic() + 20
+    while f"Worker {victim} ended" not in relay.log_file.read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline, "the supervisor did not log the worker's end"
+        time.sleep(0.1)
+    assert "starting another" in relay.log_file.read_text(encoding="utf-8")

@@ -29,7 +29,9 @@ from uvicorn.config import STARTUP_FAILURE
 
 from zivverdesk.core.errors import UsageError
 
-_log = logging.getLogger("zivverdesk.relay.workers")
+# uvicorn's server log, which its configuration (done in `uvicorn.Config`) writes out: the
+# workers' start and end belong next to the servers' own lines.
+_log = logging.getLogger("uvicorn.error")
 
 #: How long a worker may take to finish its requests after being asked to stop.
 STOP_GRACE = 10.0
