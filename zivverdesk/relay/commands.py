@@ -121,6 +121,7 @@ def _serve(args: argparse.Namespace) -> int:
             "data": args.data,
             "config": args.config,
             "overrides": {"database": args.database, **overrides},
+            "supervisor": os.getpid(),
         }
     )
     factory = "zivverdesk.relay.commands:app_from_environment"
@@ -146,18 +147,17 @@ def app_from_environment() -> Any:
     )
     app = create_app(settings)
     _freeze_startup_objects()
-    _end_with_parent()
+    _end_with_supervisor(spec["supervisor"])
     return app
 
 
-def _end_with_parent() -> None:
+def _end_with_supervisor(supervisor: int) -> None:
     """A worker ends when the process that started it is gone (killed, or crashed): alone
     it would go on serving on the port, and the relay started again after such a crash
     could not listen there."""
-    parent = os.getppid()
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while os.getppid() == supervisor:
             time.sleep(1)
         os.kill(os.getpid(), signal.SIGTERM)  # uvicorn's own orderly shutdown
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import os
 import signal
 import socket
 import sys
@@ -136,6 +137,9 @@ class Workers:
 
 def serve_worker(config: uvicorn.Config, sock: socket.socket) -> None:
     """A worker process: uvicorn serving the app on its own listening socket."""
+    # Out of the terminal's process group: Ctrl+C reaches the supervisor alone, which asks
+    # each worker once to finish (a second signal would make uvicorn drop open requests).
+    os.setpgrp()
     config.configure_logging()
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C reaches the whole process group
+    with contextlib.suppress(KeyboardInterrupt):
         uvicorn.Server(config).run(sockets=[sock])
