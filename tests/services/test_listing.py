@@ -199,3 +199,81 @@ def test_listing_matches_a_per_conversation_reading(profile: Profile) -> None:
     # Search narrows to conversations holding a matching message.
     hits = list_conversations(profile, query="S7")
     assert "S7" in {r.subject for r in hits} and all(r.kind == "secure" for r in hits)
+
+
+def test_a_page_of_the_review_list_is_its_newest_rows(profile: Profile) -> None:
+    # Fewer rows than conversations to review: the conversations are ordered in SQL first.
+    _fill(profile, random.Random(7), 120)
+    review = list_conversations(profile, to_review=True, limit=1000)
+    assert len(review) > 5
+    assert list_conversations(profile, to_review=True, limit=5) == review[:5]
+    assert list_conversations(profile, to_review=True, offset=5, limit=5) == review[5:10]
+
+
+def _sent(profile: Profile, subject: str, date: str) -> tuple[str, str, str]:
+    """A conversation with one secure message sent to one recipient: its ids."""
+    store = profile.store
+    cid, sent, rid = new_id(), new_id(), new_id()
+    store.mailbox.ensure_conversation(cid, account_id=None, kind="secure", subject=subject)
+    store.mailbox.add_message(
+        message_id=sent,
+        account_id=None,
+        conversation_id=cid,
+        kind="secure",
+        direction="out",
+        sender="kantoor@office.test",
+        recipients="p@example.test",
+        subject=subject,
+        body=None,
+        date=date,
+    )
+    store.secure.add(
+        message_id=sent, relay_url="https://relay.test", cek=Secret(os.urandom(32)), expires_at=None
+    )
+    store.secure.add_recipient(
+        recipient_id=rid,
+        message_id=sent,
+        address="p@example.test",
+        name="",
+        method=VerificationMethod.EMAIL,
+        phone=None,
+    )
+    return cid, sent, rid
+
+
+def test_every_change_shows_in_the_next_listing(profile: Profile) -> None:
+    """Nothing of the list is kept between calls but decrypted subjects, which never change:
+    a new conversation, an opened notification, a reply and an assignment show at once."""
+    store = profile.store
+    first, first_sent, _ = _sent(profile, "Eerste", "2026-03-01T10:00:00Z")
+    assert [(r.id, r.envelope) for r in list_conversations(profile)] == [(first, "closed")]
+
+    second, sent, rid = _sent(profile, "Tweede", "2026-03-02T10:00:00Z")
+    listed = list_conversations(profile)
+    assert [(r.id, r.subject) for r in listed] == [(second, "Tweede"), (first, "Eerste")]
+
+    store.secure.record_event(message_id=sent, recipient_id=rid, kind="opened")
+    assert list_conversations(profile)[0].envelope == "open"
+
+    store.mailbox.add_message(
+        account_id=None,
+        conversation_id=first,
+        kind="secure",
+        direction="in",
+        sender="q@example.test",
+        recipients="kantoor@office.test",
+        subject="Re: Eerste",
+        body=None,
+        date="2026-03-03T10:00:00Z",
+        in_reply_to=first_sent,
+        has_attachments=True,
+    )
+    row = list_conversations(profile)[0]
+    assert (row.id, row.date, row.has_attachments) == (first, "2026-03-03T10:00:00Z", True)
+    assert row.replies == 1
+    assert row.correspondents == "p@example.test, q@example.test"
+
+    store.relay.set_directory([{"user_id": "u1", "email": "adviseur@office.test"}])
+    store.mailbox.set_review(second, assigned_to="u1", reviewed=False, actor="u1")
+    assert list_conversations(profile)[1].assigned_to == "adviseur@office.test"
+    assert _key(list_conversations(profile)) == _key(_reference(profile))

@@ -9,6 +9,7 @@ from typing import Any
 
 from zivverdesk.core.errors import ZivverdeskError
 from zivverdesk.core.model import (
+    EnvelopeState,
     RecipientState,
     VerificationMethod,
     envelope_state,
@@ -23,6 +24,7 @@ from zivverdesk.services.profile import Profile
 from zivverdesk.services.recipients import RecipientRequest
 from zivverdesk.services.secure_send import Queued, SecureDraft, queue_secure, reply_key
 from zivverdesk.services.setup import refresh_directory
+from zivverdesk.store.listing import ConversationDigest
 from zivverdesk.store.mailbox import Message
 
 
@@ -132,30 +134,37 @@ def list_conversations(
         for u in store.relay.directory()
         if u.get("user_id")
     }
-    rows: list[ListRow] = []
-    for digest in store.listing.digests(to_review=to_review, limit=limit):
-        if matching is not None and not matching & digest.message_ids:
-            continue
-        assigned = digest.assigned_to
-        rows.append(
-            ListRow(
-                id=digest.id,
-                kind="secure",
-                subject=digest.subject,
-                correspondents=", ".join(digest.correspondents),
-                date=digest.newest_date,
-                envelope=digest.envelope.value if digest.envelope else None,
-                to_review=digest.to_review,
-                assigned_to=users.get(assigned, assigned) if assigned else None,
-                has_attachments=digest.has_attachments,
-                replies=digest.replies,
-            )
-        )
+    digests = store.listing.digests(
+        to_review=to_review, limit=limit, message_ids=matching is not None
+    )
+    if matching is not None:
+        digests = [d for d in digests if not matching.isdisjoint(d.message_ids or ())]
+    rows = [_secure_row(digest, users) for digest in digests]
     if not to_review and not secure_only:
         plain = store.mailbox.messages(kind="plain", limit=limit)
         rows.extend(_plain_row(m) for m in plain if matching is None or m.id in matching)
     rows.sort(key=lambda r: r.date, reverse=True)
     return rows[offset:limit]
+
+
+# The envelope as the list shows it, without an enum attribute look-up per row.
+_ENVELOPE_VALUES: dict[EnvelopeState | None, str | None] = {e: e.value for e in EnvelopeState}
+
+
+def _secure_row(digest: ConversationDigest, users: dict[str, str]) -> ListRow:
+    assigned = digest.assigned_to
+    return ListRow(
+        id=digest.id,
+        kind="secure",
+        subject=digest.subject,
+        correspondents=", ".join(digest.correspondents),
+        date=digest.newest_date,
+        envelope=_ENVELOPE_VALUES.get(digest.envelope),
+        to_review=digest.to_review,
+        assigned_to=users.get(assigned, assigned) if assigned else None,
+        has_attachments=digest.has_attachments,
+        replies=digest.replies,
+    )
 
 
 def _plain_row(m: Message) -> ListRow:

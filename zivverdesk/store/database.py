@@ -89,6 +89,21 @@ class Database:
             self._depth = 0
             self._conn.execute("COMMIT")
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Several reads that see one state of the store: nothing written in this process or
+        committed by another in between shows in some of them and not in others."""
+        with self._lock:
+            if self._depth:  # a write transaction is one state already
+                yield
+                return
+            self._conn.execute("BEGIN DEFERRED")
+            try:
+                yield
+            finally:
+                if self._conn.in_transaction:  # an error may have ended it already
+                    self._conn.execute("COMMIT")
+
     def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
             return self._conn.execute(sql, params).fetchall()

@@ -1,17 +1,18 @@
-"""What the conversation list needs, for many conversations in one query.
+"""What the conversation list needs, for many conversations in a few queries.
 
 The list shows per conversation its subject, newest date, correspondents, whether anything
 has an attachment, how many replies came in and the envelope of its first sent message.
 Asking the mailbox and recipient tables per conversation costs several queries each; here
-three queries aggregate all listed conversations at once, so 10,000 list in a fraction of a
-second.
+one query aggregates all listed conversations at once (from indexes alone, see migration 4),
+so 10,000 list in a fraction of a second.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import cache
+from typing import Any, NamedTuple
 
 from zivverdesk.core.model import EnvelopeState, RecipientState, envelope_state
 from zivverdesk.store.database import Database
@@ -19,39 +20,55 @@ from zivverdesk.store.mailbox import CONVERSATION_SUBJECT_LABEL
 
 _UNIT = "\x1f"  # joins correspondents: a character no address or name contains
 
+_COUNT = "SELECT COUNT(*) FROM conversations c {where}"
+_ALL = "SELECT c.id, c.subject_sealed, c.to_review, c.assigned_to FROM conversations c {where}"
 # Conversations by their newest message, like plain mail by its date, so that merging the two
 # and cutting a page out of the result gives the same rows as one list sorted by date.
-_NEWEST_FIRST = (
-    "FROM conversations c {where} "
+_NEWEST = (
+    "SELECT c.id, c.subject_sealed, c.to_review, c.assigned_to FROM conversations c {where} "
     "ORDER BY (SELECT MAX(date) FROM messages WHERE conversation_id = c.id) DESC, c.id LIMIT ?"
 )
-_LISTED = "SELECT c.id, c.subject_sealed, c.to_review, c.assigned_to " + _NEWEST_FIRST
 
-# One pass over the listed conversations' messages. The first sent message is the oldest
-# outgoing one that answers nothing: the minimum of date || id (ids are 32 characters).
+# Three counts of the first sent message's current recipients (all, refused, opened) packed
+# in one integer, as a scalar subquery gives one value: 20 bits each (the shifts in
+# _MESSAGES), so up to a million recipients.
+_BITS = 20
+_MASK = (1 << _BITS) - 1
+
+# One pass over the listed conversations' messages, newest conversation first (the order of
+# _NEWEST). The first sent message is the oldest outgoing one that answers nothing: the
+# minimum of date || id (ids are 32 characters).
 _MESSAGES = """
-SELECT conversation_id,
-    MAX(date),
-    MAX(has_attachments),
-    SUM(direction = 'in' AND in_reply_to IS NOT NULL),
-    group_concat(CASE WHEN direction = 'out' THEN recipients ELSE sender END, char(31)),
-    group_concat(id),
-    substr(MIN(CASE WHEN direction = 'out' AND in_reply_to IS NULL THEN date || id END), -32)
-FROM messages
-WHERE {which}
-GROUP BY conversation_id
+SELECT cid, newest, attachments, replies, who, ids,
+    CASE WHEN sent IS NOT NULL THEN (
+        SELECT COUNT(*)
+            | (COUNT(*) FILTER (WHERE state = 'not_delivered') << 20)
+            | (COUNT(*) FILTER (WHERE state = 'opened') << 40)
+        FROM recipients
+        WHERE message_id = sent AND replaced_by IS NULL
+    ) END
+FROM (
+    SELECT conversation_id AS cid,
+        MAX(date) AS newest,
+        MAX(has_attachments) AS attachments,
+        SUM(direction = 'in' AND in_reply_to IS NOT NULL) AS replies,
+        group_concat(CASE WHEN direction = 'out' THEN recipients ELSE sender END, char(31)) AS who,
+        {ids} AS ids,
+        substr(MIN(CASE WHEN direction = 'out' AND in_reply_to IS NULL THEN date || id END), -32)
+            AS sent
+    FROM messages
+    WHERE {which}
+    GROUP BY conversation_id
+)
+ORDER BY newest DESC, cid
 """
 
-_STATES = """
-SELECT message_id, COUNT(*), SUM(state = 'not_delivered'), SUM(state = 'opened')
-FROM recipients
-WHERE replaced_by IS NULL AND message_id IN (SELECT value FROM json_each(?))
-GROUP BY message_id
-"""
 
+class ConversationDigest(NamedTuple):
+    """A named tuple rather than a frozen dataclass: the list builds one per conversation on
+    every refresh, and a frozen dataclass sets each field through object.__setattr__, which
+    made building them a tenth of the listing's time."""
 
-@dataclass(frozen=True, kw_only=True)
-class ConversationDigest:
     id: str
     subject: str
     to_review: bool
@@ -59,7 +76,8 @@ class ConversationDigest:
     newest_date: str
     #: Who the messages went to (sent) or came from (received), each once, sorted.
     correspondents: tuple[str, ...]
-    message_ids: frozenset[str]
+    #: The conversation's messages; None unless asked for (only a search needs them).
+    message_ids: frozenset[str] | None
     has_attachments: bool
     replies: int
     #: The envelope of the oldest message we sent that answers nothing; None if none.
@@ -67,9 +85,14 @@ class ConversationDigest:
 
 
 @cache
-def _envelope(total: int, refused: int, opened: int) -> EnvelopeState:
+def _envelope(counts: int | None) -> EnvelopeState | None:
+    """The envelope from the packed recipient counts of _MESSAGES; None without a sent
+    message."""
+    if counts is None:
+        return None
+    refused, opened = (counts >> _BITS) & _MASK, counts >> (2 * _BITS)
+    others = (counts & _MASK) - refused - opened
     # envelope_state only tells refused and opened recipients from the rest.
-    others = total - refused - opened
     return envelope_state(
         [RecipientState.NOT_DELIVERED] * refused
         + [RecipientState.OPENED] * opened
@@ -85,58 +108,65 @@ class Listing:
         # decrypts each one once per process.
         self._subjects: dict[str, str] = {}
 
-    def digests(self, *, to_review: bool = False, limit: int = 1000) -> list[ConversationDigest]:
+    def digests(
+        self, *, to_review: bool = False, limit: int = 1000, message_ids: bool = False
+    ) -> list[ConversationDigest]:
         """The conversations with the newest messages (those without messages are left out),
-        newest first.
+        newest first; with `message_ids`, each with the ids of its messages.
 
-        Three flat queries joined here: SQLite joining the aggregates itself builds
-        temporary indexes and is slower than these dictionary look-ups."""
+        The conversations and their messages' aggregates are read apart and joined here:
+        SQLite joining them itself sorts whole rows in a temporary b-tree and is slower than
+        a dictionary look-up. One snapshot, so both reads see the same conversations."""
         where = "WHERE c.to_review = 1" if to_review else ""
-        # Three reads, not one snapshot: a conversation stored in between is missing from
-        # one of them and left out (or listed without its newest state) until the next call.
-        listed = self._db.query(_LISTED.format(where=where), (limit + 1,))
-        complete = len(listed) <= limit
-        del listed[limit:]
-        params: tuple[str, ...] = ()
-        if not to_review and complete:
-            # Every conversation is listed: one scan in index order beats looking each up.
-            which = "conversation_id IS NOT NULL"
-        else:
-            which = "conversation_id IN (SELECT value FROM json_each(?))"
-            params = (json.dumps([row[0] for row in listed]),)
-        aggregates = {row[0]: row for row in self._db.query(_MESSAGES.format(which=which), params)}
-        first_sent = [row[6] for row in aggregates.values() if row[6] is not None]
-        states = {row[0]: row for row in self._db.query(_STATES, (json.dumps(first_sent),))}
-        cipher = self._db.cipher
-        digests = []
-        for cid, subject_sealed, review, assigned_to in listed:
-            aggregate = aggregates.get(cid)
-            if aggregate is None:  # a conversation without messages is not listed
-                continue
-            _, newest, attachments, replies, who, ids, sent_id = aggregate
-            subject = self._subjects.get(cid)
-            if subject is None:
-                subject = self._subjects[cid] = (
-                    cipher.open_text(subject_sealed, label=CONVERSATION_SUBJECT_LABEL, row=cid)
-                    if subject_sealed is not None
-                    else ""
+        with self._db.snapshot():
+            counted = self._db.query_one(_COUNT.format(where=where))
+            complete = counted is not None and counted[0] <= limit
+            if complete:  # no need to order them: the aggregates come in date order
+                listed = self._db.query(_ALL.format(where=where))
+            else:
+                listed = self._db.query(_NEWEST.format(where=where), (limit,))
+            params: tuple[str, ...] = ()
+            if not to_review and complete:
+                # Every conversation is listed: one scan in index order beats looking each up.
+                which = "conversation_id IS NOT NULL"
+            else:
+                which = "conversation_id IN (SELECT value FROM json_each(?))"
+                params = (json.dumps([row[0] for row in listed]),)
+            # Collecting every message id costs a tenth of the listing; only a search needs them.
+            collect = "group_concat(id)" if message_ids else "NULL"
+            aggregates = self._db.query(_MESSAGES.format(which=which, ids=collect), params)
+        conversations = {row[0]: row for row in listed}
+        # A conversation without messages has no aggregate, so it is not listed.
+        return [
+            self._digest(conversations[aggregate[0]], aggregate)
+            for aggregate in aggregates
+            if aggregate[0] in conversations  # always, unless foreign keys were off once
+        ]
+
+    def _digest(self, conversation: Sequence[Any], aggregate: Sequence[Any]) -> ConversationDigest:
+        cid, subject_sealed, review, assigned_to = conversation
+        _, newest, attachments, replies, who, ids, counts = aggregate
+        return ConversationDigest(
+            cid,
+            self._subject(cid, subject_sealed),
+            bool(review),
+            assigned_to,
+            newest,
+            tuple(sorted(set((who or "").split(_UNIT)))),
+            frozenset(ids.split(",")) if ids is not None else None,
+            bool(attachments),
+            int(replies or 0),
+            _envelope(counts),
+        )
+
+    def _subject(self, conversation_id: str, sealed: bytes | None) -> str:
+        subject = self._subjects.get(conversation_id)
+        if subject is None:
+            subject = self._subjects[conversation_id] = (
+                self._db.cipher.open_text(
+                    sealed, label=CONVERSATION_SUBJECT_LABEL, row=conversation_id
                 )
-            envelope = None
-            if sent_id is not None:
-                counts = states.get(sent_id)
-                envelope = _envelope(*counts[1:]) if counts else _envelope(0, 0, 0)
-            digests.append(
-                ConversationDigest(
-                    id=cid,
-                    subject=subject,
-                    to_review=bool(review),
-                    assigned_to=assigned_to,
-                    newest_date=newest,
-                    correspondents=tuple(sorted(set((who or "").split(_UNIT)))),
-                    message_ids=frozenset(ids.split(",")),
-                    has_attachments=bool(attachments),
-                    replies=int(replies or 0),
-                    envelope=envelope,
-                )
+                if sealed is not None
+                else ""
             )
-        return digests
+        return subject

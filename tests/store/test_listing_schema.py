@@ -1,0 +1,112 @@
+"""What the conversation list relies on in the store: the indexes of migration 4 (also on a
+profile written before it) and reads that see one state of the database."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from zivverdesk.core.model import VerificationMethod, new_id
+from zivverdesk.core.secret import Secret
+from zivverdesk.store import DB_FILE_NAME, Store, open_store
+from zivverdesk.store.listing import _MESSAGES
+from zivverdesk.store.migrations import MIGRATIONS, SCHEMA_VERSION, _split
+
+
+@pytest.fixture
+def key() -> bytes:
+    return os.urandom(32)
+
+
+def _indexes(conn: sqlite3.Connection) -> set[str]:
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+    return {name for (name,) in rows}
+
+
+def _version_3(path: Path) -> None:
+    """A profile as the release before migration 4 left it."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    for script in MIGRATIONS[:3]:
+        for statement in _split(script):
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 3")
+    conn.close()
+
+
+def _conversation(store: Store, subject: str, date: str) -> str:
+    cid, sent = new_id(), new_id()
+    store.mailbox.ensure_conversation(cid, account_id=None, kind="secure", subject=subject)
+    store.mailbox.add_message(
+        message_id=sent,
+        account_id=None,
+        conversation_id=cid,
+        kind="secure",
+        direction="out",
+        sender="kantoor@office.test",
+        recipients="p@example.test",
+        subject=subject,
+        body="een lange tekst " * 1000,
+        date=date,
+    )
+    store.secure.add(
+        message_id=sent, relay_url="https://relay.test", cek=Secret(os.urandom(32)), expires_at=None
+    )
+    store.secure.add_recipient(
+        recipient_id=new_id(),
+        message_id=sent,
+        address="p@example.test",
+        name="",
+        method=VerificationMethod.EMAIL,
+        phone=None,
+    )
+    return cid
+
+
+def test_migration_4_adds_the_listing_indexes_to_an_older_profile(
+    tmp_path: Path, key: bytes
+) -> None:
+    _version_3(tmp_path / DB_FILE_NAME)
+    with open_store(tmp_path, key) as store:
+        cid = _conversation(store, "Uitslag", "2026-03-01T10:00:00Z")
+        [digest] = store.listing.digests()
+        assert (digest.id, digest.subject, digest.message_ids) == (cid, "Uitslag", None)
+        assert digest.envelope is not None and digest.envelope.value == "closed"
+    conn = sqlite3.connect(tmp_path / DB_FILE_NAME)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    indexes = _indexes(conn)
+    assert {"messages_listed", "recipients_current"} <= indexes
+    assert "recipients_by_message" not in indexes  # the new one starts with its column
+    # The list's aggregates come from the two indexes alone, not from the (long) rows.
+    query = _MESSAGES.format(which="conversation_id IS NOT NULL", ids="group_concat(id)")
+    plan = " | ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {query}"))
+    assert "COVERING INDEX messages_listed" in plan, plan
+    assert "COVERING INDEX recipients_current" in plan, plan
+    conn.close()
+
+
+def test_listing_reads_one_state_while_another_process_writes(tmp_path: Path, key: bytes) -> None:
+    with open_store(tmp_path, key) as store:
+        _conversation(store, "Eerste", "2026-03-01T10:00:00Z")
+        other = sqlite3.connect(tmp_path / DB_FILE_NAME, isolation_level=None)
+        count = "SELECT COUNT(*) FROM conversations"
+        with store.db.snapshot():
+            before = store.db.query(count)[0][0]
+            other.execute(
+                "INSERT INTO conversations (id, kind, created, updated) "
+                "VALUES ('x', 'secure', '2026', '2026')"
+            )
+            assert store.db.query(count)[0][0] == before == 1
+        assert store.db.query(count)[0][0] == 2  # seen once the snapshot ends
+        other.close()
+
+
+def test_snapshot_inside_a_write_transaction_joins_it(tmp_path: Path, key: bytes) -> None:
+    with open_store(tmp_path, key) as store:
+        with store.db.transaction():
+            cid = _conversation(store, "Binnen", "2026-03-01T10:00:00Z")
+            with store.db.snapshot():
+                assert [d.id for d in store.listing.digests()] == [cid]
+        assert [d.subject for d in store.listing.digests()] == ["Binnen"]
