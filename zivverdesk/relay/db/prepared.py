@@ -22,18 +22,34 @@ from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import Select, UpdateBase
 
 _Convert = Callable[[Any], Any] | None
 
 
+_REQUIRED = object()  # a bind without a value of its own: the caller must give one
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """Where one bound value comes from, as `SQLCompiler.construct_params` decides it: the
+    caller's parameter by the bind's key, else by its name, else the value compiled into
+    the statement (or its callable's result)."""
+
+    name: str  # as rendered in the SQL
+    key: str
+    fallback: Any  # _REQUIRED, a value, or (with `call`) a callable giving it
+    call: bool
+    convert: _Convert
+
+
 @dataclass(frozen=True)
 class _Plan:
-    compiled: SQLCompiler
     sql: str
-    positional: tuple[str, ...] | None  # parameter order for qmark/format styles
-    binds: dict[str, _Convert]
+    slots: tuple[_Slot, ...]  # in the order of the SQL for qmark/format styles
+    positional: bool
     row: type | None  # a named tuple of the selected columns, or None for DML
     results: tuple[_Convert, ...]
 
@@ -68,15 +84,12 @@ class Prepared:
 
     def _execute(self, conn: Connection, params: Mapping[str, Any]) -> tuple[_Plan, Any]:
         plan = self._plan(conn.dialect, params)
-        values = plan.compiled.construct_params(dict(params))
-        for name, convert in plan.binds.items():
-            if convert is not None:
-                values[name] = convert(values[name])
+        values = [_value(slot, params) for slot in plan.slots]
         driver = conn.connection.driver_connection
-        if plan.positional is not None:
-            ordered = [values[n] for n in plan.positional]
-            return plan, driver.execute(plan.sql, ordered)  # type: ignore[union-attr]
-        return plan, driver.execute(plan.sql, values)  # type: ignore[union-attr]
+        if plan.positional:
+            return plan, driver.execute(plan.sql, values)  # type: ignore[union-attr]
+        named = {slot.name: value for slot, value in zip(plan.slots, values, strict=True)}
+        return plan, driver.execute(plan.sql, named)  # type: ignore[union-attr]
 
     def _plan(self, dialect: Dialect, params: Mapping[str, Any]) -> _Plan:
         # Inserts and updates compile for the columns given; selects for their binds.
@@ -87,14 +100,38 @@ class Prepared:
         return plan
 
 
+def _value(slot: _Slot, params: Mapping[str, Any]) -> Any:
+    if slot.key in params:
+        value = params[slot.key]
+    elif slot.name in params:
+        value = params[slot.name]
+    elif slot.fallback is _REQUIRED:
+        raise InvalidRequestError(f"A value is required for bind parameter {slot.key!r}")
+    else:
+        value = slot.fallback() if slot.call else slot.fallback
+    return value if slot.convert is None else slot.convert(value)
+
+
 def _compile(statement: Select[Any] | UpdateBase, dialect: Dialect, keys: tuple[str, ...]) -> _Plan:
     compiled = statement.compile(dialect=dialect, column_keys=list(keys) or None)
     assert isinstance(compiled, SQLCompiler)
-    # By the names the SQL uses (an anonymous bind's key is not its rendered name).
-    binds: dict[str, _Convert] = {
-        compiled.bind_names[bind]: bind.type.dialect_impl(dialect).bind_processor(dialect)
-        for bind in compiled.binds.values()
-    }
+    # Names escaped or expanded at execution (`IN` lists, literal binds) are Core's to do.
+    assert not compiled.escaped_bind_names and not compiled.post_compile_params, statement
+    # The values are gathered once per call as Core's construct_params would (the slots say
+    # from where), converted by each bind's own processor: construct_params itself walks
+    # every bind through a general path and cost as much as the driver's execution.
+    by_name: dict[str, _Slot] = {}
+    for bind, name in compiled.bind_names.items():
+        fallback: Any = _REQUIRED if bind.required else bind.callable or bind.value
+        by_name[name] = _Slot(
+            name=name,
+            key=bind.key,
+            fallback=fallback,
+            call=bind.callable is not None and not bind.required,
+            convert=bind.type.dialect_impl(dialect).bind_processor(dialect),
+        )
+    order = compiled.positiontup if compiled.positional else list(by_name)
+    slots = tuple(by_name[name] for name in order or ())
     # The columns a row carries: a select's, or an insert's or update's RETURNING ones.
     columns = (
         statement.selected_columns if isinstance(statement, Select) else statement.exported_columns
@@ -106,8 +143,7 @@ def _compile(statement: Select[Any] | UpdateBase, dialect: Dialect, keys: tuple[
         results = tuple(
             c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns
         )
-    positional = tuple(compiled.positiontup or ()) if compiled.positional else None
-    return _Plan(compiled, compiled.string, positional, binds, row, results)
+    return _Plan(compiled.string, slots, bool(compiled.positional), row, results)
 
 
 def _row_type(names: list[str]) -> type:
