@@ -5,8 +5,11 @@ starter conversations, plain mail, paging and search."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
+
+import pytest
 
 from zivverdesk.core.model import (
     EnvelopeState,
@@ -15,7 +18,7 @@ from zivverdesk.core.model import (
     new_id,
 )
 from zivverdesk.core.secret import Secret
-from zivverdesk.services.conversations import ListRow, list_conversations
+from zivverdesk.services.conversations import ListRow, _list_row, list_conversations
 from zivverdesk.services.profile import Profile
 
 
@@ -277,3 +280,153 @@ def test_every_change_shows_in_the_next_listing(profile: Profile) -> None:
     store.mailbox.set_review(second, assigned_to="u1", reviewed=False, actor="u1")
     assert list_conversations(profile)[1].assigned_to == "adviseur@office.test"
     assert _key(list_conversations(profile)) == _key(_reference(profile))
+
+
+def _old_order(profile: Profile, *, offset: int, limit: int) -> list[ListRow]:
+    """The mixed list as it was read before plain mail had its own index: the secure rows,
+    then every plain mail from `Mailbox.messages`, one stable sort by date, then the page."""
+    store = profile.store
+    rows = list_conversations(profile, secure_only=True, limit=100_000)
+    for m in store.mailbox.messages(kind="plain", limit=offset + limit):
+        rows.append(
+            ListRow(
+                id=m.id,
+                kind="plain",
+                subject=m.subject,
+                correspondents=m.sender if m.direction == "in" else m.recipients,
+                date=m.date,
+                envelope=None,
+                to_review=False,
+                assigned_to=None,
+                has_attachments=m.has_attachments,
+                replies=0,
+            )
+        )
+    rows.sort(key=lambda r: r.date, reverse=True)
+    return rows[offset : offset + limit]
+
+
+def _plain(profile: Profile, n: int, date: str, *, message_id: str | None = None) -> str:
+    out = n % 3 == 0
+    return profile.store.mailbox.add_message(
+        message_id=message_id,
+        account_id=None,
+        conversation_id=None,
+        kind="plain",
+        direction="out" if out else "in",
+        sender="kantoor@office.test" if out else f"Huisarts {n} <h{n}@example.test>",
+        recipients=f"r{n}@example.test, s{n}@example.test" if out else "kantoor@office.test",
+        subject=f"Gewone mail {n}",
+        body=f"tekst {n} " * 200,
+        date=date,
+        has_attachments=n % 4 == 0,
+    )
+
+
+def test_mixed_list_is_row_for_row_the_old_order_on_every_page(profile: Profile) -> None:
+    # Few distinct seconds, so secure and plain rows share dates: ties keep secure rows
+    # first, then plain mail by id, as the old single sort did.
+    rng = random.Random(11)
+    _fill(profile, rng, 60)
+    for n in range(90):
+        minute = rng.choice(["00", "30"])  # secure messages are stored on the hour
+        _plain(
+            profile, n, f"2026-03-{1 + rng.randrange(6):02d}T{rng.randrange(3):02d}:{minute}:00Z"
+        )
+    everything = list_conversations(profile, limit=1000)
+    assert len(everything) == len(_old_order(profile, offset=0, limit=1000)) > 120
+    assert {r.kind for r in everything} == {"secure", "plain"}
+    dates = {r.date for r in everything if r.kind == "secure"}
+    assert any(r.kind == "plain" and r.date in dates for r in everything)  # ties to order
+    assert everything == _old_order(profile, offset=0, limit=1000)
+    for offset, limit in [(0, 1), (0, 25), (7, 13), (25, 25), (100, 50), (140, 200), (999, 5)]:
+        page = list_conversations(profile, offset=offset, limit=limit)
+        assert page == _old_order(profile, offset=offset, limit=limit), (offset, limit)
+        assert page == everything[offset : offset + limit]
+    # Twice more: what is kept in memory between calls changes nothing.
+    assert list_conversations(profile, limit=1000) == everything
+    assert list_conversations(profile, offset=30, limit=30) == everything[30:60]
+    # Only plain mail, and search over both kinds.
+    assert list_conversations(profile, secure_only=True, limit=1000) == [
+        r for r in everything if r.kind == "secure"
+    ]
+    hits = list_conversations(profile, query="Gewone", limit=1000)
+    assert hits and hits == [r for r in everything if r.subject.startswith("Gewone mail")]
+
+
+def test_plain_mail_changes_show_in_the_next_listing(profile: Profile) -> None:
+    store = profile.store
+    first = _plain(profile, 1, "2026-03-01T10:00:00Z")
+    secure, _, _ = _sent(profile, "Beveiligd", "2026-03-02T10:00:00Z")
+    assert [r.id for r in list_conversations(profile)] == [secure, first]
+
+    newer = _plain(profile, 2, "2026-03-03T10:00:00Z")
+    listed = list_conversations(profile)
+    assert [(r.id, r.kind, r.subject) for r in listed] == [
+        (newer, "plain", "Gewone mail 2"),
+        (secure, "secure", "Beveiligd"),
+        (first, "plain", "Gewone mail 1"),
+    ]
+    assert listed[0].correspondents == "Huisarts 2 <h2@example.test>"
+
+    store.mailbox.remove_message(newer)
+    assert [r.id for r in list_conversations(profile)] == [secure, first]
+
+    # The same id stored again with another subject (nothing does this today): the list
+    # shows the row as it is now, not what it decrypted before.
+    store.mailbox.remove_message(first)
+    store.mailbox.add_message(
+        message_id=first,
+        account_id=None,
+        conversation_id=None,
+        kind="plain",
+        direction="out",
+        sender="kantoor@office.test",
+        recipients="ander@example.test",
+        subject="Ander onderwerp",
+        body=None,
+        date="2026-03-04T10:00:00Z",
+        has_attachments=True,
+    )
+    row = list_conversations(profile)[0]
+    assert (row.id, row.subject, row.correspondents, row.has_attachments) == (
+        first,
+        "Ander onderwerp",
+        "ander@example.test",
+        True,
+    )
+    assert _key(list_conversations(profile)) == _key(_reference(profile))
+
+
+def test_plain_subjects_kept_in_memory_follow_the_mailbox(profile: Profile) -> None:
+    """Decrypted plain subjects are kept between listings, but not those of mails that are
+    gone once the whole plain list has been read."""
+    store = profile.store
+    ids = [_plain(profile, n, f"2026-03-{1 + n:02d}T10:00:00Z") for n in range(5)]
+    assert len(store.listing.plain(limit=3)) == 3
+    kept = store.listing._plain_subjects
+    assert set(kept) == set(ids[2:])
+    store.mailbox.remove_message(ids[4])
+    assert [p.id for p in store.listing.plain(limit=100)] == ids[3::-1]
+    assert set(store.listing._plain_subjects) == set(ids[:4])
+
+
+def test_list_rows_are_built_with_every_field() -> None:
+    fields = {
+        "id": "x",
+        "kind": "secure",
+        "subject": "Onderwerp",
+        "correspondents": "a@example.test",
+        "date": "2026-03-01T10:00:00Z",
+        "envelope": "open",
+        "to_review": True,
+        "assigned_to": "u1",
+        "has_attachments": True,
+        "replies": 2,
+    }
+    assert [f.name for f in dataclasses.fields(ListRow)] == list(fields)
+    built = _list_row(**fields)  # type: ignore[arg-type]
+    assert built == ListRow(**fields) and hash(built) == hash(ListRow(**fields))  # type: ignore[arg-type]
+    assert dataclasses.asdict(built) == fields
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.subject = "ander"  # type: ignore[misc]

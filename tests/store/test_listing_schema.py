@@ -1,5 +1,5 @@
-"""What the conversation list relies on in the store: the indexes of migration 4 (also on a
-profile written before it) and reads that see one state of the database."""
+"""What the conversation list relies on in the store: the indexes of migrations 4 and 5 (also
+on a profile written before them) and reads that see one state of the database."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from zivverdesk.core.model import VerificationMethod, new_id
 from zivverdesk.core.secret import Secret
 from zivverdesk.store import DB_FILE_NAME, Store, open_store
-from zivverdesk.store.listing import _MESSAGES
+from zivverdesk.store.listing import _MESSAGES, _PLAIN
 from zivverdesk.store.migrations import MIGRATIONS, SCHEMA_VERSION, _split
 
 
@@ -26,14 +26,19 @@ def _indexes(conn: sqlite3.Connection) -> set[str]:
     return {name for (name,) in rows}
 
 
-def _version_3(path: Path) -> None:
-    """A profile as the release before migration 4 left it."""
+def _version(path: Path, version: int) -> None:
+    """A profile as the release with schema `version` left it."""
     conn = sqlite3.connect(path, isolation_level=None)
-    for script in MIGRATIONS[:3]:
+    for script in MIGRATIONS[:version]:
         for statement in _split(script):
             conn.execute(statement)
-    conn.execute("PRAGMA user_version = 3")
+    conn.execute(f"PRAGMA user_version = {version}")
     conn.close()
+
+
+def _version_3(path: Path) -> None:
+    """A profile as the release before migration 4 left it."""
+    _version(path, 3)
 
 
 def _conversation(store: Store, subject: str, date: str) -> str:
@@ -75,7 +80,7 @@ def test_migration_4_adds_the_listing_indexes_to_an_older_profile(
         assert (digest.id, digest.subject, digest.message_ids) == (cid, "Uitslag", None)
         assert digest.envelope is not None and digest.envelope.value == "closed"
     conn = sqlite3.connect(tmp_path / DB_FILE_NAME)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 4
     indexes = _indexes(conn)
     assert {"messages_listed", "recipients_current"} <= indexes
     assert "recipients_by_message" not in indexes  # the new one starts with its column
@@ -84,6 +89,57 @@ def test_migration_4_adds_the_listing_indexes_to_an_older_profile(
     plan = " | ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {query}"))
     assert "COVERING INDEX messages_listed" in plan, plan
     assert "COVERING INDEX recipients_current" in plan, plan
+    conn.close()
+
+
+def _plain(store: Store, subject: str, date: str, **fields: object) -> str:
+    return store.mailbox.add_message(
+        account_id=None,
+        conversation_id=None,
+        kind="plain",
+        direction="in",
+        sender="huisarts@example.test",
+        recipients="kantoor@office.test",
+        subject=subject,
+        body="een gewone tekst " * 300,
+        date=date,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def test_migration_5_lists_plain_mail_of_an_older_profile_from_its_index(
+    tmp_path: Path, key: bytes
+) -> None:
+    path = tmp_path / DB_FILE_NAME
+    _version(path, 4)
+    conn = sqlite3.connect(path, isolation_level=None)  # plain mail of the previous release
+    conn.execute(
+        "INSERT INTO messages (id, kind, direction, sender, recipients, subject_sealed, date) "
+        "VALUES ('m-old', 'plain', 'out', 'kantoor@office.test', 'b@example.test', NULL, "
+        "'2026-01-01T00:00:00Z')"
+    )
+    conn.close()
+    with open_store(tmp_path, key) as store:
+        newer = _plain(store, "Nieuw", "2026-02-01T00:00:00Z", has_attachments=True)
+        listed = store.listing.plain()
+        assert [(p.id, p.subject, p.correspondents, p.has_attachments) for p in listed] == [
+            (newer, "Nieuw", "huisarts@example.test", True),
+            ("m-old", "", "b@example.test", False),  # stored before: in the index too
+        ]
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert "messages_plain_listed" in _indexes(conn)
+    # The list reads the index alone, in its order: no table row (with its long body), no sort.
+    plan = " | ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {_PLAIN}", (10,)))
+    assert "COVERING INDEX messages_plain_listed" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
+    # What the index holds of the subject is the row's sealed value, not its text.
+    (sealed,) = conn.execute(
+        "SELECT subject_sealed FROM messages INDEXED BY messages_plain_listed "
+        "WHERE kind = 'plain' AND id = ?",
+        (newer,),
+    ).fetchone()
+    assert b"Nieuw" not in sealed
     conn.close()
 
 

@@ -19,7 +19,7 @@ from zivverdesk.store.search import SearchIndex
 Kind = Literal["secure", "plain"]
 Direction = Literal["in", "out"]
 
-_MSG_SUBJECT = "messages.subject"
+_MSG_SUBJECT = MESSAGE_SUBJECT_LABEL = "messages.subject"
 _MSG_BODY = "messages.body"
 _MSG_HTML = "messages.html"
 _CONV_SUBJECT = CONVERSATION_SUBJECT_LABEL = "conversations.subject"
