@@ -3,9 +3,9 @@
 Where the system can (Linux: `SO_REUSEPORT`), every worker gets a listening socket of its
 own on the one port, and the kernel deals new connections out over them by address and
 port. With one socket shared by all workers (uvicorn's own supervisor, used elsewhere),
-whichever worker woke first accepted every connection that was waiting: 200 recipients
-connecting within a few milliseconds all landed on one of two workers, which then served
-them alone while the other idled (docs/BENCHMARKS.md).
+whichever worker woke first accepted every connection that was waiting: of 200 recipients
+connecting within a few milliseconds, one of two workers often took most, and served them
+while the other idled (docs/BENCHMARKS.md).
 
 The sockets are made and kept by this supervising process, so a worker that ends and is
 replaced loses no connection: those the kernel gave its socket wait in that socket's
