@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed
 PYTHON ?= $(shell scripts/find-python.sh)
 
 .PHONY: help install system-deps run test lint typecheck importlint pytest acceptance \
-        bench bench-crypto bench-relay bench-web bench-sync bench-gui package clean
+        bench bench-crypto bench-relay bench-web bench-page bench-sync bench-gui package clean
 
 help:
 	@echo "make run    install, start the relay, local mail services and the desktop app"
@@ -60,7 +60,7 @@ bench: install system-deps
 	$(VPY) -m tests.bench all
 
 # One group each; explicit, because make applies no pattern rule to a .PHONY target.
-BENCH_GROUPS := crypto relay web sync gui
+BENCH_GROUPS := crypto relay web page sync gui
 $(addprefix bench-,$(BENCH_GROUPS)): bench-%: install system-deps
 	$(VPY) -m tests.bench $*
 
