@@ -153,35 +153,14 @@ def _recipient_round(
     flows = len(result["latencies"])
     every_request = [t for step in relay_load.STEPS for t in result["requests"][step]]
     # Per request: how long a recipient waits after each click (the page's requests).
-    results.record(f"{name}request_p50_ms", _percentile(every_request, 50), "ms")
-    results.record(
-        f"{name}request_p99_ms",
-        _percentile(every_request, 99),
-        "ms",
-        target=300,
-        higher_is_better=False,
-    )
+    _latency(results, f"{name}request_", every_request)
     for step in relay_load.STEPS:
         results.record(f"{name}{step}_p99_ms", _percentile(result["requests"][step], 99), "ms")
     # Verify and fetch: from sending the code to the blob's last byte, what a recipient waits
     # for after "Openen" (the link info came before, with the page, and then the typing).
-    results.record(f"{name}open_p50_ms", _percentile(result["opens"], 50), "ms")
-    results.record(
-        f"{name}open_p99_ms",
-        _percentile(result["opens"], 99),
-        "ms",
-        target=300,
-        higher_is_better=False,
-    )
+    _latency(results, f"{name}open_", result["opens"])
     # Per flow: from the first request to the last byte of the blob, all three requests.
-    results.record(f"{name}p50_ms", _percentile(result["latencies"], 50), "ms")
-    results.record(
-        f"{name}p99_ms",
-        _percentile(result["latencies"], 99),
-        "ms",
-        target=300,
-        higher_is_better=False,
-    )
+    _latency(results, name, result["latencies"])
     results.record(f"{name}errors", result["errors"], "errors", target=0, higher_is_better=False)
     results.record(f"{name}flows_per_s", flows / result["elapsed"], "flows/s")
     # Against a fixed Python workload timed around the round: this machine's speed drifts by
@@ -202,6 +181,14 @@ def _recipient_round(
     results.record(f"{name}loadavg_1min", max(load_before, load_after), "load")
     for sample in result["error_samples"]:
         print(f"  error: {sample}", flush=True)
+
+
+def _latency(results: Results, prefix: str, seconds: list[float]) -> None:
+    """p50 and p99 of `seconds`, the p99 against its target of 300 ms."""
+    results.record(f"{prefix}p50_ms", _percentile(seconds, 50), "ms")
+    results.record(
+        f"{prefix}p99_ms", _percentile(seconds, 99), "ms", target=300, higher_is_better=False
+    )
 
 
 def _python_anchor_ms() -> float:

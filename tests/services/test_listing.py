@@ -20,6 +20,7 @@ from zivverdesk.core.model import (
 from zivverdesk.core.secret import Secret
 from zivverdesk.services.conversations import ListRow, _list_row, list_conversations
 from zivverdesk.services.profile import Profile
+from zivverdesk.store.mailbox import Message
 
 
 def _reference(profile: Profile, *, to_review: bool = False) -> list[ListRow]:
@@ -54,23 +55,27 @@ def _reference(profile: Profile, *, to_review: bool = False) -> list[ListRow]:
             )
         )
     if not to_review:
-        for m in store.mailbox.messages(kind="plain", limit=100_000):
-            rows.append(
-                ListRow(
-                    id=m.id,
-                    kind="plain",
-                    subject=m.subject,
-                    correspondents=m.sender if m.direction == "in" else m.recipients,
-                    date=m.date,
-                    envelope=None,
-                    to_review=False,
-                    assigned_to=None,
-                    has_attachments=m.has_attachments,
-                    replies=0,
-                )
-            )
+        rows.extend(
+            _reference_plain_row(m) for m in store.mailbox.messages(kind="plain", limit=100_000)
+        )
     rows.sort(key=lambda r: r.date, reverse=True)
     return rows
+
+
+def _reference_plain_row(m: Message) -> ListRow:
+    """A plain mail as the list shows it, from the store's public API."""
+    return ListRow(
+        id=m.id,
+        kind="plain",
+        subject=m.subject,
+        correspondents=m.sender if m.direction == "in" else m.recipients,
+        date=m.date,
+        envelope=None,
+        to_review=False,
+        assigned_to=None,
+        has_attachments=m.has_attachments,
+        replies=0,
+    )
 
 
 def _fill(profile: Profile, rng: random.Random, count: int) -> None:
@@ -287,21 +292,9 @@ def _old_order(profile: Profile, *, offset: int, limit: int) -> list[ListRow]:
     then every plain mail from `Mailbox.messages`, one stable sort by date, then the page."""
     store = profile.store
     rows = list_conversations(profile, secure_only=True, limit=100_000)
-    for m in store.mailbox.messages(kind="plain", limit=offset + limit):
-        rows.append(
-            ListRow(
-                id=m.id,
-                kind="plain",
-                subject=m.subject,
-                correspondents=m.sender if m.direction == "in" else m.recipients,
-                date=m.date,
-                envelope=None,
-                to_review=False,
-                assigned_to=None,
-                has_attachments=m.has_attachments,
-                replies=0,
-            )
-        )
+    rows.extend(
+        _reference_plain_row(m) for m in store.mailbox.messages(kind="plain", limit=offset + limit)
+    )
     rows.sort(key=lambda r: r.date, reverse=True)
     return rows[offset : offset + limit]
 
