@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 
 from tests.bench import Results
-from zivverdesk.core.model import RecipientState, VerificationMethod, new_id
-from zivverdesk.core.secret import Secret
+from tests.store.mail_data import secure_sent
+from zivverdesk.core.model import RecipientState
 from zivverdesk.crypto.keyring_backend import INSECURE_ENV
 from zivverdesk.services.conversations import list_conversations
 from zivverdesk.services.profile import Profile
@@ -36,37 +36,9 @@ def fill(profile: Profile, count: int) -> None:
     store = profile.store
     with store.db.transaction():
         for n in range(count):
-            conversation_id, sent_id = new_id(), new_id()
             date = f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}T{n % 24:02d}:00:00Z"
-            store.mailbox.ensure_conversation(
-                conversation_id, account_id=None, kind="secure", subject=f"Dossier {n}"
-            )
-            store.mailbox.add_message(
-                message_id=sent_id,
-                account_id=None,
-                conversation_id=conversation_id,
-                kind="secure",
-                direction="out",
-                sender="kantoor@office.test",
-                recipients=f"client{n}@example.test",
-                subject=f"Dossier {n}",
-                body=None,
-                date=date,
-            )
-            store.secure.add(
-                message_id=sent_id,
-                relay_url="https://relay.test",
-                cek=Secret(os.urandom(32)),
-                expires_at=None,
-            )
-            recipient_id = new_id()
-            store.secure.add_recipient(
-                recipient_id=recipient_id,
-                message_id=sent_id,
-                address=f"client{n}@example.test",
-                name="",
-                method=VerificationMethod.EMAIL,
-                phone=None,
+            conversation_id, sent_id, recipient_id = secure_sent(
+                store, f"Dossier {n}", date, recipient=f"client{n}@example.test"
             )
             if n % 3 == 0:
                 store.db.execute(

@@ -11,6 +11,7 @@ import random
 
 import pytest
 
+from tests.store.mail_data import secure_sent
 from zivverdesk.core.model import (
     EnvelopeState,
     VerificationMethod,
@@ -220,33 +221,7 @@ def test_a_page_of_the_review_list_is_its_newest_rows(profile: Profile) -> None:
 
 def _sent(profile: Profile, subject: str, date: str) -> tuple[str, str, str]:
     """A conversation with one secure message sent to one recipient: its ids."""
-    store = profile.store
-    cid, sent, rid = new_id(), new_id(), new_id()
-    store.mailbox.ensure_conversation(cid, account_id=None, kind="secure", subject=subject)
-    store.mailbox.add_message(
-        message_id=sent,
-        account_id=None,
-        conversation_id=cid,
-        kind="secure",
-        direction="out",
-        sender="kantoor@office.test",
-        recipients="p@example.test",
-        subject=subject,
-        body=None,
-        date=date,
-    )
-    store.secure.add(
-        message_id=sent, relay_url="https://relay.test", cek=Secret(os.urandom(32)), expires_at=None
-    )
-    store.secure.add_recipient(
-        recipient_id=rid,
-        message_id=sent,
-        address="p@example.test",
-        name="",
-        method=VerificationMethod.EMAIL,
-        phone=None,
-    )
-    return cid, sent, rid
+    return secure_sent(profile.store, subject, date)
 
 
 def test_every_change_shows_in_the_next_listing(profile: Profile) -> None:

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from zivverdesk.core.model import VerificationMethod, new_id
-from zivverdesk.core.secret import Secret
+from tests.store.mail_data import secure_sent
 from zivverdesk.store import DB_FILE_NAME, Store, open_store
 from zivverdesk.store.listing import _MESSAGES, _PLAIN
 from zivverdesk.store.migrations import MIGRATIONS, SCHEMA_VERSION, _split
@@ -42,32 +41,9 @@ def _version_3(path: Path) -> None:
 
 
 def _conversation(store: Store, subject: str, date: str) -> str:
-    cid, sent = new_id(), new_id()
-    store.mailbox.ensure_conversation(cid, account_id=None, kind="secure", subject=subject)
-    store.mailbox.add_message(
-        message_id=sent,
-        account_id=None,
-        conversation_id=cid,
-        kind="secure",
-        direction="out",
-        sender="kantoor@office.test",
-        recipients="p@example.test",
-        subject=subject,
-        body="een lange tekst " * 1000,
-        date=date,
-    )
-    store.secure.add(
-        message_id=sent, relay_url="https://relay.test", cek=Secret(os.urandom(32)), expires_at=None
-    )
-    store.secure.add_recipient(
-        recipient_id=new_id(),
-        message_id=sent,
-        address="p@example.test",
-        name="",
-        method=VerificationMethod.EMAIL,
-        phone=None,
-    )
-    return cid
+    """A secure conversation whose one sent message has a long body (a row of several
+    pages, which the listing must not read)."""
+    return secure_sent(store, subject, date, body="een lange tekst " * 1000)[0]
 
 
 def test_migration_4_adds_the_listing_indexes_to_an_older_profile(
