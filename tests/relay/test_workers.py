@@ -142,3 +142,20 @@ def test_the_log_tells_of_a_replaced_worker(relay_factory: RelayFactory) -> None
         assert time.monotonic() < deadline, "the supervisor did not log the worker's end"
         time.sleep(0.1)
     assert "starting another" in relay.log_file.read_text(encoding="utf-8")
+
+
+def test_a_worker_that_keeps_ending_is_restarted_less_often(relay_factory: RelayFactory) -> None:
+    relay = relay_factory(serve_args=["--workers", "2"])
+    victim = min(_worker_pids(relay))
+    for expected in ("in 1 s", "in 2 s"):  # each end within seconds of its start
+        before = _worker_pids(relay)
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 20
+        while not (_worker_pids(relay) - before):
+            assert time.monotonic() < deadline, "no replacement worker"
+            time.sleep(0.1)
+        assert f"Worker {victim} ended (exit code -9); starting another {expected}." in (
+            relay.log_file.read_text(encoding="utf-8")
+        )
+        (victim,) = _worker_pids(relay) - before  # the replacement, on the same socket
+    assert httpx.get(f"{relay.url}/healthz", timeout=10).status_code == 200

@@ -22,6 +22,8 @@ import signal
 import socket
 import sys
 import threading
+import time
+from dataclasses import dataclass
 from multiprocessing.context import SpawnProcess
 from types import FrameType
 
@@ -75,61 +77,93 @@ def listening_sockets(host: str, port: int, count: int, backlog: int) -> list[so
     return sockets
 
 
+#: How long to wait before replacing a worker that ended within SHORT_LIFE seconds of its
+#: start, by how many did so in a row: one that fails on every start (a request that kills
+#: it, a broken disk) is retried less and less often instead of twice a second, while the
+#: connections its socket receives wait in that socket's queue.
+RESTART_DELAYS = (0.0, 1.0, 2.0, 5.0, 10.0, 30.0)
+SHORT_LIFE = 10.0
+
+
+@dataclass
+class _Worker:
+    sock: socket.socket
+    process: SpawnProcess | None = None
+    started: float = 0.0
+    quick_ends: int = 0  # ends in a row within SHORT_LIFE of a start
+    restart_at: float = 0.0
+
+
 class Workers:
     """Runs one uvicorn server process per socket until SIGINT or SIGTERM, and replaces a
-    worker that ends on its own, on the same socket. A worker that fails before it serves
-    (bad settings, a database it cannot open) stops everything: it would fail again."""
+    worker that ends on its own, on the same socket (after RESTART_DELAYS if it keeps
+    ending soon after its start). A worker that fails before it serves (bad settings, a
+    database it cannot open) stops everything: it would fail again."""
 
     def __init__(self, config: uvicorn.Config, sockets: list[socket.socket]) -> None:
         self.config = config
-        self.sockets = sockets
+        self.workers = [_Worker(sock) for sock in sockets]
         self.stopping = threading.Event()
         self.failed = False
 
     def run(self) -> int:
         previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-        processes = [self._start(sock) for sock in self.sockets]
+        for worker in self.workers:
+            self._start(worker)
         try:
             while not self.stopping.wait(0.5):
-                for index, process in enumerate(processes):
-                    if process.is_alive():
-                        continue
-                    process.join()
-                    if process.exitcode == STARTUP_FAILURE:
-                        _log.error("Worker %s could not start; stopping.", process.pid)
-                        self.failed = True
-                        self.stopping.set()
-                        break
-                    _log.warning(
-                        "Worker %s ended (exit code %s); starting another.",
-                        process.pid,
-                        process.exitcode,
-                    )
-                    processes[index] = self._start(self.sockets[index])
+                for worker in self.workers:
+                    self._look_after(worker, time.monotonic())
         finally:
-            for process in processes:
+            running = [w.process for w in self.workers if w.process is not None]
+            for process in running:
                 if process.is_alive():
                     process.terminate()  # SIGTERM: uvicorn finishes open requests first
-            for process in processes:
+            for process in running:
                 process.join(STOP_GRACE)
                 if process.is_alive():
                     process.kill()
                     process.join()
-            for sock in self.sockets:
-                sock.close()
+            for worker in self.workers:
+                worker.sock.close()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         return STARTUP_FAILURE if self.failed else 0
 
-    def _start(self, sock: socket.socket) -> SpawnProcess:
+    def _look_after(self, worker: _Worker, now: float) -> None:
+        process = worker.process
+        if process is None:
+            if now >= worker.restart_at and not self.stopping.is_set():
+                self._start(worker)
+            return
+        if process.is_alive():
+            return
+        process.join()
+        worker.process = None
+        if process.exitcode == STARTUP_FAILURE:
+            _log.error("Worker %s could not start; stopping.", process.pid)
+            self.failed = True
+            self.stopping.set()
+            return
+        worker.quick_ends = worker.quick_ends + 1 if now - worker.started < SHORT_LIFE else 0
+        delay = RESTART_DELAYS[min(worker.quick_ends, len(RESTART_DELAYS) - 1)]
+        worker.restart_at = now + delay
+        _log.warning(
+            "Worker %s ended (exit code %s); starting another%s.",
+            process.pid,
+            process.exitcode,
+            f" in {delay:g} s" if delay else "",
+        )
+
+    def _start(self, worker: _Worker) -> None:
         # A fresh interpreter (spawn), as on Windows: nothing of this process's state, its
         # threads or its database connections, is inherited by a worker.
         process = multiprocessing.get_context("spawn").Process(
-            target=serve_worker, args=(self.config, sock), name="zivverdesk-relay-worker"
+            target=serve_worker, args=(self.config, worker.sock), name="zivverdesk-relay-worker"
         )
         process.start()
+        worker.process, worker.started = process, time.monotonic()
         _log.info("Started worker %s.", process.pid)
-        return process
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
         self.stopping.set()
