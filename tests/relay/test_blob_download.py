@@ -18,8 +18,8 @@ from starlette.responses import FileResponse
 from starlette.types import Message
 
 from tests.plugins.asyncrun import run as run_in_own_loop
-from tests.plugins.relay import EnrolledDevice, RelayProcess
-from tests.relay.helpers import create_message
+from tests.plugins.relay import EnrolledDevice, RelayFactory, RelayProcess
+from tests.relay.helpers import create_message, unique_email
 from zivverdesk.relay.api.uploads import PRELOAD_LIMIT, BlobFileResponse
 
 MIB = 1024 * 1024
@@ -236,3 +236,29 @@ def test_big_blob_downloads_and_resumes(relay: RelayProcess, alice: EnrolledDevi
 
         middle = client.get(url, headers={"Range": f"bytes={16 * MIB - 7}-{32 * MIB + 7}"})
         assert middle.status_code == 206 and middle.content == data[16 * MIB - 7 : 32 * MIB + 8]
+
+
+def test_a_blob_cut_short_on_disk_ends_its_download_not_the_relay(
+    relay_factory: RelayFactory,
+) -> None:
+    """Blobs are sent from a mapping of their file. Another program cutting a file short
+    (blobs are never written again once final) ends that download; the relay's own code never
+    reads the mapped bytes, so the kernel's copy into the socket fails rather than the
+    process taking a SIGBUS. (A small blob goes to the socket whole when its answer starts.)"""
+    size = 40 * MIB
+    relay = relay_factory()
+    sender = relay.enroll_device(unique_email("cut"), "Cut")
+    data = os.urandom(size)
+    blob_id = create_message(relay, sender, blobs=[data]).blob_ids[0]
+    stored = relay.data_dir / "blobs" / blob_id[:2] / blob_id
+    url = f"{relay.url}/api/v1/blobs/{blob_id}"
+    with httpx.Client(headers=sender.headers, timeout=30) as client:
+        received = 0
+        with pytest.raises(httpx.HTTPError), client.stream("GET", url) as response:
+            for chunk in response.iter_bytes(64 * 1024):
+                if received == 0:
+                    os.truncate(stored, 4096)  # the first bytes are on their way
+                received += len(chunk)
+        assert received < size
+        assert relay.process is not None and relay.process.poll() is None
+        assert client.get(f"{relay.url}/healthz").status_code == 200

@@ -160,7 +160,11 @@ class _MappedFile:
             if os.fstat(fd).st_size != size:  # blobs never change once final
                 raise ApiError(409, "conflict", "This file changed while it was read.")
             # A final blob is never written to again (it is renamed into place and later
-            # unlinked, never truncated), so no access to the mapping can fault past its end.
+            # unlinked, never truncated). Should another program cut one short, the relay
+            # still never touches the mapped bytes itself: the kernel copies them into the
+            # socket and that copy fails (EFAULT), ending the download, not the process
+            # (tests/relay/test_blob_download.py). Only with the relay's own TLS does user
+            # space read them (to encrypt), where a cut file would raise SIGBUS.
             view = memoryview(mmap.mmap(fd, size, prot=mmap.PROT_READ))
             _warm(os.dup(fd), start, min(end - start, warm_size))
         except BaseException:
