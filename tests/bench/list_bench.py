@@ -8,8 +8,16 @@ the "All mail" folder shows them: secure and plain together, newest first), each
 text body of a few KB stored as reading a mail stores it; the whole list of 30,000 rows in
 one call, measured the same way (target ≤ 300 ms).
 
+`sync.list_folder_20k`: the list of one synced folder ("INBOX", as the GUI's Inbox shows
+it) on a profile of its own holding 20,000 plain mails stored as IMAP sync stores them
+(headers in batches of a thousand, subjects sealed) and then read (a text body of a few KB
+each, sealed, as reading a mail keeps it); the whole folder in one call (target ≤ 300 ms)
+and `sync.list_folder_20k_page`, the first page the GUI asks for (200 rows), each measured
+as above. `sync.store_headers_20k` is how long storing those 20,000 headers took (what an
+index on plain mail costs sync).
+
 Sizes: ZIVVERDESK_BENCH_LIST_CONVERSATIONS (default 10000), ZIVVERDESK_BENCH_LIST_PLAIN
-(default 20000).
+(default 20000), ZIVVERDESK_BENCH_LIST_FOLDER (default 20000).
 """
 
 from __future__ import annotations
@@ -26,8 +34,9 @@ from tests.bench import Results
 from tests.store.mail_data import secure_sent
 from zivverdesk.core.model import RecipientState
 from zivverdesk.crypto.keyring_backend import INSECURE_ENV
-from zivverdesk.services.conversations import list_conversations
+from zivverdesk.services.conversations import folder_ids, list_conversations
 from zivverdesk.services.profile import Profile
+from zivverdesk.store.folders import SyncedHeader
 
 
 def fill(profile: Profile, count: int) -> None:
@@ -116,6 +125,74 @@ def fill_plain(profile: Profile, count: int) -> None:
             )
 
 
+def fill_folder(profile: Profile, count: int) -> float:
+    """`count` plain mails in the synced folder "INBOX" of a new account, stored as sync
+    stores them: headers by UID in batches of a thousand, newer mails with higher UIDs (a few
+    in the same second); then a text body of about 2–7 KB for each, as reading a mail keeps
+    it. Returns the seconds that storing the headers took."""
+    store = profile.store
+    chance = random.Random(20261)  # the same folder on every run
+    account = store.accounts.add(
+        email="kantoor@office.test",
+        auth_kind="password",
+        username="kantoor",
+        imap_host="imap.office.test",
+        imap_port=993,
+        imap_security="ssl",
+        smtp_host="smtp.office.test",
+        smtp_port=465,
+        smtp_security="ssl",
+    )
+    inbox = store.folders.folder(account.id, "INBOX")
+    headers = []
+    second = 0
+    for uid in range(1, count + 1):
+        second += chance.choice((0, 1, 60, 600, 3600))  # some mails in the same second
+        who = f"relatie{chance.randrange(500)}"
+        day, rest = divmod(second, 86400)
+        headers.append(
+            SyncedHeader(
+                uid=uid,
+                header_message_id=f"<{uid}@example.test>",
+                in_reply_to="",
+                sender=f"{who.title()} <{who}@example.test>",
+                recipients="kantoor@office.test",
+                subject=f"{' '.join(chance.choices(_WORDS, k=4)).capitalize()} {uid}",
+                date=f"2025-{1 + day // 28 % 12:02d}-{1 + day % 28:02d}"
+                f"T{rest // 3600:02d}:{rest // 60 % 60:02d}:{rest % 60:02d}Z",
+                flags="\\Seen" if chance.random() < 0.8 else "",
+                size=chance.randint(3000, 9000),
+                has_attachments=uid % 5 == 0,
+            )
+        )
+    started = time.perf_counter()
+    for start in range(0, count, 1000):
+        store.folders.upsert_synced(
+            account_id=account.id, folder_id=inbox.id, records=headers[start : start + 1000]
+        )
+    stored = time.perf_counter() - started
+    with store.db.transaction():
+        for mid in store.folders.uids(inbox.id).values():
+            store.mailbox.set_body(
+                mid, " ".join(chance.choices(_WORDS, k=chance.randint(300, 900)))
+            )
+    return stored
+
+
+def _folder_timings(home: Path, limit: int) -> list[float]:
+    """The Inbox's first `limit` rows six times on a freshly opened profile, as the GUI
+    asks for them (it first checks that the folder is there)."""
+    with Profile.open(home) as profile:
+        timings = []
+        for _ in range(6):
+            started = time.perf_counter()
+            folder_ids(profile, "inbox")
+            rows = list_conversations(profile, folder="inbox", limit=limit)
+            timings.append(time.perf_counter() - started)
+            assert len(rows) == limit, len(rows)
+    return timings
+
+
 def _timings(home: Path, limit: int) -> list[float]:
     """The whole list (`limit` rows) six times on a freshly opened profile."""
     with Profile.open(home) as profile:
@@ -131,7 +208,9 @@ def _timings(home: Path, limit: int) -> list[float]:
 def run(results: Results, work: Path) -> None:
     count = int(os.environ.get("ZIVVERDESK_BENCH_LIST_CONVERSATIONS", "10000"))
     plain = int(os.environ.get("ZIVVERDESK_BENCH_LIST_PLAIN", "20000"))
+    in_folder = int(os.environ.get("ZIVVERDESK_BENCH_LIST_FOLDER", "20000"))
     home = Path(tempfile.mkdtemp(prefix="zv-list-", dir=work))
+    synced = Path(tempfile.mkdtemp(prefix="zv-folder-", dir=work))
     previous = os.environ.get(INSECURE_ENV)
     os.environ[INSECURE_ENV] = "1"  # a throw-away profile: no OS keyring needed
     try:
@@ -142,12 +221,18 @@ def run(results: Results, work: Path) -> None:
         with Profile.open(home) as profile:
             fill_plain(profile, plain)
         mixed = _timings(home, count + plain)
+        # A profile with one synced folder: the GUI's Inbox.
+        with Profile.open(synced) as profile:
+            headers = fill_folder(profile, in_folder)
+        page = _folder_timings(synced, 200)
+        folder = _folder_timings(synced, in_folder)
     finally:
         if previous is None:
             os.environ.pop(INSECURE_ENV, None)
         else:
             os.environ[INSECURE_ENV] = previous
         shutil.rmtree(home, ignore_errors=True)
+        shutil.rmtree(synced, ignore_errors=True)
     # The first call after opening also decrypts every subject; later calls (the GUI's
     # refreshes) find them in memory.
     results.record("sync.list_conversations_10k_first", timings[0] * 1000, "ms")
@@ -162,6 +247,23 @@ def run(results: Results, work: Path) -> None:
     results.record(
         "sync.list_mixed_30k",
         statistics.median(mixed[1:]) * 1000,
+        "ms",
+        target=300,
+        higher_is_better=False,
+    )
+    results.record("sync.store_headers_20k", headers * 1000, "ms")
+    results.record("sync.list_folder_20k_page_first", page[0] * 1000, "ms")
+    results.record(
+        "sync.list_folder_20k_page",
+        statistics.median(page[1:]) * 1000,
+        "ms",
+        target=100,
+        higher_is_better=False,
+    )
+    results.record("sync.list_folder_20k_first", folder[0] * 1000, "ms")
+    results.record(
+        "sync.list_folder_20k",
+        statistics.median(folder[1:]) * 1000,
         "ms",
         target=300,
         higher_is_better=False,

@@ -1,7 +1,8 @@
 """The conversation list answers with a fixed number of queries; it must say exactly what a
 per-conversation reading of the store says (the reference below), for every kind of
 conversation: opened, partly opened, refused, replaced recipients, replies, assignments,
-starter conversations, plain mail, paging and search."""
+starter conversations, plain mail, paging and search; a synced folder's list must say what
+the per-folder reading of the store said before it had an index of its own."""
 
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ from zivverdesk.core.model import (
     new_id,
 )
 from zivverdesk.core.secret import Secret
-from zivverdesk.services.conversations import ListRow, _list_row, list_conversations
+from zivverdesk.services.conversations import ListRow, _list_row, folder_ids, list_conversations
 from zivverdesk.services.profile import Profile
+from zivverdesk.store.folders import SyncedHeader
 from zivverdesk.store.mailbox import Message
 
 
@@ -398,3 +400,162 @@ def test_list_rows_are_built_with_every_field() -> None:
     assert dataclasses.asdict(built) == fields
     with pytest.raises(dataclasses.FrozenInstanceError):
         built.subject = "ander"  # type: ignore[misc]
+
+
+def _account(profile: Profile, email: str) -> str:
+    return profile.store.accounts.add(
+        email=email,
+        auth_kind="password",
+        username=email,
+        imap_host="h",
+        imap_port=1,
+        imap_security="none",
+        smtp_host="h",
+        smtp_port=1,
+        smtp_security="none",
+    ).id
+
+
+def _synced(uid: int, date: str, *, subject: str | None = None, flags: str = "") -> SyncedHeader:
+    return SyncedHeader(
+        uid=uid,
+        header_message_id=f"<{uid}@example.test>",
+        in_reply_to="",
+        sender=f"Huisarts {uid % 7} <h{uid % 7}@example.test>",
+        recipients=f"kantoor@office.test, r{uid}@example.test",
+        subject=subject if subject is not None else f"Gesynchroniseerd {uid}",
+        date=date,
+        flags=flags,
+        size=100 + uid,
+        has_attachments=uid % 4 == 0,
+    )
+
+
+def _old_folder(
+    profile: Profile, folder: str, *, offset: int, limit: int, query: str | None = None
+) -> list[ListRow]:
+    """A folder's list as it was read before it had its own index: every folder of that name
+    through `Mailbox.messages`, one stable sort by date, then the page."""
+    store = profile.store
+    matching = set(store.mailbox.search(query, limit=100_000)) if query else None
+    rows = [
+        _reference_plain_row(m)
+        for folder_id in folder_ids(profile, folder)
+        for m in store.mailbox.messages(folder_id=folder_id, kind="plain", limit=offset + limit)
+        if matching is None or m.id in matching
+    ]
+    rows.sort(key=lambda r: r.date, reverse=True)
+    return rows[offset : offset + limit]
+
+
+def _fill_folders(profile: Profile, rng: random.Random) -> tuple[str, str]:
+    """Two accounts with an INBOX each and a Sent folder, their mails in few distinct
+    seconds (so that many share a date, also across the two inboxes); secure conversations
+    and plain mail outside any folder beside them."""
+    store = profile.store
+    first, second = _account(profile, "a@office.test"), _account(profile, "b@office.test")
+    _fill(profile, rng, 20)
+    for account, count in ((first, 90), (second, 40)):
+        inbox = store.folders.folder(account, "INBOX")
+        headers = [
+            _synced(uid, f"2026-03-0{1 + rng.randrange(3)}T10:0{rng.randrange(3)}:00Z")
+            for uid in range(1, count + 1)
+        ]
+        for start in range(0, count, 25):  # in batches, as sync stores them
+            store.folders.upsert_synced(
+                account_id=account, folder_id=inbox.id, records=headers[start : start + 25]
+            )
+    sent = store.folders.folder(first, "Verzonden", special_use="\\Sent")
+    store.folders.upsert_synced(
+        account_id=first,
+        folder_id=sent.id,
+        records=[_synced(uid, f"2026-03-01T1{uid % 2}:00:00Z") for uid in range(1, 30)],
+        direction="out",
+    )
+    for mid in list(store.folders.uids(sent.id).values())[:10]:  # read: a long body kept
+        store.mailbox.set_body(mid, "een lange tekst " * 500)
+    return first, second
+
+
+def test_folder_list_is_row_for_row_the_old_reading_on_every_page(profile: Profile) -> None:
+    _fill_folders(profile, random.Random(12))
+    for folder, size in (("inbox", 130), ("INBOX", 130), ("sent", 29), ("Verzonden", 29)):
+        everything = list_conversations(profile, folder=folder, limit=1000)
+        assert len(everything) == size and {r.kind for r in everything} == {"plain"}
+        assert everything == _old_folder(profile, folder, offset=0, limit=1000), folder
+        assert len({r.date for r in everything}) < size // 3  # many equal dates
+        for offset, limit in [(0, 1), (0, 25), (7, 13), (25, 25), (100, 50), (120, 200), (999, 5)]:
+            page = list_conversations(profile, folder=folder, offset=offset, limit=limit)
+            assert page == _old_folder(profile, folder, offset=offset, limit=limit), (
+                folder,
+                offset,
+                limit,
+            )
+            assert page == everything[offset : offset + limit]
+    sent = list_conversations(profile, folder="sent", limit=1000)
+    assert all(r.correspondents.startswith("kantoor@office.test, r") for r in sent)
+    # Search within a folder, and again: what is kept in memory between calls changes nothing.
+    hits = list_conversations(profile, folder="inbox", query="Gesynchroniseerd 1", limit=1000)
+    assert hits and hits == _old_folder(
+        profile, "inbox", offset=0, limit=1000, query="Gesynchroniseerd 1"
+    )
+    assert list_conversations(profile, folder="inbox", limit=1000) == _old_folder(
+        profile, "inbox", offset=0, limit=1000
+    )
+
+
+def test_folder_changes_show_in_the_next_listing(profile: Profile) -> None:
+    """What sync does to a folder shows at once: new mail, flags (not shown in the list, so
+    the rows stay the same), expunged mail, mail moved to another folder (on IMAP: gone from
+    one, new in the other) and a folder emptied after a UIDVALIDITY change."""
+    store = profile.store
+    account = _account(profile, "a@office.test")
+    inbox = store.folders.folder(account, "INBOX").id
+    archive = store.folders.folder(account, "Archief").id
+    store.folders.upsert_synced(
+        account_id=account,
+        folder_id=inbox,
+        records=[_synced(uid, f"2026-03-0{uid}T10:00:00Z") for uid in (1, 2, 3)],
+    )
+
+    def listed(folder: str = "inbox") -> list[tuple[int | None, str]]:
+        uids = {mid: uid for f in (inbox, archive) for uid, mid in store.folders.uids(f).items()}
+        rows = list_conversations(profile, folder=folder, limit=1000)
+        assert rows == _old_folder(profile, folder, offset=0, limit=1000)
+        return [(uids.get(r.id), r.subject) for r in rows]
+
+    assert [uid for uid, _ in listed()] == [3, 2, 1]
+    store.folders.upsert_synced(
+        account_id=account, folder_id=inbox, records=[_synced(4, "2026-03-02T10:00:00Z")]
+    )
+    assert [uid for uid, _ in listed()] == [3, 4, 2, 1]  # ties: by message id, as before
+    before = list_conversations(profile, folder="inbox", limit=1000)
+    store.folders.set_flags_by_uid(inbox, {1: "\\Seen", 3: "\\Flagged \\Seen"})
+    store.folders.upsert_synced(  # a resumed sync: only the flags of a held UID change
+        account_id=account, folder_id=inbox, records=[_synced(2, "2026-03-02T10:00:00Z", flags="")]
+    )
+    assert list_conversations(profile, folder="inbox", limit=1000) == before
+    assert {m.uid: m.flags for m in store.mailbox.messages(folder_id=inbox)}[3] == (
+        "\\Flagged \\Seen"
+    )
+
+    store.folders.remove_uids(inbox, [3])  # moved: expunged here, new in the archive
+    store.folders.upsert_synced(
+        account_id=account,
+        folder_id=archive,
+        records=[_synced(1, "2026-03-03T10:00:00Z", subject="Gesynchroniseerd 3")],
+    )
+    assert listed() == [
+        (4, "Gesynchroniseerd 4"),
+        (2, "Gesynchroniseerd 2"),
+        (1, "Gesynchroniseerd 1"),
+    ]
+    assert listed("archief") == [(1, "Gesynchroniseerd 3")]
+    assert store.listing._plain_subjects.keys() == {
+        m.id for m in store.mailbox.messages(kind="plain")
+    }  # the moved mail's old subject is forgotten once its folder was read in full
+
+    store.folders.clear_folder(inbox)
+    assert listed() == []
+    assert listed("archief") == [(1, "Gesynchroniseerd 3")]
+    assert _key(list_conversations(profile, limit=1000)) == _key(_reference(profile))

@@ -1,5 +1,5 @@
-"""What the conversation list relies on in the store: the indexes of migrations 4 and 5 (also
-on a profile written before them) and reads that see one state of the database."""
+"""What the conversation list relies on in the store: the indexes of migrations 4, 5 and 6
+(also on a profile written before them) and reads that see one state of the database."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from tests.store.mail_data import secure_sent
 from zivverdesk.store import DB_FILE_NAME, Store, open_store
-from zivverdesk.store.listing import _MESSAGES, _PLAIN
+from zivverdesk.store.listing import _MESSAGES, _PLAIN, _PLAIN_IN_FOLDER
 from zivverdesk.store.migrations import MIGRATIONS, SCHEMA_VERSION, _split
 
 
@@ -103,7 +103,7 @@ def test_migration_5_lists_plain_mail_of_an_older_profile_from_its_index(
             ("m-old", "", "b@example.test", False),  # stored before: in the index too
         ]
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 5
     assert "messages_plain_listed" in _indexes(conn)
     # The list reads the index alone, in its order: no table row (with its long body), no sort.
     plan = " | ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {_PLAIN}", (10,)))
@@ -113,6 +113,55 @@ def test_migration_5_lists_plain_mail_of_an_older_profile_from_its_index(
     (sealed,) = conn.execute(
         "SELECT subject_sealed FROM messages INDEXED BY messages_plain_listed "
         "WHERE kind = 'plain' AND id = ?",
+        (newer,),
+    ).fetchone()
+    assert b"Nieuw" not in sealed
+    conn.close()
+
+
+def test_migration_6_lists_a_folder_of_an_older_profile_from_its_index(
+    tmp_path: Path, key: bytes
+) -> None:
+    path = tmp_path / DB_FILE_NAME
+    _version(path, 5)
+    conn = sqlite3.connect(path, isolation_level=None)  # a synced folder of the previous release
+    conn.execute(
+        "INSERT INTO accounts (id, email, auth_kind, username, imap_host, imap_port, "
+        "imap_security, smtp_host, smtp_port, smtp_security, created) VALUES "
+        "('a', 'me@office.test', 'password', 'me', 'h', 1, 'none', 'h', 1, 'none', '2026')"
+    )
+    conn.execute("INSERT INTO folders (id, account_id, name) VALUES (1, 'a', 'INBOX')")
+    conn.execute(
+        "INSERT INTO messages (id, account_id, kind, direction, folder_id, uid, sender, "
+        "recipients, subject_sealed, body_sealed, date) VALUES ('m-old', 'a', 'plain', 'in', "
+        "1, 7, 'huisarts@example.test', 'me@office.test', NULL, randomblob(20000), "
+        "'2026-01-01T00:00:00Z')"
+    )
+    conn.close()
+    with open_store(tmp_path, key) as store:
+        newer = _plain(store, "Nieuw", "2026-02-01T00:00:00Z", folder_id=1, uid=8)
+        _plain(store, "Elders", "2026-03-01T00:00:00Z")  # in no folder: not listed
+        listed = store.listing.plain(folder_id=1)
+        assert [(p.id, p.subject, p.correspondents) for p in listed] == [
+            (newer, "Nieuw", "huisarts@example.test"),
+            ("m-old", "", "huisarts@example.test"),  # stored before: in the index too
+        ]
+        assert store.listing.plain(folder_id=2) == []
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    indexes = _indexes(conn)
+    assert "messages_folder_listed" in indexes
+    # Replaced: the new index starts with its columns for plain mail, and the unique index
+    # on (folder_id, uid) finds a folder's messages for everything else.
+    assert "messages_by_folder" not in indexes
+    plan = " | ".join(
+        row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {_PLAIN_IN_FOLDER}", (1, 10))
+    )
+    assert "COVERING INDEX messages_folder_listed (folder_id=?)" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
+    (sealed,) = conn.execute(
+        "SELECT subject_sealed FROM messages INDEXED BY messages_folder_listed "
+        "WHERE kind = 'plain' AND folder_id = 1 AND id = ?",
         (newer,),
     ).fetchone()
     assert b"Nieuw" not in sealed

@@ -121,13 +121,18 @@ def list_conversations(
     limit += offset
     matching = set(store.mailbox.search(query, limit=100_000)) if query else None
     if folder is not None:
-        in_folder = [
-            _plain_row(m)
-            for folder_id in folder_ids(profile, folder)
-            for m in store.mailbox.messages(folder_id=folder_id, kind="plain", limit=limit)
-            if matching is None or m.id in matching
-        ]
-        in_folder.sort(key=lambda r: r.date, reverse=True)
+        # Each folder's newest mails from the listing's index, in one snapshot; folders of
+        # several accounts are merged by date (a stable sort: equal dates keep folder order).
+        ids = folder_ids(profile, folder)
+        with store.db.snapshot():
+            in_folder = [
+                _listed_plain_row(p)
+                for folder_id in ids
+                for p in store.listing.plain(limit=limit, folder_id=folder_id)
+                if matching is None or p.id in matching
+            ]
+        if len(ids) > 1:
+            in_folder.sort(key=lambda r: r.date, reverse=True)
         return in_folder[offset:limit]
     users = {
         str(u["user_id"]): str(u.get("email") or u["user_id"])
@@ -202,21 +207,6 @@ def _secure_row(digest: ConversationDigest, users: dict[str, str]) -> ListRow:
         assigned_to=users.get(assigned, assigned) if assigned else None,
         has_attachments=digest.has_attachments,
         replies=digest.replies,
-    )
-
-
-def _plain_row(m: Message) -> ListRow:
-    return _list_row(
-        id=m.id,
-        kind="plain",
-        subject=m.subject,
-        correspondents=m.sender if m.direction == "in" else m.recipients,
-        date=m.date,
-        envelope=None,
-        to_review=False,
-        assigned_to=None,
-        has_attachments=m.has_attachments,
-        replies=0,
     )
 
 

@@ -5,7 +5,8 @@ has an attachment, how many replies came in and the envelope of its first sent m
 Asking the mailbox and recipient tables per conversation costs several queries each; here
 one query aggregates all listed conversations at once (from indexes alone, see migration 4),
 so 10,000 list in a fraction of a second. Plain mail, listed beside them, comes newest first
-from an index of its own (migration 5).
+from an index of its own (migration 5); a folder's plain mail from the same index with the
+folder in front (migration 6).
 """
 
 from __future__ import annotations
@@ -66,17 +67,22 @@ ORDER BY newest DESC, cid
 
 
 # The newest plain mails, in the order of `Mailbox.messages` (date DESC, id) and read from
-# the covering index of migration 5 alone. The kind is written out, not bound: SQLite uses a
-# partial index only when the query's WHERE names the same value. Who the list shows is the
-# sender of a received mail and the recipients of a sent one.
-_PLAIN = """
+# the covering index of migration 5 alone (of one folder: migration 6). The kind is written
+# out, not bound: SQLite uses a partial index only when the query's WHERE names the same
+# value. Who the list shows is the sender of a received mail and the recipients of a sent one.
+_PLAIN_OF = """
 SELECT id, subject_sealed, CASE WHEN direction = 'in' THEN sender ELSE recipients END, date,
     has_attachments
-FROM messages INDEXED BY messages_plain_listed
-WHERE kind = 'plain'
+FROM messages INDEXED BY {index}
+WHERE kind = 'plain'{folder}
 ORDER BY date DESC, id
 LIMIT ?
 """
+_PLAIN = _PLAIN_OF.format(index="messages_plain_listed", folder="")
+_PLAIN_IN_FOLDER = _PLAIN_OF.format(index="messages_folder_listed", folder=" AND folder_id = ?")
+# How many plain mails there are, and which (to forget the subjects of those that are gone).
+_PLAIN_COUNT = "SELECT COUNT(*) FROM messages INDEXED BY messages_plain_listed WHERE kind = 'plain'"
+_PLAIN_IDS = "SELECT id FROM messages INDEXED BY messages_plain_listed WHERE kind = 'plain'"
 
 
 class PlainDigest(NamedTuple):
@@ -201,10 +207,13 @@ class Listing:
             )
         return subject
 
-    def plain(self, *, limit: int = 1000) -> list[PlainDigest]:
-        """The newest `limit` plain mails, newest first (ties by id, like
-        `Mailbox.messages(kind="plain")`)."""
-        rows = self._db.query_values(_PLAIN, (limit,))
+    def plain(self, *, limit: int = 1000, folder_id: int | None = None) -> list[PlainDigest]:
+        """The newest `limit` plain mails (of one folder with `folder_id`), newest first (ties
+        by id, like `Mailbox.messages(kind="plain", folder_id=...)`)."""
+        if folder_id is None:
+            rows = self._db.query_values(_PLAIN, (limit,))
+        else:
+            rows = self._db.query_values(_PLAIN_IN_FOLDER, (folder_id, limit))
         subjects = self._plain_subjects
         open_text = self._db.cipher.open_text
         listed = []
@@ -219,7 +228,18 @@ class Listing:
                 known = subjects[mid] = (sealed, text)
             listed.append(PlainDigest(mid, known[1], correspondents, date, bool(attachments)))
         if len(rows) < limit and len(subjects) > len(rows):
-            # Every plain mail was read: forget the subjects of mails that are gone, so the
-            # memory held stays that of the mailbox as it is.
-            self._plain_subjects = {row[0]: subjects[row[0]] for row in rows}
+            # Every plain mail (of the folder) was read: forget the subjects of mails that are
+            # gone, so the memory held stays that of the mailbox as it is.
+            if folder_id is None:
+                self._plain_subjects = {row[0]: subjects[row[0]] for row in rows}
+            else:
+                self._forget_gone(subjects)
         return listed
+
+    def _forget_gone(self, subjects: dict[str, tuple[bytes | None, str]]) -> None:
+        """Keep only the subjects of plain mails still stored, when more are kept than
+        stored (a folder's list cannot tell which of the others are gone)."""
+        counted = self._db.query_one(_PLAIN_COUNT)
+        if counted is not None and len(subjects) > counted[0]:
+            stored = self._db.query_values(_PLAIN_IDS, ())
+            self._plain_subjects = {mid: subjects[mid] for (mid,) in stored if mid in subjects}

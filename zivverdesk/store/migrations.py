@@ -237,7 +237,20 @@ CREATE INDEX messages_plain_listed ON messages(
 ) WHERE kind = 'plain'
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+# A folder's list (Inbox, Sent, any synced folder) reads the newest plain mails of one folder
+# in date order: through messages_by_folder (folder_id, date) that is a look-up of every
+# listed row, long body included, and a sort of the ties by id. This index is the one of
+# migration 5 with the folder in front, so a folder's list too reads an index alone, in its
+# order (date DESC, id), nothing sorted; the subject in it is the row's sealed value.
+_V6 = """
+CREATE INDEX messages_folder_listed ON messages(
+    folder_id, date DESC, id, direction, sender, recipients, has_attachments, subject_sealed,
+    kind
+) WHERE kind = 'plain';
+DROP INDEX messages_by_folder
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
