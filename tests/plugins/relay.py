@@ -13,6 +13,7 @@ import base64
 import json
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -95,6 +96,12 @@ class RelayProcess:
         self._auto_port = port is None
         self.port = port or free_port()
         self.tls = "--tls-cert" in serve_args
+        # What clients check the relay's certificate with: its own (self-signed) one.
+        self.verify: ssl.SSLContext | bool = (
+            ssl.create_default_context(cafile=serve_args[serve_args.index("--tls-cert") + 1])
+            if self.tls
+            else True
+        )
         self.url = f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
         self.log_file = data_dir.parent / f"{data_dir.name}.log"
         self.config_file: Path | None = None
@@ -158,7 +165,7 @@ class RelayProcess:
                     f"the relay exited with {self.process.returncode}:\n{tail(self.log_file)}"
                 )
             try:
-                health = httpx.get(f"{self.url}/healthz", timeout=1, verify=not self.tls)
+                health = httpx.get(f"{self.url}/healthz", timeout=1, verify=self.verify)
                 if health.status_code == 200:
                     if not self._owns_port():
                         # free_port() only reserved the number: another server started in
@@ -225,6 +232,7 @@ class RelayProcess:
                 "public_key": base64.urlsafe_b64encode(public).rstrip(b"=").decode(),
             },
             timeout=10,
+            verify=self.verify,
         )
         response.raise_for_status()
         body = response.json()

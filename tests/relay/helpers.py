@@ -102,7 +102,13 @@ def create_message(
     }
     if expires_at:
         body["expires_at"] = expires_at
-    r = httpx.post(f"{relay.url}/api/v1/messages", json=body, headers=sender.headers, timeout=10)
+    r = httpx.post(
+        f"{relay.url}/api/v1/messages",
+        json=body,
+        headers=sender.headers,
+        timeout=10,
+        verify=relay.verify,
+    )
     assert r.status_code == 201, r.text
     if upload:
         for blob_id, data in blob_map.items():
@@ -111,6 +117,7 @@ def create_message(
                 content=data,
                 headers=sender.headers,
                 timeout=30,
+                verify=relay.verify,
             )
             assert r.status_code == 200 and r.json()["complete"], r.text
     if upload and commit:
@@ -118,6 +125,7 @@ def create_message(
             f"{relay.url}/api/v1/messages/{message.message_id}/commit",
             headers=sender.headers,
             timeout=10,
+            verify=relay.verify,
         )
         assert r.status_code == 200, r.text
     return message

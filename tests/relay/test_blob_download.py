@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import ipaddress
 import os
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from cryptography import x509
 from starlette.responses import FileResponse
 from starlette.types import Message
 
 from tests.plugins.asyncrun import run as run_in_own_loop
+from tests.plugins.certs import write_self_signed
 from tests.plugins.relay import EnrolledDevice, RelayFactory, RelayProcess
 from tests.relay.helpers import create_message, unique_email
 from zivverdesk.relay.api.uploads import PRELOAD_LIMIT, BlobFileResponse
@@ -238,21 +241,30 @@ def test_big_blob_downloads_and_resumes(relay: RelayProcess, alice: EnrolledDevi
         assert middle.status_code == 206 and middle.content == data[16 * MIB - 7 : 32 * MIB + 8]
 
 
+@pytest.mark.parametrize("tls", [False, True], ids=["http", "own-tls"])
 def test_a_blob_cut_short_on_disk_ends_its_download_not_the_relay(
-    relay_factory: RelayFactory,
+    relay_factory: RelayFactory, tmp_path: Path, tls: bool
 ) -> None:
-    """Blobs are sent from a mapping of their file. Another program cutting a file short
-    (blobs are never written again once final) ends that download; the relay's own code never
-    reads the mapped bytes, so the kernel's copy into the socket fails rather than the
-    process taking a SIGBUS. (A small blob goes to the socket whole when its answer starts.)"""
+    """Another program cutting a blob file short (blobs are never written again once final)
+    ends that download, not the relay. On plain HTTP blobs are sent from a mapping whose
+    bytes only the kernel reads, so its copy into the socket fails; where the relay encrypts
+    TLS itself it would read them, so blobs are not mapped there (a mapped byte past the
+    new end would be a SIGBUS). A small blob goes to the socket whole when its answer
+    starts."""
     size = 40 * MIB
-    relay = relay_factory()
+    serve_args = []
+    if tls:
+        cert, key = write_self_signed(
+            tmp_path, "127.0.0.1", x509.IPAddress(ipaddress.ip_address("127.0.0.1"))
+        )
+        serve_args = ["--tls-cert", str(cert), "--tls-key", str(key)]
+    relay = relay_factory(serve_args=serve_args)
     sender = relay.enroll_device(unique_email("cut"), "Cut")
     data = os.urandom(size)
     blob_id = create_message(relay, sender, blobs=[data]).blob_ids[0]
     stored = relay.data_dir / "blobs" / blob_id[:2] / blob_id
     url = f"{relay.url}/api/v1/blobs/{blob_id}"
-    with httpx.Client(headers=sender.headers, timeout=30) as client:
+    with httpx.Client(headers=sender.headers, timeout=30, verify=relay.verify) as client:
         received = 0
         with pytest.raises(httpx.HTTPError), client.stream("GET", url) as response:
             for chunk in response.iter_bytes(64 * 1024):

@@ -82,6 +82,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from zivverdesk.relay import workers
+    from zivverdesk.relay.api.uploads import send_from_mappings
     from zivverdesk.relay.app import create_app
 
     overrides = {"host": args.host, "port": args.port, "public_url": args.public_url}
@@ -93,6 +94,7 @@ def _serve(args: argparse.Namespace) -> int:
     # Handlers run in worker threads; the default 5 ms GIL switch interval would add up to
     # 5 ms to every hand-over between the event loop and a worker.
     sys.setswitchinterval(0.0005)
+    send_from_mappings(not args.tls_cert)
     app: Any = create_app(settings)
     _freeze_startup_objects()
     options: dict[str, Any] = {
@@ -122,6 +124,7 @@ def _serve(args: argparse.Namespace) -> int:
             "config": args.config,
             "overrides": {"database": args.database, **overrides},
             "supervisor": os.getpid(),
+            "tls": bool(args.tls_cert),
         }
     )
     factory = "zivverdesk.relay.commands:app_from_environment"
@@ -138,10 +141,12 @@ SERVE_ARGS_ENV = "ZIVVERDESK_SERVE_ARGS"
 
 def app_from_environment() -> Any:
     """The app of one worker process of `relay serve --workers N`."""
+    from zivverdesk.relay.api.uploads import send_from_mappings
     from zivverdesk.relay.app import create_app
 
     sys.setswitchinterval(0.0005)
     spec = json.loads(os.environ[SERVE_ARGS_ENV])
+    send_from_mappings(not spec["tls"])
     settings = load_settings(
         data_dir=Path(spec["data"]), config_file=spec["config"], overrides=spec["overrides"]
     )

@@ -137,7 +137,19 @@ _SINGLE_RANGE = re.compile(rb"[ \t]*bytes[ \t]*=[ \t]*([0-9]*)[ \t]*-[ \t]*([0-9
 
 # Warming the page cache uses sendfile(2) into /dev/null, which Linux supports for regular
 # files (since 2.6.33); elsewhere blobs take Starlette's path.
-_MAPPED = sys.platform.startswith("linux") and hasattr(os, "sendfile")
+_MAPPING_POSSIBLE = sys.platform.startswith("linux") and hasattr(os, "sendfile")
+_MAPPED = _MAPPING_POSSIBLE
+
+
+def send_from_mappings(enabled: bool) -> None:
+    """Whether this process sends blobs from mappings of their files (where possible).
+
+    Off where the relay encrypts TLS itself: the encryption reads the mapped bytes in user
+    space, where a blob file cut short by another program raises SIGBUS and ends the
+    process. On plain HTTP (behind a TLS proxy) only the kernel reads them, and such a file
+    fails that one copy (tests/relay/test_blob_download.py)."""
+    global _MAPPED
+    _MAPPED = enabled and _MAPPING_POSSIBLE
 
 
 class _MappedFile:
@@ -162,9 +174,9 @@ class _MappedFile:
             # A final blob is never written to again (it is renamed into place and later
             # unlinked, never truncated). Should another program cut one short, the relay
             # still never touches the mapped bytes itself: the kernel copies them into the
-            # socket and that copy fails (EFAULT), ending the download, not the process
-            # (tests/relay/test_blob_download.py). Only with the relay's own TLS does user
-            # space read them (to encrypt), where a cut file would raise SIGBUS.
+            # socket and that copy fails (EFAULT), ending the download, not the process.
+            # With the relay's own TLS, which reads them to encrypt, blobs are not mapped
+            # (`send_from_mappings`).
             view = memoryview(mmap.mmap(fd, size, prot=mmap.PROT_READ))
             _warm(os.dup(fd), start, min(end - start, warm_size))
         except BaseException:
