@@ -12,9 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import inbox_messages, setup_desk
+from tests.e2e.harness import imap, inbox_messages, setup_desk
 from tests.plugins.mailstack import MailAccount, MailStack
 from tests.plugins.relay import RelayProcess
+from zivverdesk.crypto.keyring_backend import INSECURE_ENV
+from zivverdesk.services.conversations import list_conversations, show
+from zivverdesk.services.mail_sync import mark_seen
+from zivverdesk.services.profile import Profile
+from zivverdesk.services.sync import sync_once
 
 pytestmark = pytest.mark.integration
 
@@ -63,3 +68,61 @@ def test_plain_mail_sync_search_read_and_send(
             break
         time.sleep(0.2)
     assert len(received) == 1 and received[0].get_content().strip() == "Hoi"
+
+
+def _server_flags(account: MailAccount) -> dict[str, tuple[bytes, ...]]:
+    """Each inbox mail's flags on the server, by subject."""
+    client = imap(account)
+    try:
+        client.select_folder("INBOX", readonly=True)
+        data = client.fetch(client.search("ALL"), ["FLAGS", "ENVELOPE"])
+        return {d[b"ENVELOPE"].subject.decode(): tuple(d[b"FLAGS"]) for d in data.values()}
+    finally:
+        client.logout()
+
+
+def test_opening_a_plain_mail_marks_it_read_on_the_server_and_locally(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    mailstack: MailStack,
+    mail_account: Callable[[str], MailAccount],
+    relay_server: RelayProcess,
+) -> None:
+    monkeypatch.setenv(INSECURE_ENV, "1")
+    me, other = mail_account("secretariaat"), mail_account("huisarts")
+    desk = setup_desk(tmp_path / "desk", mailstack, me, relay_server)
+    _mail(other, me.email, "Verwijzing", "Graag een afspraak.")
+    _mail(other, me.email, "Agenda", "Dinsdag om tien uur.")
+    for _ in range(50):
+        if len(_server_flags(me)) == 2:
+            break
+        time.sleep(0.2)
+    with Profile.open(desk.home) as profile:
+        sync_once(profile)
+        rows = {r.subject: r for r in list_conversations(profile, folder="inbox")}
+        assert {s: r.unread for s, r in rows.items()} == {"Verwijzing": True, "Agenda": True}
+        opened = rows["Verwijzing"].id
+        show(profile, opened)  # reading the body does not mark it read (BODY.PEEK)
+        assert b"\\Seen" not in _server_flags(me)["Verwijzing"]
+
+        assert mark_seen(profile, opened) is True
+        assert b"\\Seen" in _server_flags(me)["Verwijzing"]
+        assert b"\\Seen" not in _server_flags(me)["Agenda"]
+        assert "\\Seen" in profile.store.mailbox.message(opened).flags.split()
+        unread = {r.subject: r.unread for r in list_conversations(profile, folder="inbox")}
+        assert unread == {"Verwijzing": False, "Agenda": True}
+        assert mark_seen(profile, opened) is False  # already read: not sent again
+
+        sync_once(profile)  # the server agrees: the next sync leaves it read
+        unread = {r.subject: r.unread for r in list_conversations(profile, folder="inbox")}
+        assert unread == {"Verwijzing": False, "Agenda": True}
+
+        # Read elsewhere (another client): the next sync shows it read here too.
+        client = imap(me)
+        try:
+            client.select_folder("INBOX")
+            client.add_flags(client.search(["SUBJECT", "Agenda"]), [b"\\Seen"])
+        finally:
+            client.logout()
+        sync_once(profile)
+        assert not any(r.unread for r in list_conversations(profile, folder="inbox"))

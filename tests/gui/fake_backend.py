@@ -41,6 +41,28 @@ class FakeBackend:
                 secure=True,
             ),
         ]
+        # Plain mail in the inbox: one unread, one read.
+        self.inbox = [
+            ConversationRow(
+                conversation_id="e" * 32,
+                correspondent="Huisarts",
+                subject="Verwijzing",
+                updated=now,
+                envelope=None,
+                secure=False,
+                unread=True,
+            ),
+            ConversationRow(
+                conversation_id="f" * 32,
+                correspondent="Apotheek",
+                subject="Herhaalrecept",
+                updated=now,
+                envelope=None,
+                secure=False,
+            ),
+        ]
+        self.marked_seen: list[str] = []
+        self.fail_mark_seen: Exception | None = None
         self.sent: list[OutgoingMessage] = []
         self.revoked: list[str] = []
         self.resent: list[tuple[str, str, str | None]] = []
@@ -50,7 +72,8 @@ class FakeBackend:
         return [("secure", "Beveiligd"), ("inbox", "Postvak IN")]
 
     def conversations(self, folder: str, offset: int, limit: int) -> list[ConversationRow]:
-        return self.rows[offset : offset + limit] if folder == "secure" else []
+        rows = {"secure": self.rows, "inbox": self.inbox}.get(folder, [])
+        return rows[offset : offset + limit]
 
     def details(self, conversation_id: str) -> ConversationDetails:
         now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -76,6 +99,11 @@ class FakeBackend:
                 )
             ],
         )
+
+    def mark_seen(self, conversation_id: str) -> None:
+        if self.fail_mark_seen is not None:
+            raise self.fail_mark_seen
+        self.marked_seen.append(conversation_id)
 
     def send(self, message: OutgoingMessage, *, progress: Progress | None = None) -> str:
         if self.fail_send:

@@ -87,3 +87,62 @@ def test_plain_send_needs_confirmation(
     QTest.keyClicks(dialog.to_edit, "jan@example.test")
     QTest.mouseClick(dialog.send_plain_button, Qt.MouseButton.LeftButton)
     assert backend.sent == []
+
+
+def _inbox(window: MainWindow) -> None:
+    window.folder_list.setCurrentRow(1)
+    assert window.current_folder() == "inbox"
+
+
+def _row_of(window: MainWindow, subject: str) -> int:
+    for row in range(window.proxy.rowCount()):
+        if window.proxy.index(row, Column.SUBJECT).data() == subject:
+            return row
+    raise AssertionError(subject)
+
+
+def _bold(window: MainWindow, row: int) -> bool:
+    font = window.proxy.index(row, Column.SUBJECT).data(Qt.ItemDataRole.FontRole)
+    return font is not None and font.bold()
+
+
+def test_unread_plain_mail_is_bold_and_opening_it_marks_it_read(
+    window: MainWindow, backend: FakeBackend, qtbot: QtBot
+) -> None:
+    _inbox(window)
+    unread, read = _row_of(window, "Verwijzing"), _row_of(window, "Herhaalrecept")
+    assert _bold(window, unread) and not _bold(window, read)
+
+    window.table.selectRow(unread)
+    qtbot.waitUntil(lambda: backend.marked_seen == ["e" * 32])
+    qtbot.waitUntil(lambda: not _bold(window, _row_of(window, "Verwijzing")))
+
+    # A mail already read is not marked again, whether it was read before or just now.
+    window.table.selectRow(_row_of(window, "Herhaalrecept"))
+    qtbot.waitUntil(lambda: "Zie bijlage." in window.reader.toPlainText())
+    window.table.selectRow(_row_of(window, "Verwijzing"))
+    qtbot.wait(100)
+    assert backend.marked_seen == ["e" * 32]
+
+
+def test_secure_conversations_are_never_marked_read(
+    window: MainWindow, backend: FakeBackend, qtbot: QtBot
+) -> None:
+    assert not any(_bold(window, row) for row in range(window.proxy.rowCount()))
+    window.table.selectRow(0)
+    qtbot.waitUntil(lambda: "Zie bijlage." in window.reader.toPlainText())
+    qtbot.wait(100)
+    assert backend.marked_seen == []
+
+
+def test_offline_the_mail_stays_unread_without_an_error_shown(
+    window: MainWindow, backend: FakeBackend, qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    backend.fail_mark_seen = OSError("no route to host")
+    _inbox(window)
+    status = window.status_label.text()
+    window.table.selectRow(_row_of(window, "Verwijzing"))
+    qtbot.waitUntil(lambda: "marking a mail read failed" in caplog.text)
+    assert _bold(window, _row_of(window, "Verwijzing"))
+    assert window.status_label.text() == status  # the count, not an error
+    assert not window.findChildren(QMessageBox)

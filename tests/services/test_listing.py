@@ -20,7 +20,9 @@ from zivverdesk.core.model import (
     new_id,
 )
 from zivverdesk.core.secret import Secret
+from zivverdesk.mail.errors import ServerUnreachable
 from zivverdesk.services.conversations import ListRow, _list_row, folder_ids, list_conversations
+from zivverdesk.services.mail_sync import mark_seen
 from zivverdesk.services.profile import Profile
 from zivverdesk.store.folders import SyncedHeader
 from zivverdesk.store.mailbox import Message
@@ -78,6 +80,7 @@ def _reference_plain_row(m: Message) -> ListRow:
         assigned_to=None,
         has_attachments=m.has_attachments,
         replies=0,
+        unread=m.direction == "in" and "\\seen" not in m.flags.lower().split(),
     )
 
 
@@ -393,6 +396,7 @@ def test_list_rows_are_built_with_every_field() -> None:
         "assigned_to": "u1",
         "has_attachments": True,
         "replies": 2,
+        "unread": False,
     }
     assert [f.name for f in dataclasses.fields(ListRow)] == list(fields)
     built = _list_row(**fields)  # type: ignore[arg-type]
@@ -505,9 +509,10 @@ def test_folder_list_is_row_for_row_the_old_reading_on_every_page(profile: Profi
 
 
 def test_folder_changes_show_in_the_next_listing(profile: Profile) -> None:
-    """What sync does to a folder shows at once: new mail, flags (not shown in the list, so
-    the rows stay the same), expunged mail, mail moved to another folder (on IMAP: gone from
-    one, new in the other) and a folder emptied after a UIDVALIDITY change."""
+    """What sync does to a folder shows at once: new mail, flags (a mail read on the server
+    lists as read; nothing else of the row changes), expunged mail, mail moved to another
+    folder (on IMAP: gone from one, new in the other) and a folder emptied after a
+    UIDVALIDITY change."""
     store = profile.store
     account = _account(profile, "a@office.test")
     inbox = store.folders.folder(account, "INBOX").id
@@ -528,16 +533,28 @@ def test_folder_changes_show_in_the_next_listing(profile: Profile) -> None:
     store.folders.upsert_synced(
         account_id=account, folder_id=inbox, records=[_synced(4, "2026-03-02T10:00:00Z")]
     )
-    assert [uid for uid, _ in listed()] == [3, 4, 2, 1]  # ties: by message id, as before
+    ids = {uid: mid for uid, mid in store.folders.uids(inbox).items()}
+    tied = sorted((4, 2), key=ids.__getitem__)  # ties: by message id (random), as before
+    assert [uid for uid, _ in listed()] == [3, *tied, 1]
     before = list_conversations(profile, folder="inbox", limit=1000)
+    assert all(r.unread for r in before)
     store.folders.set_flags_by_uid(inbox, {1: "\\Seen", 3: "\\Flagged \\Seen"})
     store.folders.upsert_synced(  # a resumed sync: only the flags of a held UID change
         account_id=account, folder_id=inbox, records=[_synced(2, "2026-03-02T10:00:00Z", flags="")]
     )
-    assert list_conversations(profile, folder="inbox", limit=1000) == before
+    uids = {mid: uid for uid, mid in store.folders.uids(inbox).items()}
+    after = list_conversations(profile, folder="inbox", limit=1000)
+    assert [dataclasses.replace(r, unread=True) for r in after] == before
+    assert {uids[r.id]: r.unread for r in after} == {3: False, 4: True, 2: True, 1: False}
+    assert [(r.id, r.unread) for r in list_conversations(profile, limit=1000)] == [
+        (r.id, r.unread) for r in after
+    ]
     assert {m.uid: m.flags for m in store.mailbox.messages(folder_id=inbox)}[3] == (
         "\\Flagged \\Seen"
     )
+    store.folders.set_flags_by_uid(inbox, {3: "\\Flagged"})  # marked unread on the server
+    again = list_conversations(profile, folder="inbox", limit=1000)
+    assert {uids[r.id]: r.unread for r in again} == {3: True, 4: True, 2: True, 1: False}
 
     store.folders.remove_uids(inbox, [3])  # moved: expunged here, new in the archive
     store.folders.upsert_synced(
@@ -545,11 +562,7 @@ def test_folder_changes_show_in_the_next_listing(profile: Profile) -> None:
         folder_id=archive,
         records=[_synced(1, "2026-03-03T10:00:00Z", subject="Gesynchroniseerd 3")],
     )
-    assert listed() == [
-        (4, "Gesynchroniseerd 4"),
-        (2, "Gesynchroniseerd 2"),
-        (1, "Gesynchroniseerd 1"),
-    ]
+    assert listed() == [(uid, f"Gesynchroniseerd {uid}") for uid in (*tied, 1)]
     assert listed("archief") == [(1, "Gesynchroniseerd 3")]
     assert store.listing._plain_subjects.keys() == {
         m.id for m in store.mailbox.messages(kind="plain")
@@ -559,3 +572,50 @@ def test_folder_changes_show_in_the_next_listing(profile: Profile) -> None:
     assert listed() == []
     assert listed("archief") == [(1, "Gesynchroniseerd 3")]
     assert _key(list_conversations(profile, limit=1000)) == _key(_reference(profile))
+
+
+def test_marking_a_mail_read_shows_in_the_next_listing(profile: Profile) -> None:
+    """A received plain mail lists as unread until it is marked read; what the user sent and
+    the secure conversations never list as unread. A mail kept in no server folder is
+    marked in the store alone."""
+    store = profile.store
+    received = _plain(profile, 1, "2026-03-01T10:00:00Z")
+    sent = _plain(profile, 3, "2026-03-02T10:00:00Z")
+    secure, _, _ = _sent(profile, "Beveiligd", "2026-03-03T10:00:00Z")
+    store.mailbox.set_flags(sent, "")  # sent mail without \\Seen is still not unread
+    unread = {r.id: r.unread for r in list_conversations(profile)}
+    assert unread == {secure: False, sent: False, received: True}
+
+    assert mark_seen(profile, received) is True
+    assert store.mailbox.message(received).flags == "\\Seen"
+    assert not any(r.unread for r in list_conversations(profile))
+    assert mark_seen(profile, received) is False  # already read: nothing to do
+    assert mark_seen(profile, sent) is False
+    assert store.mailbox.message(sent).flags == ""
+
+
+def test_a_mail_stays_unread_when_its_server_cannot_be_reached(profile: Profile) -> None:
+    store = profile.store
+    account = store.accounts.add(
+        email="a@office.test",
+        auth_kind="password",
+        username="a@office.test",
+        imap_host="127.0.0.1",
+        imap_port=1,  # nothing listens here
+        imap_security="none",
+        smtp_host="127.0.0.1",
+        smtp_port=1,
+        smtp_security="none",
+    ).id
+    profile.vault.set_mail_password(account, Secret("geheim"))
+    inbox = store.folders.folder(account, "INBOX").id
+    store.folders.upsert_synced(
+        account_id=account,
+        folder_id=inbox,
+        records=[_synced(1, "2026-03-01T10:00:00Z", flags="\\Flagged")],
+    )
+    (mid,) = store.folders.uids(inbox).values()
+    with pytest.raises(ServerUnreachable):
+        mark_seen(profile, mid)
+    assert store.mailbox.message(mid).flags == "\\Flagged"
+    assert [r.unread for r in list_conversations(profile, folder="inbox")] == [True]

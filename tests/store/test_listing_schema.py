@@ -1,4 +1,4 @@
-"""What the conversation list relies on in the store: the indexes of migrations 4, 5 and 6
+"""What the conversation list relies on in the store: the indexes of migrations 4 to 7
 (also on a profile written before them) and reads that see one state of the database."""
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ def test_migration_6_lists_a_folder_of_an_older_profile_from_its_index(
         ]
         assert store.listing.plain(folder_id=2) == []
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 6
     indexes = _indexes(conn)
     assert "messages_folder_listed" in indexes
     # Replaced: the new index starts with its columns for plain mail, and the unique index
@@ -165,6 +165,62 @@ def test_migration_6_lists_a_folder_of_an_older_profile_from_its_index(
         (newer,),
     ).fetchone()
     assert b"Nieuw" not in sealed
+    conn.close()
+
+
+def test_migration_7_lists_unread_plain_mail_of_an_older_profile_from_its_indexes(
+    tmp_path: Path, key: bytes
+) -> None:
+    path = tmp_path / DB_FILE_NAME
+    _version(path, 6)
+    conn = sqlite3.connect(path, isolation_level=None)  # synced mail of the previous release
+    conn.execute(
+        "INSERT INTO accounts (id, email, auth_kind, username, imap_host, imap_port, "
+        "imap_security, smtp_host, smtp_port, smtp_security, created) VALUES "
+        "('a', 'me@office.test', 'password', 'me', 'h', 1, 'none', 'h', 1, 'none', '2026')"
+    )
+    conn.execute("INSERT INTO folders (id, account_id, name) VALUES (1, 'a', 'INBOX')")
+    for mid, uid, flags in (("m-read", 7, "\\Flagged \\Seen"), ("m-unread", 8, "\\Flagged")):
+        conn.execute(
+            "INSERT INTO messages (id, account_id, kind, direction, folder_id, uid, sender, "
+            "recipients, subject_sealed, body_sealed, date, flags) VALUES (?, 'a', 'plain', "
+            "'in', 1, ?, 'huisarts@example.test', 'me@office.test', NULL, randomblob(20000), "
+            "'2026-01-0' || ?, ?)",
+            (mid, uid, uid - 6, flags),
+        )
+    conn.close()
+    with open_store(tmp_path, key) as store:
+        sent = store.mailbox.add_message(  # what the user sent is never unread
+            account_id="a",
+            conversation_id=None,
+            kind="plain",
+            direction="out",
+            sender="me@office.test",
+            recipients="huisarts@example.test",
+            subject="Verzonden",
+            body=None,
+            date="2026-01-03T00:00:00Z",
+            folder_id=1,
+            uid=9,
+        )
+        # The case of a flag does not matter (IMAP compares flag names in any case).
+        seen_lower = _plain(store, "Gelezen", "2026-01-04", folder_id=1, uid=10, flags="\\seen")
+        expected = [(seen_lower, False), (sent, False), ("m-unread", True), ("m-read", False)]
+        for folder_id in (None, 1):
+            listed = store.listing.plain(folder_id=folder_id)
+            assert [(p.id, p.unread) for p in listed] == expected
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+    for index, query, params in (
+        ("messages_plain_listed", _PLAIN, (10,)),
+        ("messages_folder_listed", _PLAIN_IN_FOLDER, (1, 10)),
+    ):
+        (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (index,)).fetchone()
+        assert "flags" in sql
+        # Flags included, the list still reads the index alone, in its order.
+        plan = " | ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {query}", params))
+        assert f"COVERING INDEX {index}" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
     conn.close()
 
 

@@ -74,6 +74,11 @@ class Backend(Protocol):
 
     def details(self, conversation_id: str) -> ConversationDetails: ...
 
+    def mark_seen(self, conversation_id: str) -> None:
+        """Mark an opened plain mail read: on its mail server, then locally. Raises when the
+        server cannot be reached (the mail then stays unread)."""
+        ...
+
     def send(self, message: OutgoingMessage, *, progress: Progress | None = None) -> str:
         """Queue and send; returns the message id. Raises ZivverdeskError on a problem."""
         ...

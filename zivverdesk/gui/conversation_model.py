@@ -7,7 +7,7 @@ folders load in pages through `canFetchMore`/`fetchMore` so the first screen app
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import IntEnum
 from functools import cache
@@ -101,6 +101,15 @@ class ConversationListModel(QAbstractTableModel):
 
     def row_at(self, row: int) -> ConversationRow:
         return self._rows[row]
+
+    def set_unread(self, conversation_id: str, unread: bool) -> None:
+        """Show a row read or unread (after the engine marked it), without reloading."""
+        for number, row in enumerate(self._rows):
+            if row.conversation_id == conversation_id and row.unread != unread:
+                self._rows[number] = replace(row, unread=unread)
+                self.dataChanged.emit(
+                    self.index(number, 0), self.index(number, len(Column) - 1), [_FONT]
+                )
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self._exhausted and self._fetch is not None

@@ -25,7 +25,7 @@ from zivverdesk.gui.backend import (
     TimelineEntry,
 )
 from zivverdesk.gui.conversation_model import ConversationRow
-from zivverdesk.services import conversations, outbox_runner
+from zivverdesk.services import conversations, mail_sync, outbox_runner
 from zivverdesk.services.connections import Connections
 from zivverdesk.services.plain_send import queue_plain
 from zivverdesk.services.profile import Profile
@@ -105,6 +105,7 @@ class EngineBackend:
                 secure=r.kind == "secure",
                 has_attachments=r.has_attachments,
                 to_review=r.to_review,
+                unread=r.unread,
             )
             for r in rows
         ]
@@ -155,6 +156,9 @@ class EngineBackend:
             assigned_to=view.assigned_to,
             reviewed_by=view.reviewed_by,
         )
+
+    def mark_seen(self, conversation_id: str) -> None:
+        mail_sync.mark_seen(self._profile, conversation_id)
 
     def send(self, message: OutgoingMessage, *, progress: Progress | None = None) -> str:
         if message.secure:

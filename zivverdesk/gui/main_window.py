@@ -159,7 +159,31 @@ class MainWindow(QMainWindow):
         if cid is None:
             self.reader.clear()
             return
-        self.run(lambda: self.backend.details(cid), self._show_conversation)
+        index = self.proxy.mapToSource(self.table.currentIndex())
+        row = self.model.row_at(index.row())
+        if row.unread and not row.secure:
+            # An unread plain mail is read once it is shown: then it is marked so.
+            def shown(details: ConversationDetails) -> None:
+                self._show_conversation(details)
+                self._mark_seen(cid)
+
+            self.run(lambda: self.backend.details(cid), shown)
+        else:
+            self.run(lambda: self.backend.details(cid), self._show_conversation)
+
+    def _mark_seen(self, cid: str) -> None:
+        """Mark a plain mail read on its server, then show it so. Offline it stays unread
+        (and is marked when opened again): logged, not shown as an error."""
+        op = Operation(self, lambda: self.backend.mark_seen(cid))
+        self._operations.add(op)
+        op.finished.connect(lambda: self._operations.discard(op))
+        op.on_success(lambda _r: self.model.set_unread(cid, False))
+        op.on_failure(
+            lambda error: log.warning(
+                "marking a mail read failed: %s", type(error).__name__, exc_info=error
+            )
+        )
+        op.run()
 
     def _show_conversation(self, details: ConversationDetails) -> None:
         self._details = details

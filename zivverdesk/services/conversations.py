@@ -89,6 +89,8 @@ class ListRow:
     assigned_to: str | None
     has_attachments: bool
     replies: int
+    #: A received plain mail not yet read (no \\Seen in its IMAP flags); never a conversation.
+    unread: bool = False
 
 
 def user_label(profile: Profile, user_id: str | None) -> str | None:
@@ -171,6 +173,7 @@ def _list_row(
     assigned_to: str | None,
     has_attachments: bool,
     replies: int,
+    unread: bool = False,
 ) -> ListRow:
     """`ListRow(...)` with these fields, built without the frozen dataclass's `__init__`,
     which sets each field through `object.__setattr__`: for the tens of thousands of rows a
@@ -189,6 +192,7 @@ def _list_row(
             "assigned_to": assigned_to,
             "has_attachments": has_attachments,
             "replies": replies,
+            "unread": unread,
         }
     )
     return row
@@ -222,6 +226,7 @@ def _listed_plain_row(digest: PlainDigest) -> ListRow:
         assigned_to=None,
         has_attachments=digest.has_attachments,
         replies=0,
+        unread=digest.unread,
     )
 
 

@@ -23,6 +23,7 @@ from zivverdesk.mail.sync import (
     SyncReport,
     fetch_body,
     folders_to_sync,
+    set_seen,
     sync_folder,
 )
 from zivverdesk.services.profile import Profile
@@ -176,6 +177,42 @@ def load_body(profile: Profile, message_id: str) -> str | None:
     if raw is None:
         return None
     return store_parsed(store, message_id, parse_message(raw))
+
+
+SEEN = "\\Seen"
+
+
+def is_seen(flags: str) -> bool:
+    """Whether stored flags (IMAP's, space-separated) mark a mail read."""
+    return SEEN.lower() in flags.lower().split()
+
+
+def mark_seen(profile: Profile, message_id: str) -> bool:
+    """Mark a received plain mail read: \\Seen on the server first, then in the store, so
+    the server stays the truth and the next sync agrees with the store. A mail already read
+    (or not one of ours to mark) is left alone; returns whether it was marked. A mail kept
+    in no server folder is marked in the store only. Raises when the server cannot be
+    reached: the mail then stays unread."""
+    store = profile.store
+    message = store.mailbox.message(message_id)
+    if message.kind != "plain" or message.direction != "in" or is_seen(message.flags):
+        return False
+    if message.folder_id is not None and message.uid is not None and message.account_id:
+        folder = next(
+            f for f in store.folders.folders(message.account_id) if f.id == message.folder_id
+        )
+        imap = open_imap(profile, message.account_id)
+        try:
+            set_seen(imap, folder.name, [message.uid], seen=True)
+        finally:
+            disconnect(imap)
+    # The flags as they are now: a sync may have changed them while the server answered.
+    if not store.mailbox.has_message(message_id):
+        return False
+    flags = store.mailbox.message(message_id).flags
+    if not is_seen(flags):
+        store.mailbox.set_flags(message_id, " ".join(sorted({*flags.split(), SEEN})))
+    return True
 
 
 def store_parsed(store: Store, message_id: str, parsed: ParsedMessage) -> str:

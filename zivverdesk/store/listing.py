@@ -6,7 +6,8 @@ Asking the mailbox and recipient tables per conversation costs several queries e
 one query aggregates all listed conversations at once (from indexes alone, see migration 4),
 so 10,000 list in a fraction of a second. Plain mail, listed beside them, comes newest first
 from an index of its own (migration 5); a folder's plain mail from the same index with the
-folder in front (migration 6).
+folder in front (migration 6). Both hold the mail's flags as well (migration 7): a received
+mail without \\Seen lists as unread.
 """
 
 from __future__ import annotations
@@ -70,9 +71,12 @@ ORDER BY newest DESC, cid
 # the covering index of migration 5 alone (of one folder: migration 6). The kind is written
 # out, not bound: SQLite uses a partial index only when the query's WHERE names the same
 # value. Who the list shows is the sender of a received mail and the recipients of a sent one.
+# A received mail is unread while its flags (IMAP's, space-separated) hold no \Seen; what
+# the user sent or drafted is never unread. LIKE compares ASCII letters in any case, as IMAP
+# compares flag names.
 _PLAIN_OF = """
 SELECT id, subject_sealed, CASE WHEN direction = 'in' THEN sender ELSE recipients END, date,
-    has_attachments
+    has_attachments, direction = 'in' AND ' ' || flags || ' ' NOT LIKE '% \\Seen %'
 FROM messages INDEXED BY {index}
 WHERE kind = 'plain'{folder}
 ORDER BY date DESC, id
@@ -93,6 +97,8 @@ class PlainDigest(NamedTuple):
     correspondents: str
     date: str
     has_attachments: bool
+    #: Received and not yet read (no \\Seen in its flags).
+    unread: bool
 
 
 class ConversationDigest(NamedTuple):
@@ -217,7 +223,7 @@ class Listing:
         subjects = self._plain_subjects
         open_text = self._db.cipher.open_text
         listed = []
-        for mid, sealed, correspondents, date, attachments in rows:
+        for mid, sealed, correspondents, date, attachments, unread in rows:
             known = subjects.get(mid)
             if known is None or known[0] != sealed:
                 text = (
@@ -226,7 +232,9 @@ class Listing:
                     else ""
                 )
                 known = subjects[mid] = (sealed, text)
-            listed.append(PlainDigest(mid, known[1], correspondents, date, bool(attachments)))
+            listed.append(
+                PlainDigest(mid, known[1], correspondents, date, bool(attachments), bool(unread))
+            )
         if len(rows) < limit and len(subjects) > len(rows):
             # Every plain mail (of the folder) was read: forget the subjects of mails that are
             # gone, so the memory held stays that of the mailbox as it is.

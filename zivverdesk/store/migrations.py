@@ -250,7 +250,22 @@ CREATE INDEX messages_folder_listed ON messages(
 DROP INDEX messages_by_folder
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+# The list shows unread plain mail in bold: whether a mail is read is in its IMAP flags, so
+# the two plain-mail listing indexes of migrations 5 and 6 hold them too, and the list still
+# reads an index alone. `kind` stays last (see migration 5).
+_V7 = """
+DROP INDEX messages_plain_listed;
+CREATE INDEX messages_plain_listed ON messages(
+    date DESC, id, direction, sender, recipients, has_attachments, subject_sealed, flags, kind
+) WHERE kind = 'plain';
+DROP INDEX messages_folder_listed;
+CREATE INDEX messages_folder_listed ON messages(
+    folder_id, date DESC, id, direction, sender, recipients, has_attachments, subject_sealed,
+    flags, kind
+) WHERE kind = 'plain'
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
