@@ -68,6 +68,27 @@ def test_migration_4_adds_the_listing_indexes_to_an_older_profile(
     conn.close()
 
 
+def _account_with_inbox(conn: sqlite3.Connection) -> None:
+    """Account 'a' with folder 1, INBOX, written as an older release stored them."""
+    conn.execute(
+        "INSERT INTO accounts (id, email, auth_kind, username, imap_host, imap_port, "
+        "imap_security, smtp_host, smtp_port, smtp_security, created) VALUES "
+        "('a', 'me@office.test', 'password', 'me', 'h', 1, 'none', 'h', 1, 'none', '2026')"
+    )
+    conn.execute("INSERT INTO folders (id, account_id, name) VALUES (1, 'a', 'INBOX')")
+
+
+def _assert_index_only(
+    conn: sqlite3.Connection, index: str, query: str, params: tuple[object, ...]
+) -> str:
+    """That `query` reads `index` alone (no table row with its long body) in the index's
+    order (no sort); returns the plan."""
+    plan = " | ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {query}", params))
+    assert f"COVERING INDEX {index}" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
+    return plan
+
+
 def _plain(store: Store, subject: str, date: str, **fields: object) -> str:
     return store.mailbox.add_message(
         account_id=None,
@@ -106,9 +127,7 @@ def test_migration_5_lists_plain_mail_of_an_older_profile_from_its_index(
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 5
     assert "messages_plain_listed" in _indexes(conn)
     # The list reads the index alone, in its order: no table row (with its long body), no sort.
-    plan = " | ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {_PLAIN}", (10,)))
-    assert "COVERING INDEX messages_plain_listed" in plan, plan
-    assert "TEMP B-TREE" not in plan, plan
+    _assert_index_only(conn, "messages_plain_listed", _PLAIN, (10,))
     # What the index holds of the subject is the row's sealed value, not its text.
     (sealed,) = conn.execute(
         "SELECT subject_sealed FROM messages INDEXED BY messages_plain_listed "
@@ -125,12 +144,7 @@ def test_migration_6_lists_a_folder_of_an_older_profile_from_its_index(
     path = tmp_path / DB_FILE_NAME
     _version(path, 5)
     conn = sqlite3.connect(path, isolation_level=None)  # a synced folder of the previous release
-    conn.execute(
-        "INSERT INTO accounts (id, email, auth_kind, username, imap_host, imap_port, "
-        "imap_security, smtp_host, smtp_port, smtp_security, created) VALUES "
-        "('a', 'me@office.test', 'password', 'me', 'h', 1, 'none', 'h', 1, 'none', '2026')"
-    )
-    conn.execute("INSERT INTO folders (id, account_id, name) VALUES (1, 'a', 'INBOX')")
+    _account_with_inbox(conn)
     conn.execute(
         "INSERT INTO messages (id, account_id, kind, direction, folder_id, uid, sender, "
         "recipients, subject_sealed, body_sealed, date) VALUES ('m-old', 'a', 'plain', 'in', "
@@ -154,11 +168,8 @@ def test_migration_6_lists_a_folder_of_an_older_profile_from_its_index(
     # Replaced: the new index starts with its columns for plain mail, and the unique index
     # on (folder_id, uid) finds a folder's messages for everything else.
     assert "messages_by_folder" not in indexes
-    plan = " | ".join(
-        row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {_PLAIN_IN_FOLDER}", (1, 10))
-    )
+    plan = _assert_index_only(conn, "messages_folder_listed", _PLAIN_IN_FOLDER, (1, 10))
     assert "COVERING INDEX messages_folder_listed (folder_id=?)" in plan, plan
-    assert "TEMP B-TREE" not in plan, plan
     (sealed,) = conn.execute(
         "SELECT subject_sealed FROM messages INDEXED BY messages_folder_listed "
         "WHERE kind = 'plain' AND folder_id = 1 AND id = ?",
@@ -174,12 +185,7 @@ def test_migration_7_lists_unread_plain_mail_of_an_older_profile_from_its_indexe
     path = tmp_path / DB_FILE_NAME
     _version(path, 6)
     conn = sqlite3.connect(path, isolation_level=None)  # synced mail of the previous release
-    conn.execute(
-        "INSERT INTO accounts (id, email, auth_kind, username, imap_host, imap_port, "
-        "imap_security, smtp_host, smtp_port, smtp_security, created) VALUES "
-        "('a', 'me@office.test', 'password', 'me', 'h', 1, 'none', 'h', 1, 'none', '2026')"
-    )
-    conn.execute("INSERT INTO folders (id, account_id, name) VALUES (1, 'a', 'INBOX')")
+    _account_with_inbox(conn)
     for mid, uid, flags in (("m-read", 7, "\\Flagged \\Seen"), ("m-unread", 8, "\\Flagged")):
         conn.execute(
             "INSERT INTO messages (id, account_id, kind, direction, folder_id, uid, sender, "
@@ -218,9 +224,7 @@ def test_migration_7_lists_unread_plain_mail_of_an_older_profile_from_its_indexe
         (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (index,)).fetchone()
         assert "flags" in sql
         # Flags included, the list still reads the index alone, in its order.
-        plan = " | ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {query}", params))
-        assert f"COVERING INDEX {index}" in plan, plan
-        assert "TEMP B-TREE" not in plan, plan
+        _assert_index_only(conn, index, query, params)
     conn.close()
 
 
