@@ -75,7 +75,11 @@ struct client {
 };
 
 static struct {
-    int burst;
+    int burst;    /* every recipient connects first, then all start in the same moment */
+    int together; /* "open": the burst's pages load first, then every code is sent at once */
+    struct client *all;
+    int count, loaded;
+    double released, released_cpu;
     int clients;
     double seconds;
     struct sockaddr_in address;
@@ -129,7 +133,8 @@ static void read_plan(const char *path) {
         fprintf(stderr, "relay_load: the plan's first line is not: MODE CLIENTS SECONDS HOST PORT\n");
         exit(2);
     }
-    run.burst = strcmp(mode, "burst") == 0;
+    run.together = strcmp(mode, "open") == 0;
+    run.burst = run.together || strcmp(mode, "burst") == 0;
     if (!run.burst && strcmp(mode, "closed") != 0) {
         fprintf(stderr, "relay_load: unknown mode %s\n", mode);
         exit(2);
@@ -178,6 +183,7 @@ static void read_payload(const char *path) {
 /* --- one flow ----------------------------------------------------------------------- */
 
 static void finish_flow(struct client *c, int ok);
+static void release_when_loaded(void);
 
 static void fail(struct client *c, const char *format, ...) {
     if (run.errors < MAX_ERROR_SAMPLES) {
@@ -313,6 +319,7 @@ static void finish_flow(struct client *c, int ok) {
     c->state = IDLE;
     run.running--;
     if (!run.burst && ended < run.deadline) begin_closed_flow(c);
+    if (run.together && run.released == 0) release_when_loaded();
 }
 
 static int contains(const char *haystack, size_t len, const char *needle) {
@@ -347,9 +354,23 @@ static void answered(struct client *c) {
         /* What the recipient waits for after entering the code: verify, then the blob. */
         append(&run.opens, now() - c->verify_began);
         finish_flow(c, 1);
+    } else if (run.together) {
+        /* The page is shown; the code is sent when every other page is shown too. */
+        c->state = IDLE;
+        run.loaded++;
+        release_when_loaded();
     } else {
         start_step(c, VERIFY);
     }
+}
+
+/* "open": once every recipient still running has its page, all send their code at once. */
+static void release_when_loaded(void) {
+    if (run.loaded < run.running || run.running == 0) return;
+    run.released = now();
+    run.released_cpu = cpu_seconds();
+    for (int i = 0; i < run.count; i++)
+        if (run.all[i].fd >= 0 && run.all[i].state == IDLE) start_step(&run.all[i], VERIFY);
 }
 
 /* The head is complete at `end` (the blank line's first byte): status, length, cookie. */
@@ -465,6 +486,8 @@ int main(int argc, char **argv) {
                     : run.clients;
     struct client *clients = calloc((size_t)count, sizeof(struct client));
     if (clients == NULL) die("calloc");
+    run.all = clients;
+    run.count = count;
     for (int i = 0; i < count; i++) {
         clients[i].fd = -1;
         clients[i].small = malloc(SMALL_LIMIT + 1);
@@ -507,6 +530,11 @@ int main(int argc, char **argv) {
                 if (clients[i].fd >= 0) fail(&clients[i], "TimeoutError: no answer in time");
             break;
         }
+    }
+    /* In "open" the round is the codes' burst: from the moment they are all sent. */
+    if (run.together && run.released > 0) {
+        began = run.released;
+        cpu = run.released_cpu;
     }
     double elapsed = now() - began;
     cpu = cpu_seconds() - cpu;

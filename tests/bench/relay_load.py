@@ -2,10 +2,12 @@
 system's C compiler and run as its own process, so that it shares neither the relay's nor
 the benchmark runner's GIL. Why it is C, and what it checks, is said at the top of that file.
 
-Plan (the dict `generate` takes): {"host", "port", "mode": "burst" | "closed", "clients",
+Plan (the dict `generate` takes): {"host", "port", "mode": "burst" | "open" | "closed", "clients",
 "seconds", "payload_seed", "payload_size", "recipients": [[message_id, recipient_id,
 auth_b64, blob_id], ...]}.
 - burst: `clients` recipients connect first, then all start at the same moment.
+- open: as burst, but each waits after the link info until every page is loaded; then all
+  send their code at the same moment ("elapsed" and "cpu" count from that moment).
 - closed: `clients` loops run for `seconds`; each takes the next recipient (wrapping around
   when the list runs out), opens a new connection (a new browser) and runs the flow.
 Result: {"latencies": [seconds per flow, ...], "opens": [seconds from sending verify to the

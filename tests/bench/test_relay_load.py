@@ -189,3 +189,47 @@ def test_the_closed_loop_opens_a_connection_per_flow() -> None:
     flows = len(result["latencies"])
     assert result["errors"] == 0 and flows >= 2
     assert connections[0] == flows and 1 <= result["elapsed"] < 10
+
+
+def test_open_sends_every_code_only_once_every_page_is_loaded() -> None:
+    """The "open" round: pages load at different speeds, and no code is sent before the
+    slowest page is shown; then every recipient verifies and fetches."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(5)
+    pages_shown: list[float] = []
+    codes_sent: list[float] = []
+
+    def serve(conn: socket.socket, delay: float) -> None:
+        with conn, suppress(OSError, ValueError):
+            peer = _Peer(conn)
+            peer.request()
+            time.sleep(delay)  # a slow page for some recipients
+            pages_shown.append(time.monotonic())
+            peer.answer(200, b'{"method": "access_code"}')
+            peer.request()
+            codes_sent.append(time.monotonic())
+            peer.answer(200, _thread_listing("b" * 32), "Set-Cookie: zv_session=s\r\n")
+            peer.request()
+            peer.answer(200, BLOB)
+
+    def accept(count: int) -> None:
+        for number in range(count):
+            conn, _ = listener.accept()
+            threading.Thread(target=serve, args=(conn, 0.1 * number), daemon=True).start()
+
+    acceptor = threading.Thread(target=accept, args=(3,), daemon=True)
+    acceptor.start()
+    try:
+        plan = {
+            **_plan(listener.getsockname()[1], "open", clients=3),
+            "recipients": [RECIPIENT] * 3,
+        }
+        result = relay_load.generate(plan, timeout=30)
+    finally:
+        acceptor.join(timeout=10)
+        listener.close()
+    assert result["errors"] == 0, result["error_samples"]
+    assert len(result["opens"]) == 3 and len(codes_sent) == 3
+    assert min(codes_sent) >= max(pages_shown)
+    # The round counts from the codes' moment, not from the slowest page.
+    assert result["elapsed"] < 0.2 + max(result["opens"])
