@@ -109,6 +109,37 @@ def test_two_relays_on_one_postgres_behave_as_one(
     assert time.monotonic() - began < 3
 
 
+@pytest.mark.postgres
+def test_a_relay_reconnects_when_postgres_closed_its_kept_connections(
+    postgres_database: str, postgres_cluster: PostgresCluster, tmp_path: Path
+) -> None:
+    """The relay keeps its PostgreSQL connections between requests. When the server ends
+    them (a restart, an idle timeout, an administrator), the next visitor after a quiet
+    moment is still served, by reads and by writes, and nothing is reported as an error."""
+    relay = RelayProcess(tmp_path / "relay", database=postgres_database)
+    relay.start()
+    try:
+        sender = relay.enroll_device(unique_email("kept"), "Kept")
+        first, second = create_message(relay, sender), create_message(relay, sender)
+        with recipient_client(relay) as client:
+            assert verify(client, first, first.recipients[0]).status_code == 200
+        import psycopg
+
+        with psycopg.connect(postgres_database, autocommit=True) as admin:
+            ended = admin.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchone()
+        assert ended is not None and ended[0] >= 2  # the relay's read and write connections
+        time.sleep(2.5)  # longer than a kept connection may sit unchecked
+        rec = second.recipients[0]
+        with recipient_client(relay) as client:
+            assert client.get(f"/api/v1/r/{second.message_id}/{rec.recipient_id}").is_success
+            assert verify(client, second, rec).status_code == 200
+    finally:
+        relay.stop()
+
+
 def test_two_workers_on_sqlite_record_every_verification_once(
     relay_factory: RelayFactory,
 ) -> None:

@@ -18,6 +18,7 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,6 +37,12 @@ T = TypeVar("T")
 _WRITE_LOCK = 0x5A564401
 _MIGRATE_LOCK = 0x5A564402
 _MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+# A kept PostgreSQL connection left unused this long goes back to the pool before its next
+# transaction, and the pool's liveness check (pre-ping) replaces it if a server restart or
+# an idle timeout broke it meanwhile. Under load a kept connection is used many times a
+# second and never pays for that check (a round trip per transaction otherwise).
+_KEPT_IDLE_SECONDS = 2.0
 
 
 class DatabaseError(ZivverdeskError):
@@ -61,8 +68,13 @@ class Database:
             self.engine = create_engine(
                 self.url, pool_size=pool_size, max_overflow=40, pool_pre_ping=True
             )
-        # Same pool; the option (plain BEGIN on SQLite) is set once instead of per read.
-        self._read_engine = self.engine.execution_options(zv_read=True)
+        # Same pool; the option is set once instead of per read. On SQLite it makes the
+        # BEGIN a plain (deferred) one. PostgreSQL reads run in autocommit: at its READ
+        # COMMITTED isolation each statement sees a fresh snapshot inside a transaction
+        # too, so BEGIN and COMMIT would only add two round trips to every read.
+        self._read_engine = self.engine.execution_options(
+            **({"zv_read": True} if self.is_sqlite else {"isolation_level": "AUTOCOMMIT"})
+        )
         self._residents = threading.local()
         self._lazy_lock = threading.Lock()  # guards what is made on first use
         self._all_residents: list[_Resident] = []
@@ -87,21 +99,29 @@ class Database:
             ):
                 yield conn
         else:
-            with self.engine.connect() as conn, conn.begin():
+            with self._transaction("write") as conn:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _WRITE_LOCK})
                 yield conn
 
     def _resident(self, kind: str) -> _Resident | None:
-        """The connection this thread keeps for `kind` transactions, on SQLite and on a
-        thread that runs an event loop (the relay's request handlers); None elsewhere, or
-        while this thread's one is in use (a transaction opened inside another of its kind).
+        """The connection this thread keeps for `kind` transactions, on a thread that runs
+        an event loop (the relay's request handlers); None elsewhere, or while this thread's
+        one is in use (a transaction opened inside another of its kind).
 
         Taking a pooled connection and wrapping it in a new `Connection` costs ~25 µs per
         transaction, and a recipient visit runs five; a kept one only begins and commits.
-        PostgreSQL keeps the pool, whose pre-ping replaces connections a restart broke."""
-        if not self.is_sqlite or asyncio._get_running_loop() is None:
+        On PostgreSQL the pool also checks each connection it hands out with a round trip;
+        a kept one is checked only after it sat unused (`_KEPT_IDLE_SECONDS`)."""
+        if asyncio._get_running_loop() is None:
             return None
         resident: _Resident | None = getattr(self._residents, kind, None)
+        if (
+            resident is not None
+            and not self.is_sqlite
+            and not resident.busy
+            and time.monotonic() - resident.last_used > _KEPT_IDLE_SECONDS
+        ):
+            resident.conn.close()  # back to the pool, which checks it on the next checkout
         if resident is None or resident.conn.closed:
             engine = self._read_engine if kind == "read" else self.engine
             fresh = _Resident(engine.connect())
@@ -238,6 +258,7 @@ class _Resident:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.busy = False
+        self.last_used = time.monotonic()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -252,6 +273,7 @@ class _Resident:
             raise
         finally:
             self.busy = False
+            self.last_used = time.monotonic()
 
 
 def _normalise_url(url: str) -> str:
