@@ -28,6 +28,7 @@ def run(results: Results) -> None:
         PAGE_SIZE,
         Column,
         ConversationListModel,
+        ConversationPage,
         ConversationRow,
     )
     from zivverdesk.gui.envelope_delegate import EnvelopeDelegate
@@ -48,6 +49,11 @@ def run(results: Results) -> None:
         for i in range(ROWS)
     ]
 
+    def fetch(after: object | None, limit: int) -> ConversationPage:
+        start = after if isinstance(after, int) else 0
+        end = start + limit
+        return ConversationPage(rows=rows[start:end], next=end if end < len(rows) else None)
+
     def ours() -> tuple[float, float]:
         view = QTableView()
         view.resize(1000, 700)
@@ -55,7 +61,7 @@ def run(results: Results) -> None:
         view.setModel(model)
         view.setItemDelegateForColumn(Column.ENVELOPE, EnvelopeDelegate(view))
         began = time.perf_counter()
-        model.load(lambda offset, limit: rows[offset : offset + limit])
+        model.load(fetch)
         view.show()
         app.processEvents()
         first_screen = time.perf_counter() - began

@@ -16,6 +16,15 @@ and `sync.list_folder_20k_page`, the first page the GUI asks for (200 rows), eac
 as above. `sync.store_headers_20k` is how long storing those 20,000 headers took (what an
 index on plain mail costs sync).
 
+`sync.list_mixed_30k_last_page` and `sync.list_folder_20k_last_page`: the last page (200
+rows) of those two lists as the GUI reads it when scrolled to the end, continuing after the
+row above it (`list_page`), measured the same way (target ≤ 100 ms, like the first page).
+
+`sync.list_search_30k_page`: the first page (200 rows) of a search over the mixed list for a
+word nearly every one of the 30,000 rows holds (the worst case: every row matches), and
+`sync.list_search_30k_rare`, a search that finds a few hundred rows all over the list; the
+search index is built before (target ≤ 300 ms, the listing's).
+
 Sizes: ZIVVERDESK_BENCH_LIST_CONVERSATIONS (default 10000), ZIVVERDESK_BENCH_LIST_PLAIN
 (default 20000), ZIVVERDESK_BENCH_LIST_FOLDER (default 20000).
 """
@@ -34,7 +43,12 @@ from tests.bench import Results
 from tests.store.mail_data import secure_sent
 from zivverdesk.core.model import RecipientState
 from zivverdesk.crypto.keyring_backend import INSECURE_ENV
-from zivverdesk.services.conversations import folder_ids, list_conversations
+from zivverdesk.services.conversations import (
+    ListCursor,
+    folder_ids,
+    list_conversations,
+    list_page,
+)
 from zivverdesk.services.profile import Profile
 from zivverdesk.store.folders import SyncedHeader
 
@@ -205,6 +219,37 @@ def _timings(home: Path, limit: int) -> list[float]:
     return timings
 
 
+def _last_page_timings(home: Path, total: int, folder: str | None = None) -> list[float]:
+    """The last page (200 rows) of a list of `total` rows six times, each continuing after
+    the row above it, as the GUI asks for it once scrolled to the end."""
+    with Profile.open(home) as profile:
+        above = list_conversations(profile, folder=folder, limit=total - 200)[-1]
+        source = folder_ids(profile, folder)[0] if folder else int(above.kind == "plain")
+        after = ListCursor(above.date, source, above.id)
+        timings = []
+        for _ in range(6):
+            started = time.perf_counter()
+            page = list_page(profile, folder=folder, after=after, limit=200)
+            timings.append(time.perf_counter() - started)
+            assert len(page.rows) == 200 and page.next is None, len(page.rows)
+    return timings
+
+
+def _search_timings(home: Path, query: str, least: int) -> list[float]:
+    """The first page of a search six times (the search index built before), finding at
+    least `least` rows."""
+    with Profile.open(home) as profile:
+        profile.store.mailbox.ensure_index()
+        assert len(list_conversations(profile, query=query, limit=100_000)) >= least
+        timings = []
+        for _ in range(6):
+            started = time.perf_counter()
+            rows = list_conversations(profile, query=query, limit=200)
+            timings.append(time.perf_counter() - started)
+            assert len(rows) == min(200, least), len(rows)
+    return timings
+
+
 def run(results: Results, work: Path) -> None:
     count = int(os.environ.get("ZIVVERDESK_BENCH_LIST_CONVERSATIONS", "10000"))
     plain = int(os.environ.get("ZIVVERDESK_BENCH_LIST_PLAIN", "20000"))
@@ -221,11 +266,15 @@ def run(results: Results, work: Path) -> None:
         with Profile.open(home) as profile:
             fill_plain(profile, plain)
         mixed = _timings(home, count + plain)
+        mixed_last = _last_page_timings(home, count + plain)
+        search = _search_timings(home, "dossier", count + plain)
+        rare = _search_timings(home, "relatie7", 200)
         # A profile with one synced folder: the GUI's Inbox.
         with Profile.open(synced) as profile:
             headers = fill_folder(profile, in_folder)
         page = _folder_timings(synced, 200)
         folder = _folder_timings(synced, in_folder)
+        folder_last = _last_page_timings(synced, in_folder, "inbox")
     finally:
         if previous is None:
             os.environ.pop(INSECURE_ENV, None)
@@ -240,6 +289,10 @@ def run(results: Results, work: Path) -> None:
     results.record("sync.store_headers_20k", headers * 1000, "ms")
     _record(results, "sync.list_folder_20k_page", page, target=100)
     _record(results, "sync.list_folder_20k", folder, target=300)
+    _record(results, "sync.list_mixed_30k_last_page", mixed_last, target=100)
+    _record(results, "sync.list_folder_20k_last_page", folder_last, target=100)
+    _record(results, "sync.list_search_30k_page", search, target=300)
+    _record(results, "sync.list_search_30k_rare", rare, target=300)
 
 
 def _record(results: Results, name: str, timings: list[float], *, target: float) -> None:

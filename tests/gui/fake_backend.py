@@ -16,7 +16,7 @@ from zivverdesk.gui.backend import (
     RecipientDetails,
     TimelineEntry,
 )
-from zivverdesk.gui.conversation_model import ConversationRow
+from zivverdesk.gui.conversation_model import ConversationPage, ConversationRow
 
 
 class FakeBackend:
@@ -71,9 +71,12 @@ class FakeBackend:
     def folders(self) -> list[tuple[str, str]]:
         return [("secure", "Beveiligd"), ("inbox", "Postvak IN")]
 
-    def conversations(self, folder: str, offset: int, limit: int) -> list[ConversationRow]:
+    def conversations(self, folder: str, after: object | None, limit: int) -> ConversationPage:
+        # Pages by position: where a page ends is the offset of the row after it.
         rows = {"secure": self.rows, "inbox": self.inbox}.get(folder, [])
-        return rows[offset : offset + limit]
+        offset = after if isinstance(after, int) else 0
+        end = offset + limit
+        return ConversationPage(rows=rows[offset:end], next=end if end < len(rows) else None)
 
     def details(self, conversation_id: str) -> ConversationDetails:
         now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)

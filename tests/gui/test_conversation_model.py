@@ -13,6 +13,7 @@ from zivverdesk.gui.conversation_model import (
     ROLE_ENVELOPE,
     Column,
     ConversationListModel,
+    ConversationPage,
     ConversationRow,
 )
 
@@ -43,13 +44,20 @@ def test_model_passes_qt_model_tester(qtmodeltester: ModelTester) -> None:
     qtmodeltester.check(model)  # type: ignore[no-untyped-call]
 
 
-def test_big_folder_loads_in_pages() -> None:
-    rows = make_rows(PAGE_SIZE * 2 + 10)
-    calls: list[int] = []
+@pytest.mark.parametrize("extra", [10, 0])
+def test_big_folder_loads_in_pages(extra: int) -> None:
+    """Each page starts where the previous one said it ended; a page without a next one
+    ends the loading, also when it is full."""
+    rows = make_rows(PAGE_SIZE * 2 + extra)
+    calls: list[object | None] = []
 
-    def fetch(offset: int, limit: int) -> list[ConversationRow]:
-        calls.append(offset)
-        return rows[offset : offset + limit]
+    def fetch(after: object | None, limit: int) -> ConversationPage:
+        calls.append(after)
+        # Where a page ends as the backend sees it: here, the last row's id.
+        start = 0 if after is None else int(str(after), 16) + 1
+        page = rows[start : start + limit]
+        more = start + limit < len(rows)
+        return ConversationPage(rows=page, next=page[-1].conversation_id if more else None)
 
     model = ConversationListModel()
     model.load(fetch)
@@ -59,7 +67,10 @@ def test_big_folder_loads_in_pages() -> None:
     model.fetchMore(QModelIndex())
     assert model.rowCount() == len(rows)
     assert not model.canFetchMore(QModelIndex())
-    assert calls == [0, PAGE_SIZE, PAGE_SIZE * 2]
+    model.fetchMore(QModelIndex())  # nothing more to ask for
+    last_pages = [f"{PAGE_SIZE - 1:032x}", f"{PAGE_SIZE * 2 - 1:032x}"]
+    assert calls == [None, *last_pages[: 1 + bool(extra)]]
+    assert [model.row_at(n) for n in range(len(rows))] == rows
 
 
 def test_roles_and_screen_reader_text() -> None:

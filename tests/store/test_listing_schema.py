@@ -11,7 +11,7 @@ import pytest
 
 from tests.store.mail_data import secure_sent
 from zivverdesk.store import DB_FILE_NAME, Store, open_store
-from zivverdesk.store.listing import _MESSAGES, _PLAIN, _PLAIN_IN_FOLDER
+from zivverdesk.store.listing import _MESSAGES, _PLAIN, _PLAIN_IN_FOLDER, _plain_query
 from zivverdesk.store.migrations import MIGRATIONS, SCHEMA_VERSION, _split
 
 
@@ -225,6 +225,28 @@ def test_migration_7_lists_unread_plain_mail_of_an_older_profile_from_its_indexe
         assert "flags" in sql
         # Flags included, the list still reads the index alone, in its order.
         _assert_index_only(conn, index, query, params)
+    conn.close()
+
+
+@pytest.mark.parametrize("folder", [False, True])
+def test_a_later_page_and_a_search_read_the_plain_listing_indexes_alone(
+    tmp_path: Path, key: bytes, folder: bool
+) -> None:
+    """A page after a given row starts at its date in the index (a range, not a scan of the
+    rows above it); a search tests each row of the index against the ids found. Either way
+    nothing but the index is read, in its order."""
+    with open_store(tmp_path, key) as store:
+        _plain(store, "Eerste", "2026-03-01T10:00:00Z")
+    conn = sqlite3.connect(tmp_path / DB_FILE_NAME)
+    index = "messages_folder_listed" if folder else "messages_plain_listed"
+    where: tuple[object, ...] = (1,) if folder else ()
+    after = ("2026-03-01T10:00:00Z", "2026-03-01T10:00:00Z", "m")
+    for later, matching in ((True, False), (False, True), (True, True)):
+        query = _plain_query(folder=folder, after=later, matching=matching)
+        params = (*where, *(after if later else ()), *(('["m"]',) if matching else ()), 10)
+        plan = _assert_index_only(conn, index, query, params)
+        if later:
+            assert "date<?" in plan, plan
     conn.close()
 
 

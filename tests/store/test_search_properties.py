@@ -63,4 +63,4 @@ def test_index_matches_a_scan(corpus: list[tuple[list[str], list[str]]], query: 
             body=" ".join(body),
         )
     q = " ".join(query)
-    assert set(index.search(q, limit=1000)) == _naive(texts, q)
+    assert set(index.search(q, limit=1000)) == _naive(texts, q) == index.matching(q)

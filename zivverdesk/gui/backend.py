@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from zivverdesk.gui.conversation_model import ConversationRow
+from zivverdesk.gui.conversation_model import ConversationPage
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,7 +70,10 @@ class Backend(Protocol):
         """(folder key, display name) in display order."""
         ...
 
-    def conversations(self, folder: str, offset: int, limit: int) -> Sequence[ConversationRow]: ...
+    def conversations(self, folder: str, after: object | None, limit: int) -> ConversationPage:
+        """At most `limit` rows of a folder, from the first (`after` None) or from where the
+        page whose `next` is `after` ended."""
+        ...
 
     def details(self, conversation_id: str) -> ConversationDetails: ...
 

@@ -52,6 +52,22 @@ class ConversationRow:
     to_review: bool = False
 
 
+@dataclass(frozen=True, kw_only=True)
+class ConversationPage:
+    """Rows of a list, and where the page after them starts."""
+
+    rows: Sequence[ConversationRow]
+    #: Handed back to the backend for the next page; what it holds is the backend's own
+    #: business (so a page can start where the last one ended, not count rows from the top).
+    #: None when no rows follow.
+    next: object | None = None
+
+
+#: Gives the page that starts at a `ConversationPage.next` (None: the first page), at most
+#: `limit` rows.
+PageFetch = Callable[[object | None, int], ConversationPage]
+
+
 def envelope_text(state: EnvelopeState | None) -> str:
     """The words for an envelope state: tooltip and what a screen reader says (S10)."""
     return {
@@ -79,24 +95,26 @@ class ConversationListModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[ConversationRow] = []
-        self._fetch: Callable[[int, int], Sequence[ConversationRow]] | None = None
-        self._exhausted = True
+        self._fetch: PageFetch | None = None
+        self._next: object | None = None
         self._date_texts: dict[datetime, str] = {}
 
     # --- loading ---
-    def load(self, fetch: Callable[[int, int], Sequence[ConversationRow]]) -> None:
-        """Replace the content; `fetch(offset, limit)` returns the next rows."""
+    def load(self, fetch: PageFetch) -> None:
+        """Replace the content; `fetch(after, limit)` returns the page after `after` (a
+        page's `next`; None for the first page)."""
         self.beginResetModel()
         self._fetch = fetch
-        self._rows = list(fetch(0, PAGE_SIZE))
-        self._exhausted = len(self._rows) < PAGE_SIZE
+        page = fetch(None, PAGE_SIZE)
+        self._rows = list(page.rows)
+        self._next = page.next
         self.endResetModel()
 
     def set_rows(self, rows: Sequence[ConversationRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self._fetch = None
-        self._exhausted = True
+        self._next = None
         self.endResetModel()
 
     def row_at(self, row: int) -> ConversationRow:
@@ -112,13 +130,14 @@ class ConversationListModel(QAbstractTableModel):
                 )
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._exhausted and self._fetch is not None
+        return not parent.isValid() and self._next is not None and self._fetch is not None
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._fetch is None:
+        if parent.isValid() or self._fetch is None or self._next is None:
             return
-        more = list(self._fetch(len(self._rows), PAGE_SIZE))
-        self._exhausted = len(more) < PAGE_SIZE
+        page = self._fetch(self._next, PAGE_SIZE)
+        more = list(page.rows)
+        self._next = page.next
         if more:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)

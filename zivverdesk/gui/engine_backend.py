@@ -24,7 +24,7 @@ from zivverdesk.gui.backend import (
     RecipientDetails,
     TimelineEntry,
 )
-from zivverdesk.gui.conversation_model import ConversationRow
+from zivverdesk.gui.conversation_model import ConversationPage, ConversationRow
 from zivverdesk.services import conversations, mail_sync, outbox_runner
 from zivverdesk.services.connections import Connections
 from zivverdesk.services.plain_send import queue_plain
@@ -76,26 +76,26 @@ class EngineBackend:
             (FOLDER_OUTBOX, QCoreApplication.translate("FolderNames", "Outbox")),
         ]
 
-    def conversations(self, folder: str, offset: int, limit: int) -> Sequence[ConversationRow]:
+    def conversations(self, folder: str, after: object | None, limit: int) -> ConversationPage:
         if folder == FOLDER_OUTBOX:
-            return self._outbox_rows(offset, limit)
+            return self._outbox_page(after, limit)
+        if after is not None and not isinstance(after, conversations.ListCursor):
+            raise TypeError(f"Not where a page of this list ends: {after!r}")
         if folder in (FOLDER_INBOX, FOLDER_SENT):
             try:
                 conversations.folder_ids(self._profile, folder)
             except ZivverdeskError:  # no such folder synced yet: an empty list, not an error
-                return []
-            rows = conversations.list_conversations(
-                self._profile, folder=folder, limit=limit, offset=offset
-            )
+                return ConversationPage(rows=[])
+            page = conversations.list_page(self._profile, folder=folder, limit=limit, after=after)
         else:
-            rows = conversations.list_conversations(
+            page = conversations.list_page(
                 self._profile,
                 to_review=folder == FOLDER_TO_REVIEW,
                 secure_only=folder == FOLDER_SECURE,
                 limit=limit,
-                offset=offset,
+                after=after,
             )
-        return [
+        rows = [
             ConversationRow(
                 conversation_id=r.id,
                 correspondent=r.correspondents,
@@ -107,12 +107,15 @@ class EngineBackend:
                 to_review=r.to_review,
                 unread=r.unread,
             )
-            for r in rows
+            for r in page.rows
         ]
+        return ConversationPage(rows=rows, next=page.next)
 
-    def _outbox_rows(self, offset: int, limit: int) -> list[ConversationRow]:
-        jobs = self._profile.store.outbox.jobs(include_done=False)[offset : offset + limit]
-        return [
+    def _outbox_page(self, after: object | None, limit: int) -> ConversationPage:
+        # The outbox holds the few jobs not yet sent: it pages by position.
+        offset = after if isinstance(after, int) else 0
+        jobs = self._profile.store.outbox.jobs(include_done=False)
+        rows = [
             ConversationRow(
                 conversation_id=job.message_id or job.id,
                 correspondent=job.last_error or "",
@@ -121,8 +124,10 @@ class EngineBackend:
                 envelope=None,
                 secure=job.kind != "plain",
             )
-            for job in jobs
+            for job in jobs[offset : offset + limit]
         ]
+        more = offset + limit < len(jobs)
+        return ConversationPage(rows=rows, next=offset + limit if more else None)
 
     def details(self, conversation_id: str) -> ConversationDetails:
         view = conversations.show(self._profile, conversation_id)

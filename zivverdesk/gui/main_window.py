@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
         folder = self.current_folder()
         if folder is None:
             return
-        self.model.load(lambda offset, limit: self.backend.conversations(folder, offset, limit))
+        self.model.load(lambda after, limit: self.backend.conversations(folder, after, limit))
         self.status_label.setText(self.tr("%n conversation(s)", "", self.model.rowCount()))
 
     def current_conversation(self) -> str | None:

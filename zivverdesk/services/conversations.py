@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from zivverdesk.core.errors import ZivverdeskError
 from zivverdesk.core.model import (
@@ -24,7 +24,7 @@ from zivverdesk.services.profile import Profile
 from zivverdesk.services.recipients import RecipientRequest
 from zivverdesk.services.secure_send import Queued, SecureDraft, queue_secure, reply_key
 from zivverdesk.services.setup import refresh_directory
-from zivverdesk.store.listing import ConversationDigest, PlainDigest
+from zivverdesk.store.listing import After, ConversationDigest, PlainDigest
 from zivverdesk.store.mailbox import Message
 
 
@@ -103,6 +103,25 @@ def user_label(profile: Profile, user_id: str | None) -> str | None:
     return user_id
 
 
+class ListCursor(NamedTuple):
+    """Where the next page of a list starts: after the row with this date and id, which came
+    from this source. In the lists of all mail, secure mail and mail to review the source is
+    0 for a secure conversation and 1 for a plain mail (at equal dates conversations come
+    first); in a folder's list it is the folder's id (at equal dates, folders in the order
+    of `folder_ids`)."""
+
+    date: str
+    source: int
+    id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListPage:
+    rows: list[ListRow]
+    #: Where the page after this one starts; None when no rows follow.
+    next: ListCursor | None
+
+
 def list_conversations(
     profile: Profile,
     *,
@@ -115,43 +134,137 @@ def list_conversations(
 ) -> list[ListRow]:
     """Secure conversations and plain mails, newest first (`offset` for lazy loading).
     With `folder` (a mail folder's name, or its role such as "sent" or "trash"), only the
-    plain mail in that folder; with `secure_only`, only secure conversations.
+    plain mail in that folder; with `secure_only`, only secure conversations; with `query`,
+    only what matches it: a plain mail, or a conversation with a matching message.
 
     A fixed number of queries whatever the count (see `store.listing`): the GUI lists
-    thousands of conversations on every refresh."""
-    store = profile.store
-    limit += offset
-    matching = set(store.mailbox.search(query, limit=100_000)) if query else None
-    if folder is not None:
-        # Each folder's newest mails from the listing's index, in one snapshot; folders of
-        # several accounts are merged by date (a stable sort: equal dates keep folder order).
-        ids = folder_ids(profile, folder)
-        with store.db.snapshot():
-            in_folder = [
-                _listed_plain_row(p)
-                for folder_id in ids
-                for p in store.listing.plain(limit=limit, folder_id=folder_id)
-                if matching is None or p.id in matching
-            ]
-        if len(ids) > 1:
-            in_folder.sort(key=lambda r: r.date, reverse=True)
-        return in_folder[offset:limit]
-    users = {
-        str(u["user_id"]): str(u.get("email") or u["user_id"])
-        for u in store.relay.directory()
-        if u.get("user_id")
-    }
-    digests = store.listing.digests(
-        to_review=to_review, limit=limit, message_ids=matching is not None
+    thousands of conversations on every refresh. Rows above `offset` are still read; a
+    list read page by page goes faster with `list_page`."""
+    return _listed(
+        profile,
+        to_review=to_review,
+        query=query,
+        folder=folder,
+        secure_only=secure_only,
+        after=None,
+        skip=offset,
+        take=limit,
+    ).rows
+
+
+def list_page(
+    profile: Profile,
+    *,
+    after: ListCursor | None = None,
+    limit: int = 200,
+    to_review: bool = False,
+    query: str | None = None,
+    folder: str | None = None,
+    secure_only: bool = False,
+) -> ListPage:
+    """The `limit` rows of the list (as `list_conversations`) that follow `after` (from the
+    first row without it), and where the next page starts. A page reads from its first row
+    on, so the last page of a long list costs what the first does; the pages together hold
+    the rows of one `list_conversations` call while nothing changes."""
+    return _listed(
+        profile,
+        to_review=to_review,
+        query=query,
+        folder=folder,
+        secure_only=secure_only,
+        after=after,
+        skip=0,
+        take=limit,
     )
-    if matching is not None:
-        digests = [d for d in digests if not matching.isdisjoint(d.message_ids or ())]
-    rows = [_secure_row(digest, users) for digest in digests]
-    if not to_review and not secure_only:
-        plain = store.listing.plain(limit=limit)
-        rows.extend(_listed_plain_row(p) for p in plain if matching is None or p.id in matching)
-    rows.sort(key=lambda r: r.date, reverse=True)
-    return rows[offset:limit]
+
+
+def _listed(
+    profile: Profile,
+    *,
+    to_review: bool,
+    query: str | None,
+    folder: str | None,
+    secure_only: bool,
+    after: ListCursor | None,
+    skip: int,
+    take: int,
+) -> ListPage:
+    store = profile.store
+    # What a search finds is read from the store by id, so a match is listed however old.
+    matching = store.mailbox.matching(query) if query else None
+    # Each source gives its first rows in list order; merged, they give the page. One row
+    # more than the page tells whether another page follows.
+    wanted = skip + take + 1
+    sources: list[tuple[int, list[ListRow]]] = []
+    if folder is not None:
+        # Each folder's mails from the listing's index, in one snapshot; folders of several
+        # accounts are merged by date (a stable sort: equal dates keep folder order).
+        ids = folder_ids(profile, folder)
+        at = -1 if after is None else _rank(ids, after.source)
+        with store.db.snapshot():
+            for rank, folder_id in enumerate(ids):
+                plain = store.listing.plain(
+                    limit=wanted,
+                    folder_id=folder_id,
+                    after=_continue(after, at, rank),
+                    matching=matching,
+                )
+                sources.append((folder_id, [_listed_plain_row(p) for p in plain]))
+    else:
+        users = {
+            str(u["user_id"]): str(u.get("email") or u["user_id"])
+            for u in store.relay.directory()
+            if u.get("user_id")
+        }
+        at = -1 if after is None else after.source
+        digests = store.listing.digests(
+            to_review=to_review,
+            limit=wanted,
+            after=_continue(after, at, _SECURE),
+            matching=matching,
+        )
+        sources.append((_SECURE, [_secure_row(digest, users) for digest in digests]))
+        if not to_review and not secure_only:
+            plain = store.listing.plain(
+                limit=wanted, after=_continue(after, at, _PLAIN), matching=matching
+            )
+            sources.append((_PLAIN, [_listed_plain_row(p) for p in plain]))
+    if len(sources) == 1:
+        source, rows = sources[0]
+    else:
+        # Sources in rank order, each in list order: a stable sort by date gives list order.
+        rows = [row for _, listed in sources for row in listed]
+        rows.sort(key=lambda r: r.date, reverse=True)
+    page = rows[skip : skip + take]
+    if len(rows) <= skip + take or not page:
+        return ListPage(rows=page, next=None)
+    last = page[-1]
+    source = next(s for s, listed in sources if any(r is last for r in reversed(listed)))
+    return ListPage(rows=page, next=ListCursor(last.date, source, last.id))
+
+
+# The sources of the lists outside folders, in the order of their rows at equal dates.
+_SECURE, _PLAIN = 0, 1
+
+
+def _rank(ids: list[int], folder_id: int) -> int:
+    """A folder's place among `ids`. A folder no longer there (its account was removed
+    between two pages) counts as first: the next page may repeat rows of its last second,
+    but leaves none out."""
+    return ids.index(folder_id) if folder_id in ids else -1
+
+
+def _continue(after: ListCursor | None, at: int, rank: int) -> After | None:
+    """Where the source of `rank` continues after the row `after` of the source of rank
+    `at`: at the row's date, rows of earlier sources were all listed before it, rows of
+    later sources all follow it, and those of its own source follow it by id."""
+    if after is None:
+        return None
+    if rank < at:
+        return After(after.date, None)
+    if rank == at:
+        return After(after.date, after.id)
+    return After(after.date, "")
 
 
 # The envelope as the list shows it, without an enum attribute look-up per row.

@@ -13,7 +13,7 @@ mail without \\Seen lists as unread.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -31,6 +31,26 @@ _NEWEST = (
     "SELECT c.id, c.subject_sealed, c.to_review, c.assigned_to FROM conversations c {where} "
     "ORDER BY (SELECT MAX(date) FROM messages WHERE conversation_id = c.id) DESC, c.id LIMIT ?"
 )
+# The same after a given row (see `After`). There is no index on a conversation's newest
+# date (it is an aggregate), so this still looks up every conversation's newest message,
+# one seek in messages_listed each; but it aggregates and decrypts only the page's rows.
+_NEWEST_AFTER = (
+    "SELECT id, subject_sealed, to_review, assigned_to FROM ("
+    "SELECT c.id, c.subject_sealed, c.to_review, c.assigned_to, "
+    "(SELECT MAX(date) FROM messages WHERE conversation_id = c.id) AS newest "
+    "FROM conversations c {where}"
+    ") WHERE newest <= ? AND (newest < ? OR id > ?) ORDER BY newest DESC, id LIMIT ?"
+)
+# Every message of a conversation with its conversation, from messages_listed alone: the
+# conversations a search found messages of are picked from these in Python. Asking SQLite
+# for them by the ids found (tens of thousands for a common word) cost ten times as much:
+# each id looked up in the table, or an index built of them all for every query.
+_CONVERSATION_MESSAGES = (
+    "SELECT conversation_id, id FROM messages INDEXED BY messages_listed "
+    "WHERE conversation_id IS NOT NULL"
+)
+# Only the conversations of a JSON array of ids.
+_AMONG = "c.id IN (SELECT value FROM json_each(?))"
 
 # Three counts of the first sent message's current recipients (all, refused, opened) packed
 # in one integer, as a scalar subquery gives one value: 20 bits each (the shifts in
@@ -84,9 +104,44 @@ LIMIT ?
 """
 _PLAIN = _PLAIN_OF.format(index="messages_plain_listed", folder="")
 _PLAIN_IN_FOLDER = _PLAIN_OF.format(index="messages_folder_listed", folder=" AND folder_id = ?")
+# A page after a given row (see `After`): `date <= ?` is a range on the index's date column,
+# so the read starts at the row's date; the rest leaves out what came before it that second.
+_AFTER = " AND date <= ? AND (date < ? OR id > ?)"
+# Only what a search found (a JSON array of message ids), tested row by row while the index
+# is read in list order: the read stops once the page is full, and reads no table row.
+_MATCHING = " AND id IN (SELECT value FROM json_each(?))"
+
+
+@cache
+def _plain_query(*, folder: bool, after: bool, matching: bool) -> str:
+    where = (" AND folder_id = ?" if folder else "") + (_AFTER if after else "")
+    return _PLAIN_OF.format(
+        index="messages_folder_listed" if folder else "messages_plain_listed",
+        folder=where + (_MATCHING if matching else ""),
+    )
+
+
 # How many plain mails there are, and which (to forget the subjects of those that are gone).
 _PLAIN_COUNT = "SELECT COUNT(*) FROM messages INDEXED BY messages_plain_listed WHERE kind = 'plain'"
 _PLAIN_IDS = "SELECT id FROM messages INDEXED BY messages_plain_listed WHERE kind = 'plain'"
+
+
+class After(NamedTuple):
+    """Where a page of the list starts, in list order (newest first, equal dates by id): the
+    rows dated before `date`, and of those dated `date` the ones whose id sorts after `id`;
+    all of them with `id` "", none with `id` None. A page that starts here reads from the
+    date on, in an index's order, instead of reading and dropping every row above it."""
+
+    date: str
+    id: str | None
+
+
+def _after_params(after: After) -> tuple[str, str, str | None]:
+    return (after.date, after.date, after.id)
+
+
+def _ids_json(ids: Collection[str]) -> str:
+    return json.dumps(list(ids))
 
 
 class PlainDigest(NamedTuple):
@@ -151,24 +206,45 @@ class Listing:
         self._plain_subjects: dict[str, tuple[bytes | None, str]] = {}
 
     def digests(
-        self, *, to_review: bool = False, limit: int = 1000, message_ids: bool = False
+        self,
+        *,
+        to_review: bool = False,
+        limit: int = 1000,
+        message_ids: bool = False,
+        after: After | None = None,
+        matching: Collection[str] | None = None,
     ) -> list[ConversationDigest]:
         """The conversations with the newest messages (those without messages are left out),
-        newest first; with `message_ids`, each with the ids of its messages.
+        newest first (equal dates by id); with `message_ids`, each with the ids of its
+        messages. With `after`, those that come after that point of the list; with
+        `matching` (message ids a search found), only conversations holding one of them.
 
         The conversations and their messages' aggregates are read apart and joined here:
         SQLite joining them itself sorts whole rows in a temporary b-tree and is slower than
         a dictionary look-up. One snapshot, so both reads see the same conversations."""
-        where = "WHERE c.to_review = 1" if to_review else ""
+        if matching is not None and not matching:
+            return []  # a search that found nothing
+        clauses = (["c.to_review = 1"] if to_review else []) + ([_AMONG] if matching else [])
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         with self._db.snapshot():
-            counted = self._db.query_one(_COUNT.format(where=where))
-            complete = counted is not None and counted[0] <= limit
+            found: tuple[str, ...] = ()
+            if matching:
+                rows = self._db.query_values(_CONVERSATION_MESSAGES)
+                found = (_ids_json({cid for cid, mid in rows if mid in matching}),)
+            complete = False
+            if after is None:
+                counted = self._db.query_one(_COUNT.format(where=where), found)
+                complete = counted is not None and counted[0] <= limit
             if complete:  # no need to order them: the aggregates come in date order
-                listed = self._db.query(_ALL.format(where=where))
+                listed = self._db.query(_ALL.format(where=where), found)
+            elif after is None:
+                listed = self._db.query(_NEWEST.format(where=where), (*found, limit))
             else:
-                listed = self._db.query(_NEWEST.format(where=where), (limit,))
+                listed = self._db.query(
+                    _NEWEST_AFTER.format(where=where), (*found, *_after_params(after), limit)
+                )
             params: tuple[str, ...] = ()
-            if not to_review and complete:
+            if not to_review and not matching and complete:
                 # Every conversation is listed: one scan in index order beats looking each up.
                 which = "conversation_id IS NOT NULL"
             else:
@@ -213,13 +289,29 @@ class Listing:
             )
         return subject
 
-    def plain(self, *, limit: int = 1000, folder_id: int | None = None) -> list[PlainDigest]:
+    def plain(
+        self,
+        *,
+        limit: int = 1000,
+        folder_id: int | None = None,
+        after: After | None = None,
+        matching: Collection[str] | None = None,
+    ) -> list[PlainDigest]:
         """The newest `limit` plain mails (of one folder with `folder_id`), newest first (ties
-        by id, like `Mailbox.messages(kind="plain", folder_id=...)`)."""
-        if folder_id is None:
-            rows = self._db.query_values(_PLAIN, (limit,))
-        else:
-            rows = self._db.query_values(_PLAIN_IN_FOLDER, (folder_id, limit))
+        by id, like `Mailbox.messages(kind="plain", folder_id=...)`). With `after`, those
+        that come after that point of the list; with `matching` (message ids a search
+        found), only those among them."""
+        if matching is not None and not matching:
+            return []  # a search that found nothing
+        params: tuple[object, ...] = (folder_id,) if folder_id is not None else ()
+        if after is not None:
+            params += _after_params(after)
+        if matching is not None:
+            params += (_ids_json(matching),)
+        query = _plain_query(
+            folder=folder_id is not None, after=after is not None, matching=matching is not None
+        )
+        rows = self._db.query_values(query, (*params, limit))
         subjects = self._plain_subjects
         open_text = self._db.cipher.open_text
         listed = []
@@ -235,7 +327,8 @@ class Listing:
             listed.append(
                 PlainDigest(mid, known[1], correspondents, date, bool(attachments), bool(unread))
             )
-        if len(rows) < limit and len(subjects) > len(rows):
+        whole = after is None and matching is None
+        if whole and len(rows) < limit and len(subjects) > len(rows):
             # Every plain mail (of the folder) was read: forget the subjects of mails that are
             # gone, so the memory held stays that of the mailbox as it is.
             if folder_id is None:

@@ -179,6 +179,11 @@ class Mailbox:
         self.ensure_index()
         return self._index.search(query, limit=limit)
 
+    def matching(self, query: str) -> set[str]:
+        """Every message id that `search` would find for `query`, however many, unordered."""
+        self.ensure_index()
+        return self._index.matching(query)
+
     # --- conversations ----------------------------------------------------------------
 
     def ensure_conversation(

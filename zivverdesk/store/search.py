@@ -90,20 +90,27 @@ class SearchIndex:
 
     def search(self, query: str, *, limit: int = 500) -> list[str]:
         """Message ids matching every word of `query` (as prefixes), newest first."""
-        needles = sorted(words(query, parts=False), key=len, reverse=True)
-        if not needles:
-            return []
         with self._lock:
-            result: set[int] | None = None
-            for needle in needles:
-                docs = self._docs_for_prefix(needle, within=result)
-                result = docs
-                if not result:
-                    return []
-            assert result is not None
             ids, keys = self._ids, self._sort_keys
-            live = [(keys[d], i) for d in result if (i := ids[d]) is not None]
+            live = [(keys[d], i) for d in self._matching_docs(query) if (i := ids[d]) is not None]
         return [message_id for _, message_id in heapq.nlargest(limit, live)]
+
+    def matching(self, query: str) -> set[str]:
+        """Every message id matching `query` as `search` does, in no order: the list orders
+        and pages what matches itself, so sorting them all here would be wasted."""
+        with self._lock:
+            ids = self._ids
+            return {i for d in self._matching_docs(query) if (i := ids[d]) is not None}
+
+    def _matching_docs(self, query: str) -> set[int]:
+        """The documents with every word of `query` (as prefixes); the caller holds the
+        lock."""
+        result: set[int] = set()
+        for number, needle in enumerate(sorted(words(query, parts=False), key=len, reverse=True)):
+            result = self._docs_for_prefix(needle, within=result if number else None)
+            if not result:
+                break
+        return result
 
     def _docs_for_prefix(self, needle: str, *, within: set[int] | None = None) -> set[int]:
         if len(needle) >= _PREFIX:
