@@ -272,12 +272,12 @@ CREATE INDEX messages_folder_listed ON messages(
 # conversations' listing index of migration 4 holds the flags too, so the list still reads
 # that index alone. Received secure messages stored before this release count as seen: the
 # list had no unread state then, and turning every old conversation bold at the update
-# would bury the few that are new. They are marked before the index is built, so the
-# update does not maintain it row by row.
+# would bury the few that are new. They are marked between dropping the old index and
+# building the new one, so no index is kept up to date row by row.
 _V8 = """
+DROP INDEX messages_listed;
 UPDATE messages SET flags = trim(flags || ' \\Seen')
 WHERE kind = 'secure' AND direction = 'in' AND ' ' || flags || ' ' NOT LIKE '% \\Seen %';
-DROP INDEX messages_listed;
 CREATE INDEX messages_listed ON messages(
     conversation_id, date, direction, in_reply_to, has_attachments, sender, recipients, id, flags
 ) WHERE conversation_id IS NOT NULL
