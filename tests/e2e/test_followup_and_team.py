@@ -22,6 +22,7 @@ from tests.plugins.relay import RelayProcess
 from zivverdesk.crypto.keyring_backend import INSECURE_ENV
 from zivverdesk.mail.imap_connect import disconnect
 from zivverdesk.services.connections import Connections
+from zivverdesk.services.conversations import list_conversations
 from zivverdesk.services.mail_sync import open_imap
 from zivverdesk.services.profile import Profile
 from zivverdesk.services.reply_notices import scan_reply_notices
@@ -152,6 +153,8 @@ def test_reply_notice_in_the_inbox_alone_brings_the_reply(
         ]
         assert reply.id == reply_id
         assert profile.store.mailbox.body(reply_id) == "Mijn antwoord."
+        # The reply the notice brought is new to the user.
+        assert [r.unread for r in list_conversations(profile, secure_only=True)] == [True]
         (attachment,) = profile.store.mailbox.attachments(reply_id)
         assert profile.store.mailbox.attachment_content(attachment.id) == b"inhoud"
 
@@ -181,6 +184,7 @@ def test_adviser_sees_shared_reply_assigns_and_reviews(
     advice.run("sync")
     rows = advice.json("list", "--to-review")
     assert len(rows) == 1 and rows[0]["subject"] == "Vragenlijst"
+    assert rows[0]["unread"] is True  # the patient's reply, new to the adviser
     conversation_id = rows[0]["id"]
     shown = advice.json("show", conversation_id)
     assert {m["message_id"] for m in shown["messages"]} == {message_id, reply_id}

@@ -13,6 +13,9 @@ import pytest
 from tests.e2e.harness import FAST_KDF, Browser, link_of, setup_desk, wait_for_notifications
 from tests.plugins.mailstack import MailAccount, MailStack
 from tests.plugins.relay import RelayProcess
+from zivverdesk.crypto.keyring_backend import INSECURE_ENV
+from zivverdesk.services.conversations import mark_read
+from zivverdesk.services.profile import Profile
 
 pytestmark = pytest.mark.integration
 
@@ -22,6 +25,7 @@ def test_send_read_reply_and_fetch_the_reply(
     mailstack: MailStack,
     mail_account: Callable[[str], MailAccount],
     relay_server: RelayProcess,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     sender, recipient = mail_account("secretariaat"), mail_account("ontvanger")
     desk = setup_desk(tmp_path / "desk", mailstack, sender, relay_server)
@@ -82,6 +86,14 @@ def test_send_read_reply_and_fetch_the_reply(
     assert shown["to_review"] is True
     review_list = desk.json("list", "--to-review")
     assert [r["id"] for r in review_list] == [shown["conversation_id"]]
+    # The reply is new to the user: the conversation lists as unread until it is shown
+    # (the window marks it read; showing it on the command line does not).
+    assert [r["unread"] for r in review_list] == [True]
+    assert [r["unread"] for r in desk.json("list")] == [True]
+    monkeypatch.setenv(INSECURE_ENV, "1")
+    with Profile.open(desk.home) as profile:
+        assert mark_read(profile, shown["conversation_id"]) is False
+    assert [r["unread"] for r in desk.json("list")] == [False]
 
     # The readable forms say the same for people.
     text = desk.run("show", message_id).out
@@ -120,6 +132,7 @@ def test_send_read_reply_and_fetch_the_reply(
         browser.close()
     thread = desk.json("show", message_id)["messages"]
     assert [m["message_id"] for m in thread][-1] == answer_id
+    assert [r["unread"] for r in desk.json("list")] == [False]  # our own answer is not new
 
     # A fresh link for the reply; the one-off code again from stdin.
     desk.run(

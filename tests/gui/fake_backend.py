@@ -3,6 +3,7 @@ elsewhere; here we check what the windows do with what the engine answers."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -39,6 +40,7 @@ class FakeBackend:
                 updated=now,
                 envelope=EnvelopeState.CLOSED,
                 secure=True,
+                unread=True,  # a reply came in that the user has not seen
             ),
         ]
         # Plain mail in the inbox: one unread, one read.
@@ -63,6 +65,12 @@ class FakeBackend:
         ]
         self.marked_seen: list[str] = []
         self.fail_mark_seen: Exception | None = None
+        # Secure conversations marked read, with the messages shown; what mark_read answers
+        # (still unread: a reply came in after the conversation was shown) or raises.
+        self.marked_read: list[tuple[str, tuple[str, ...]]] = []
+        self.still_unread = False
+        self.fail_mark_read: Exception | None = None
+        self.listed = 0  # how often a folder's rows were asked for
         self.sent: list[OutgoingMessage] = []
         self.revoked: list[str] = []
         self.resent: list[tuple[str, str, str | None]] = []
@@ -73,6 +81,7 @@ class FakeBackend:
 
     def conversations(self, folder: str, after: object | None, limit: int) -> ConversationPage:
         # Pages by position: where a page ends is the offset of the row after it.
+        self.listed += 1
         rows = {"secure": self.rows, "inbox": self.inbox}.get(folder, [])
         offset = after if isinstance(after, int) else 0
         end = offset + limit
@@ -107,6 +116,12 @@ class FakeBackend:
         if self.fail_mark_seen is not None:
             raise self.fail_mark_seen
         self.marked_seen.append(conversation_id)
+
+    def mark_read(self, conversation_id: str, message_ids: Sequence[str]) -> bool:
+        if self.fail_mark_read is not None:
+            raise self.fail_mark_read
+        self.marked_read.append((conversation_id, tuple(message_ids)))
+        return self.still_unread
 
     def send(self, message: OutgoingMessage, *, progress: Progress | None = None) -> str:
         if self.fail_send:

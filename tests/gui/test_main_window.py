@@ -1,6 +1,7 @@
 """The main window lists conversations with envelopes, sends from the composer in the
 background, and shows errors as sentences."""
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from tests.gui.fake_backend import FakeBackend
+from zivverdesk.gui.backend import ConversationDetails
 from zivverdesk.gui.conversation_model import Column
 from zivverdesk.gui.main_window import MainWindow
 
@@ -125,14 +127,70 @@ def test_unread_plain_mail_is_bold_and_opening_it_marks_it_read(
     assert backend.marked_seen == ["e" * 32]
 
 
-def test_secure_conversations_are_never_marked_read(
+SHOWN = ("b" * 32, ("c" * 32,))  # the unread conversation, with the message the fake shows
+
+
+def test_unread_secure_conversation_is_bold_and_opening_it_marks_it_read(
     window: MainWindow, backend: FakeBackend, qtbot: QtBot
 ) -> None:
-    assert not any(_bold(window, row) for row in range(window.proxy.rowCount()))
-    window.table.selectRow(0)
+    unread, read = _row_of(window, "Medisch advies"), _row_of(window, "Uw keuringsrapport")
+    assert _bold(window, unread) and not _bold(window, read)
+    listed = backend.listed
+
+    window.table.selectRow(unread)
+    qtbot.waitUntil(lambda: backend.marked_read == [SHOWN])
+    qtbot.waitUntil(lambda: not _bold(window, _row_of(window, "Medisch advies")))
+    assert backend.listed == listed  # the row changed without the list being read again
+    assert backend.marked_seen == []  # a secure conversation asks no mail server
+
+    # A conversation already read is not marked again, whether read before or just now.
+    window.table.selectRow(_row_of(window, "Uw keuringsrapport"))
     qtbot.waitUntil(lambda: "Zie bijlage." in window.reader.toPlainText())
-    qtbot.wait(100)
-    assert backend.marked_seen == []
+    window.table.selectRow(_row_of(window, "Medisch advies"))
+    qtbot.waitUntil(lambda: not window._operations)
+    assert backend.marked_read == [SHOWN]
+
+
+def test_a_reply_that_came_in_after_it_was_shown_keeps_it_bold(
+    window: MainWindow, backend: FakeBackend, qtbot: QtBot
+) -> None:
+    backend.still_unread = True
+    window.table.selectRow(_row_of(window, "Medisch advies"))
+    qtbot.waitUntil(lambda: backend.marked_read == [SHOWN])
+    qtbot.waitUntil(lambda: not window._operations)
+    assert _bold(window, _row_of(window, "Medisch advies"))
+
+
+def test_a_conversation_left_before_it_was_shown_is_not_marked_read(
+    window: MainWindow, backend: FakeBackend, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = threading.Event()
+    details = backend.details
+
+    def slow_details(conversation_id: str) -> ConversationDetails:
+        gate.wait(10)
+        return details(conversation_id)
+
+    monkeypatch.setattr(backend, "details", slow_details)
+    window.table.selectRow(_row_of(window, "Medisch advies"))
+    window.table.selectRow(_row_of(window, "Uw keuringsrapport"))  # before it came
+    gate.set()
+    qtbot.waitUntil(lambda: "Zie bijlage." in window.reader.toPlainText())
+    qtbot.waitUntil(lambda: not window._operations)
+    assert backend.marked_read == []
+    assert _bold(window, _row_of(window, "Medisch advies"))
+
+
+def test_a_conversation_that_cannot_be_marked_stays_bold_without_an_error_shown(
+    window: MainWindow, backend: FakeBackend, qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    backend.fail_mark_read = OSError("disk I/O error")
+    status = window.status_label.text()
+    window.table.selectRow(_row_of(window, "Medisch advies"))
+    qtbot.waitUntil(lambda: "marking a conversation read failed" in caplog.text)
+    assert _bold(window, _row_of(window, "Medisch advies"))
+    assert window.status_label.text() == status
+    assert not window.findChildren(QMessageBox)
 
 
 def test_offline_the_mail_stays_unread_without_an_error_shown(

@@ -57,6 +57,7 @@ def _reference(profile: Profile, *, to_review: bool = False) -> list[ListRow]:
                 else None,
                 has_attachments=any(m.has_attachments for m in messages),
                 replies=sum(1 for m in messages if m.direction == "in" and m.in_reply_to),
+                unread=any(m.direction == "in" and not _seen(m) for m in messages),
             )
         )
     if not to_review:
@@ -65,6 +66,10 @@ def _reference(profile: Profile, *, to_review: bool = False) -> list[ListRow]:
         )
     rows.sort(key=lambda r: r.date, reverse=True)
     return rows
+
+
+def _seen(m: Message) -> bool:
+    return "\\seen" in m.flags.lower().split()
 
 
 def _reference_plain_row(m: Message) -> ListRow:
@@ -80,7 +85,7 @@ def _reference_plain_row(m: Message) -> ListRow:
         assigned_to=None,
         has_attachments=m.has_attachments,
         replies=0,
-        unread=m.direction == "in" and "\\seen" not in m.flags.lower().split(),
+        unread=m.direction == "in" and not _seen(m),
     )
 
 
@@ -111,6 +116,8 @@ def _fill(profile: Profile, rng: random.Random, count: int) -> None:
                 has_attachments=rng.random() < 0.5,
             )
             store.mailbox.touch_conversation(cid, needs_review=True)
+            if n % 2:  # read
+                store.mailbox.mark_conversation_seen(cid)
             continue
         store.mailbox.add_message(
             message_id=sent,
@@ -173,6 +180,8 @@ def _fill(profile: Profile, rng: random.Random, count: int) -> None:
             store.mailbox.touch_conversation(cid, needs_review=True)
             if n % 2:
                 store.mailbox.set_review(cid, assigned_to="u1", reviewed=False, actor="u1")
+            if n % 3 == 0:  # the reply was read
+                store.mailbox.mark_conversation_seen(cid)
     for n in range(count // 4):
         store.mailbox.add_message(
             account_id=None,
@@ -199,6 +208,7 @@ def test_listing_matches_a_per_conversation_reading(profile: Profile) -> None:
     assert _key(listed) == _key(expected)
     assert {r.envelope for r in listed} >= {"open", "closed", "not_delivered", None}
     assert any(r.assigned_to == "adviseur@office.test" for r in listed)
+    assert {r.unread for r in listed if r.kind == "secure"} == {True, False}
 
     review = list_conversations(profile, to_review=True, limit=1000)
     assert _key(review) == _key(_reference(profile, to_review=True))
@@ -576,8 +586,8 @@ def test_folder_changes_show_in_the_next_listing(profile: Profile) -> None:
 
 def test_marking_a_mail_read_shows_in_the_next_listing(profile: Profile) -> None:
     """A received plain mail lists as unread until it is marked read; what the user sent and
-    the secure conversations never list as unread. A mail kept in no server folder is
-    marked in the store alone."""
+    a secure conversation without a received message never list as unread. A mail kept in
+    no server folder is marked in the store alone."""
     store = profile.store
     received = _plain(profile, 1, "2026-03-01T10:00:00Z")
     sent = _plain(profile, 3, "2026-03-02T10:00:00Z")

@@ -1,4 +1,4 @@
-"""What the conversation list relies on in the store: the indexes of migrations 4 to 7
+"""What the conversation list relies on in the store: the indexes of migrations 4 to 8
 (also on a profile written before them) and reads that see one state of the database."""
 
 from __future__ import annotations
@@ -216,7 +216,7 @@ def test_migration_7_lists_unread_plain_mail_of_an_older_profile_from_its_indexe
             listed = store.listing.plain(folder_id=folder_id)
             assert [(p.id, p.unread) for p in listed] == expected
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 7
     for index, query, params in (
         ("messages_plain_listed", _PLAIN, (10,)),
         ("messages_folder_listed", _PLAIN_IN_FOLDER, (1, 10)),
@@ -247,6 +247,71 @@ def test_a_later_page_and_a_search_read_the_plain_listing_indexes_alone(
         plan = _assert_index_only(conn, index, query, params)
         if later:
             assert "date<?" in plan, plan
+
+
+def test_migration_8_lists_unread_conversations_of_an_older_profile_from_its_indexes(
+    tmp_path: Path, key: bytes
+) -> None:
+    path = tmp_path / DB_FILE_NAME
+    _version(path, 7)
+    conn = sqlite3.connect(path, isolation_level=None)  # a conversation of the previous release
+    conn.execute(
+        "INSERT INTO conversations (id, kind, created, updated) VALUES "
+        "('c-old', 'secure', '2026', '2026')"
+    )
+    for mid, direction, reply_to, flags in (
+        ("m-sent", "out", None, ""),
+        ("m-reply", "in", "m-sent", ""),  # received before this release: seen
+        ("m-flagged", "in", "m-sent", "\\Flagged"),  # other flags are kept
+    ):
+        conn.execute(
+            "INSERT INTO messages (id, conversation_id, kind, direction, in_reply_to, "
+            "subject_sealed, body_sealed, date, flags) VALUES (?, 'c-old', 'secure', ?, ?, "
+            "NULL, randomblob(20000), '2026-01-01T00:00:00Z', ?)",
+            (mid, direction, reply_to, flags),
+        )
+    conn.execute(  # plain mail keeps its IMAP flags: the server says whether it was read
+        "INSERT INTO messages (id, kind, direction, subject_sealed, date) "
+        "VALUES ('m-plain', 'plain', 'in', NULL, '2026-01-01T00:00:00Z')"
+    )
+    conn.close()
+    with open_store(tmp_path, key) as store:
+        stored = {r["id"]: r["flags"] for r in store.db.query("SELECT id, flags FROM messages")}
+        assert stored == {
+            "m-sent": "",
+            "m-reply": "\\Seen",
+            "m-flagged": "\\Flagged \\Seen",
+            "m-plain": "",
+        }
+        new, sent, _ = secure_sent(store, "Nieuw", "2026-02-01T00:00:00Z")
+        store.mailbox.add_message(  # a reply after the update is unread
+            account_id=None,
+            conversation_id=new,
+            kind="secure",
+            direction="in",
+            sender="p@example.test",
+            recipients="kantoor@office.test",
+            subject="Re: Nieuw",
+            body=None,
+            date="2026-02-02T00:00:00Z",
+            in_reply_to=sent,
+        )
+        assert {d.id: d.unread for d in store.listing.digests()} == {new: True, "c-old": False}
+        assert [p.unread for p in store.listing.plain()] == [True]
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+    (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'messages_listed'").fetchone()
+    assert "flags" in sql
+    # Unread state included, the aggregates still come from the two indexes alone.
+    for which in (
+        "conversation_id IS NOT NULL",
+        "conversation_id IN (SELECT value FROM json_each(?))",
+    ):
+        query = _MESSAGES.format(which=which, ids="group_concat(id)")
+        params = () if "?" not in which else ('["c-old"]',)
+        plan = " | ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {query}", params))
+        assert "COVERING INDEX messages_listed" in plan, plan
+        assert "COVERING INDEX recipients_current" in plan, plan
     conn.close()
 
 

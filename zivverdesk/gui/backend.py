@@ -82,6 +82,12 @@ class Backend(Protocol):
         server cannot be reached (the mail then stays unread)."""
         ...
 
+    def mark_read(self, conversation_id: str, message_ids: Sequence[str]) -> bool:
+        """Mark a shown secure conversation read, in the local store only: the messages in
+        `message_ids` (those shown), so a reply that arrived since stays unread. Returns
+        whether the conversation is still unread."""
+        ...
+
     def send(self, message: OutgoingMessage, *, progress: Progress | None = None) -> str:
         """Queue and send; returns the message id. Raises ZivverdeskError on a problem."""
         ...

@@ -165,6 +165,9 @@ class EngineBackend:
     def mark_seen(self, conversation_id: str) -> None:
         mail_sync.mark_seen(self._profile, conversation_id)
 
+    def mark_read(self, conversation_id: str, message_ids: Sequence[str]) -> bool:
+        return conversations.mark_read(self._profile, conversation_id, seen=message_ids)
+
     def send(self, message: OutgoingMessage, *, progress: Progress | None = None) -> str:
         if message.secure:
             queued = queue_secure(

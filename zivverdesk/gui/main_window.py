@@ -161,15 +161,21 @@ class MainWindow(QMainWindow):
             return
         index = self.proxy.mapToSource(self.table.currentIndex())
         row = self.model.row_at(index.row())
-        if row.unread and not row.secure:
-            # An unread plain mail is read once it is shown: then it is marked so.
-            def shown(details: ConversationDetails) -> None:
-                self._show_conversation(details)
+
+        def shown(details: ConversationDetails) -> None:
+            if self.current_conversation() != cid:
+                # The user moved on before it came: showing it (or marking it read) now
+                # would show what is not selected.
+                return
+            self._show_conversation(details)
+            # An unread row is read once it is shown: then it is marked so. A plain mail
+            # on its server; a secure conversation in the store, up to what was shown.
+            if row.unread and row.secure:
+                self._mark_read(cid, [m.message_id for m in details.messages])
+            elif row.unread:
                 self._mark_seen(cid)
 
-            self.run(lambda: self.backend.details(cid), shown)
-        else:
-            self.run(lambda: self.backend.details(cid), self._show_conversation)
+        self.run(lambda: self.backend.details(cid), shown)
 
     def _mark_seen(self, cid: str) -> None:
         """Mark a plain mail read on its server, then show it so. Offline it stays unread
@@ -181,6 +187,20 @@ class MainWindow(QMainWindow):
         op.on_failure(
             lambda error: log.warning(
                 "marking a mail read failed: %s", type(error).__name__, exc_info=error
+            )
+        )
+        op.run()
+
+    def _mark_read(self, cid: str, message_ids: list[str]) -> None:
+        """Mark a shown secure conversation read in the store, then show it so (still bold if
+        a reply came in after it was shown). A failure leaves it unread: logged, not shown."""
+        op = Operation(self, lambda: self.backend.mark_read(cid, message_ids), writes_store=True)
+        self._operations.add(op)
+        op.finished.connect(lambda: self._operations.discard(op))
+        op.on_success(lambda still_unread: self.model.set_unread(cid, bool(still_unread)))
+        op.on_failure(
+            lambda error: log.warning(
+                "marking a conversation read failed: %s", type(error).__name__, exc_info=error
             )
         )
         op.run()

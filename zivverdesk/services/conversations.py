@@ -3,6 +3,7 @@ revoke, reply in the thread, assign and mark reviewed (the medical advisers' wor
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -89,7 +90,8 @@ class ListRow:
     assigned_to: str | None
     has_attachments: bool
     replies: int
-    #: A received plain mail not yet read (no \\Seen in its IMAP flags); never a conversation.
+    #: A received plain mail not yet read (no \\Seen in its IMAP flags), or a conversation
+    #: with a received message (a reply) this user has not been shown yet.
     unread: bool = False
 
 
@@ -324,6 +326,7 @@ def _secure_row(digest: ConversationDigest, users: dict[str, str]) -> ListRow:
         assigned_to=users.get(assigned, assigned) if assigned else None,
         has_attachments=digest.has_attachments,
         replies=digest.replies,
+        unread=digest.unread,
     )
 
 
@@ -468,6 +471,18 @@ def show(profile: Profile, ident: str) -> ConversationView | MessageView:
         reviewed_at=conv.reviewed_at,
         messages=views,
     )
+
+
+def mark_read(profile: Profile, ident: str, *, seen: Collection[str] | None = None) -> bool:
+    """Mark a secure conversation read once it was shown: its received messages, or of them
+    only those in `seen` (the ones the user was shown), so a reply that arrived in the
+    meantime still makes it unread. Local only, like reading itself: nothing goes to the
+    relay or the mail server. Returns whether the conversation is still unread."""
+    store = profile.store
+    conversation_id = resolve_conversation(profile, ident)
+    with store.db.transaction():  # what is left unread, as the marking left it
+        store.mailbox.mark_conversation_seen(conversation_id, message_ids=seen)
+        return store.mailbox.conversation_unread(conversation_id)
 
 
 def _sent_messages(profile: Profile, conversation_id: str) -> list[Message]:

@@ -7,7 +7,9 @@ one query aggregates all listed conversations at once (from indexes alone, see m
 so 10,000 list in a fraction of a second. Plain mail, listed beside them, comes newest first
 from an index of its own (migration 5); a folder's plain mail from the same index with the
 folder in front (migration 6). Both hold the mail's flags as well (migration 7): a received
-mail without \\Seen lists as unread.
+mail without \\Seen lists as unread. So does a conversation holding a received message
+without \\Seen (a reply not yet shown): the conversations' index holds the flags too
+(migration 8).
 """
 
 from __future__ import annotations
@@ -60,9 +62,11 @@ _MASK = (1 << _BITS) - 1
 
 # One pass over the listed conversations' messages, newest conversation first (the order of
 # _NEWEST). The first sent message is the oldest outgoing one that answers nothing: the
-# minimum of date || id (ids are 32 characters).
+# minimum of date || id (ids are 32 characters). A conversation is unread while one of its
+# received messages has no \Seen in its flags, tested as in _PLAIN_OF (behind a CASE, so
+# the flags of what the user sent, which never makes it unread, are not even looked at).
 _MESSAGES = """
-SELECT cid, newest, attachments, replies, who, ids,
+SELECT cid, newest, attachments, replies, unread, who, ids,
     CASE WHEN sent IS NOT NULL THEN (
         SELECT COUNT(*)
             | (COUNT(*) FILTER (WHERE state = 'not_delivered') << 20)
@@ -75,6 +79,8 @@ FROM (
         MAX(date) AS newest,
         MAX(has_attachments) AS attachments,
         SUM(direction = 'in' AND in_reply_to IS NOT NULL) AS replies,
+        MAX(CASE WHEN direction = 'in' THEN ' ' || flags || ' ' NOT LIKE '% \\Seen %' END)
+            AS unread,
         group_concat(CASE WHEN direction = 'out' THEN recipients ELSE sender END, char(31)) AS who,
         {ids} AS ids,
         substr(MIN(CASE WHEN direction = 'out' AND in_reply_to IS NULL THEN date || id END), -32)
@@ -174,6 +180,8 @@ class ConversationDigest(NamedTuple):
     replies: int
     #: The envelope of the oldest message we sent that answers nothing; None if none.
     envelope: EnvelopeState | None
+    #: Holds a received message this user has not been shown (no \\Seen in its flags).
+    unread: bool
 
 
 @cache
@@ -263,7 +271,7 @@ class Listing:
 
     def _digest(self, conversation: Sequence[Any], aggregate: Sequence[Any]) -> ConversationDigest:
         cid, subject_sealed, review, assigned_to = conversation
-        _, newest, attachments, replies, who, ids, counts = aggregate
+        _, newest, attachments, replies, unread, who, ids, counts = aggregate
         return ConversationDigest(
             cid,
             self._subject(cid, subject_sealed),
@@ -275,6 +283,7 @@ class Listing:
             bool(attachments),
             int(replies or 0),
             _envelope(counts),
+            bool(unread),
         )
 
     def _subject(self, conversation_id: str, sealed: bytes | None) -> str:

@@ -6,8 +6,10 @@ search index (memory only) is kept in step with every write.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -25,6 +27,11 @@ _MSG_HTML = "messages.html"
 _CONV_SUBJECT = CONVERSATION_SUBJECT_LABEL = "conversations.subject"
 _ATT_NAME = "attachments.name"
 _ATT_CONTENT = "attachments.content"
+
+
+# A conversation's received messages without \Seen (IMAP's flag names compare in any case,
+# as LIKE compares ASCII letters): what makes it unread, as `store.listing` tests it.
+_UNSEEN = "conversation_id = ? AND direction = 'in' AND ' ' || flags || ' ' NOT LIKE '% \\Seen %'"
 
 
 class MessageNotFound(ZivverdeskError):
@@ -256,6 +263,29 @@ class Mailbox:
                     (assigned_to, conversation_id),
                 )
         return True
+
+    def mark_conversation_seen(
+        self, conversation_id: str, *, message_ids: Collection[str] | None = None
+    ) -> int:
+        """Mark the received messages of a conversation seen (\\Seen in their flags, in this
+        store only: no server keeps a secure message's flags); with `message_ids`, only those
+        (what the user was shown), so a reply stored in the meantime stays unread. Returns
+        how many were marked."""
+        params: tuple[str, ...] = (conversation_id,)
+        only = ""
+        if message_ids is not None:
+            only = " AND id IN (SELECT value FROM json_each(?))"
+            params = (conversation_id, json.dumps(sorted(message_ids)))
+        return self._db.execute(
+            f"UPDATE messages SET flags = trim(flags || ' \\Seen') WHERE {_UNSEEN}{only}",  # noqa: S608
+            params,
+        )
+
+    def conversation_unread(self, conversation_id: str) -> bool:
+        """Whether a conversation holds a received message not yet seen (as its list row
+        tells)."""
+        query = f"SELECT 1 FROM messages WHERE {_UNSEEN} LIMIT 1"  # noqa: S608
+        return self._db.query_one(query, (conversation_id,)) is not None
 
     def review_log(self, conversation_id: str) -> list[ReviewEntry]:
         return [

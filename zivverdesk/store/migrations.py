@@ -265,7 +265,25 @@ CREATE INDEX messages_folder_listed ON messages(
 ) WHERE kind = 'plain'
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+# A secure conversation lists as unread while it holds a received message (a reply, or a
+# message from a colleague or an outsider) this user has not been shown: such a message's
+# flags lack \Seen, as a plain mail's do, but only this store keeps them (no server holds
+# secure messages' flags, and reading on one device says nothing of another). The
+# conversations' listing index of migration 4 holds the flags too, so the list still reads
+# that index alone. Received secure messages stored before this release count as seen: the
+# list had no unread state then, and turning every old conversation bold at the update
+# would bury the few that are new. They are marked between dropping the old index and
+# building the new one, so no index is kept up to date row by row.
+_V8 = """
+DROP INDEX messages_listed;
+UPDATE messages SET flags = trim(flags || ' \\Seen')
+WHERE kind = 'secure' AND direction = 'in' AND ' ' || flags || ' ' NOT LIKE '% \\Seen %';
+CREATE INDEX messages_listed ON messages(
+    conversation_id, date, direction, in_reply_to, has_attachments, sender, recipients, id, flags
+) WHERE conversation_id IS NOT NULL
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
