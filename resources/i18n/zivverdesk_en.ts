@@ -284,6 +284,40 @@
         <source>Mark as reviewed</source>
         <translation>Mark as reviewed</translation>
     </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="134" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="135" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="144" />
+        <source>Search</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="136" />
+        <source>Find mail by contact, subject or text</source>
+        <translation>Find mail by contact, subject or text</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="206" />
+        <source>Searching…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="220" />
+        <source>Nothing found</source>
+        <translation>Nothing found</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../zivverdesk/gui/main_window.py" line="222" />
+        <source>%n conversation(s) found</source>
+        <translation>
+            <numerusform>%n conversation found</numerusform><numerusform>%n conversations found</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../zivverdesk/gui/main_window.py" line="224" />
+        <source>More than %n conversations found</source>
+        <translation>
+            <numerusform>More than %n conversation found</numerusform><numerusform>More than %n conversations found</numerusform></translation>
+    </message>
     <message numerus="yes">
         <location filename="../../zivverdesk/gui/main_window.py" line="151" />
         <source>%n conversation(s)</source>

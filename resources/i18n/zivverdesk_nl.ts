@@ -284,6 +284,40 @@
         <source>Mark as reviewed</source>
         <translation>Markeren als beoordeeld</translation>
     </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="134" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="135" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="144" />
+        <source>Search</source>
+        <translation>Zoeken</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="136" />
+        <source>Find mail by contact, subject or text</source>
+        <translation>Zoek op contactpersoon, onderwerp of tekst</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="206" />
+        <source>Searching…</source>
+        <translation>Bezig met zoeken…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="220" />
+        <source>Nothing found</source>
+        <translation>Niets gevonden</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../zivverdesk/gui/main_window.py" line="222" />
+        <source>%n conversation(s) found</source>
+        <translation>
+            <numerusform>%n gesprek gevonden</numerusform><numerusform>%n gesprekken gevonden</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../zivverdesk/gui/main_window.py" line="224" />
+        <source>More than %n conversations found</source>
+        <translation>
+            <numerusform>Meer dan %n gesprek gevonden</numerusform><numerusform>Meer dan %n gesprekken gevonden</numerusform></translation>
+    </message>
     <message numerus="yes">
         <location filename="../../zivverdesk/gui/main_window.py" line="151" />
         <source>%n conversation(s)</source>

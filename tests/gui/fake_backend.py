@@ -22,6 +22,7 @@ from zivverdesk.gui.conversation_model import ConversationPage, ConversationRow
 
 class FakeBackend:
     def __init__(self) -> None:
+        self.queries: list[tuple[str, str]] = []  # (folder, query) of every page asked for
         now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
         self.rows = [
             ConversationRow(
@@ -79,10 +80,18 @@ class FakeBackend:
     def folders(self) -> list[tuple[str, str]]:
         return [("secure", "Beveiligd"), ("inbox", "Postvak IN")]
 
-    def conversations(self, folder: str, after: object | None, limit: int) -> ConversationPage:
+    def conversations(
+        self, folder: str, after: object | None, limit: int, *, query: str = ""
+    ) -> ConversationPage:
+        self.queries.append((folder, query))
         # Pages by position: where a page ends is the offset of the row after it.
         self.listed += 1
         rows = {"secure": self.rows, "inbox": self.inbox}.get(folder, [])
+        # A search keeps the rows whose contact or subject holds every word, in any case.
+        words = query.casefold().split()
+        rows = [
+            r for r in rows if all(w in f"{r.correspondent} {r.subject}".casefold() for w in words)
+        ]
         offset = after if isinstance(after, int) else 0
         end = offset + limit
         return ConversationPage(rows=rows[offset:end], next=end if end < len(rows) else None)

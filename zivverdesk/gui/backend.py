@@ -70,9 +70,13 @@ class Backend(Protocol):
         """(folder key, display name) in display order."""
         ...
 
-    def conversations(self, folder: str, after: object | None, limit: int) -> ConversationPage:
+    def conversations(
+        self, folder: str, after: object | None, limit: int, *, query: str = ""
+    ) -> ConversationPage:
         """At most `limit` rows of a folder, from the first (`after` None) or from where the
-        page whose `next` is `after` ended."""
+        page whose `next` is `after` ended. With a `query`, only the rows matching every word
+        of it, however old, in the same order; `after` then comes from a page of that same
+        search. The first search may take seconds (the engine builds its index then)."""
         ...
 
     def details(self, conversation_id: str) -> ConversationDetails: ...

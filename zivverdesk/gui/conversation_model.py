@@ -100,12 +100,13 @@ class ConversationListModel(QAbstractTableModel):
         self._date_texts: dict[datetime, str] = {}
 
     # --- loading ---
-    def load(self, fetch: PageFetch) -> None:
+    def load(self, fetch: PageFetch, *, first: ConversationPage | None = None) -> None:
         """Replace the content; `fetch(after, limit)` returns the page after `after` (a
-        page's `next`; None for the first page)."""
+        page's `next`; None for the first page). A `first` page already fetched (on a worker
+        thread: a search may take a while) is shown as it is."""
         self.beginResetModel()
         self._fetch = fetch
-        page = fetch(None, PAGE_SIZE)
+        page = fetch(None, PAGE_SIZE) if first is None else first
         self._rows = list(page.rows)
         self._next = page.next
         self.endResetModel()

@@ -34,6 +34,7 @@ from zivverdesk.services.relay_sync import save_attachment
 from zivverdesk.services.resend import queue_resend
 from zivverdesk.services.secure_send import SecureDraft, queue_secure
 from zivverdesk.services.sync import sync_once
+from zivverdesk.store.search import SearchIndex
 
 # Folder keys; the services list secure conversations and plain mail together, the folders
 # filter that list.
@@ -62,6 +63,9 @@ def parse_date(text: str) -> datetime:
 class EngineBackend:
     def __init__(self, home: Path | None = None) -> None:
         self._profile = Profile.open(home)
+        # The memory search index takes seconds to build over a big store: start it now so
+        # the user's first search does not wait for it.
+        self._profile.build_search_index_in_background()
 
     def close(self) -> None:
         self._profile.close()
@@ -76,9 +80,11 @@ class EngineBackend:
             (FOLDER_OUTBOX, QCoreApplication.translate("FolderNames", "Outbox")),
         ]
 
-    def conversations(self, folder: str, after: object | None, limit: int) -> ConversationPage:
+    def conversations(
+        self, folder: str, after: object | None, limit: int, *, query: str = ""
+    ) -> ConversationPage:
         if folder == FOLDER_OUTBOX:
-            return self._outbox_page(after, limit)
+            return self._outbox_page(after, limit, query)
         if after is not None and not isinstance(after, conversations.ListCursor):
             raise TypeError(f"Not where a page of this list ends: {after!r}")
         if folder in (FOLDER_INBOX, FOLDER_SENT):
@@ -86,7 +92,9 @@ class EngineBackend:
                 conversations.folder_ids(self._profile, folder)
             except ZivverdeskError:  # no such folder synced yet: an empty list, not an error
                 return ConversationPage(rows=[])
-            page = conversations.list_page(self._profile, folder=folder, limit=limit, after=after)
+            page = conversations.list_page(
+                self._profile, folder=folder, limit=limit, after=after, query=query or None
+            )
         else:
             page = conversations.list_page(
                 self._profile,
@@ -94,6 +102,7 @@ class EngineBackend:
                 secure_only=folder == FOLDER_SECURE,
                 limit=limit,
                 after=after,
+                query=query or None,
             )
         rows = [
             ConversationRow(
@@ -111,10 +120,9 @@ class EngineBackend:
         ]
         return ConversationPage(rows=rows, next=page.next)
 
-    def _outbox_page(self, after: object | None, limit: int) -> ConversationPage:
+    def _outbox_page(self, after: object | None, limit: int, query: str) -> ConversationPage:
         # The outbox holds the few jobs not yet sent: it pages by position.
         offset = after if isinstance(after, int) else 0
-        jobs = self._profile.store.outbox.jobs(include_done=False)
         rows = [
             ConversationRow(
                 conversation_id=job.message_id or job.id,
@@ -124,10 +132,14 @@ class EngineBackend:
                 envelope=None,
                 secure=job.kind != "plain",
             )
-            for job in jobs[offset : offset + limit]
+            for job in self._profile.store.outbox.jobs(include_done=False)
         ]
-        more = offset + limit < len(jobs)
-        return ConversationPage(rows=rows, next=offset + limit if more else None)
+        if query:
+            rows = _matching_rows(rows, query)
+        more = offset + limit < len(rows)
+        return ConversationPage(
+            rows=rows[offset : offset + limit], next=offset + limit if more else None
+        )
 
     def details(self, conversation_id: str) -> ConversationDetails:
         view = conversations.show(self._profile, conversation_id)
@@ -223,6 +235,20 @@ class EngineBackend:
         summary = sync_once(self._profile)
         if summary.problems:
             raise ZivverdeskError("; ".join(summary.problems))
+
+
+def _matching_rows(rows: list[ConversationRow], query: str) -> list[ConversationRow]:
+    """The rows whose shown contact or subject match `query` as the engine's search matches
+    (every word, as a prefix, without regard to case or accents). The outbox jobs are not in
+    the store's search index and are few, so a throw-away index over what the user sees
+    gives the same answers as a search in any other folder."""
+    index = SearchIndex()
+    for number, row in enumerate(rows):
+        index.add(
+            str(number), date="", correspondents=row.correspondent, subject=row.subject, body=""
+        )
+    found = index.matching(query)
+    return [row for number, row in enumerate(rows) if str(number) in found]
 
 
 def _message(m: conversations.MessageView) -> MessageView:

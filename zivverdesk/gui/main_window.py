@@ -6,29 +6,35 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QPlainTextEdit,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QToolBar,
+    QWidget,
 )
 
 from zivverdesk.core.errors import ZivverdeskError
 from zivverdesk.gui.backend import Backend, ConversationDetails, OutgoingMessage
 from zivverdesk.gui.composer import ComposerDialog
 from zivverdesk.gui.conversation_model import (
+    PAGE_SIZE,
     ROLE_CONVERSATION_ID,
     ROLE_SORT,
     Column,
     ConversationListModel,
+    ConversationPage,
+    PageFetch,
 )
 from zivverdesk.gui.details_dialog import DetailsDialog
 from zivverdesk.gui.envelope_delegate import EnvelopeDelegate
@@ -36,6 +42,11 @@ from zivverdesk.gui.operations import Operation
 from zivverdesk.gui.resources import icon
 
 log = logging.getLogger(__name__)
+
+# How long typing must pause before the list is searched: a search on every keystroke would
+# query the store for words the user has not finished typing. (A plain comment: lupdate would
+# take a "#:" one for a note to the translators of the next translated text.)
+SEARCH_DELAY_MS = 250
 
 
 def error_text(error: BaseException) -> str:
@@ -92,6 +103,10 @@ class MainWindow(QMainWindow):
         self.table.doubleClicked.connect(lambda _i: self.show_details())
         self._details: ConversationDetails | None = None
         self._operations: set[Operation] = set()
+        # The search applied to the list ("" for none), and a count of the lists asked for:
+        # a search that answers after a newer list was asked for is not shown.
+        self._query = ""
+        self._list_generation = 0
         self._load_folders()
 
     def _build_toolbar(self) -> None:
@@ -111,6 +126,33 @@ class MainWindow(QMainWindow):
         self.review_action.triggered.connect(self.mark_reviewed)
         for action in (self.new_action, self.details_action, self.sync_action, self.review_action):
             bar.addAction(action)
+        self._build_search(bar)
+
+    def _build_search(self, bar: QToolBar) -> None:
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("searchField")
+        self.search_edit.setPlaceholderText(self.tr("Search"))
+        self.search_edit.setAccessibleName(self.tr("Search"))
+        self.search_edit.setToolTip(self.tr("Find mail by contact, subject or text"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMaximumWidth(320)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)  # the field at the toolbar's far end, where mail clients have it
+        bar.addWidget(self.search_edit)
+        # Ctrl+F from anywhere in the window; an action on the window, not a toolbar button.
+        self.search_action = QAction(self.tr("Search"), self)
+        self.search_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.search_action.triggered.connect(self.focus_search)
+        self.addAction(self.search_action)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_edit)
+        escape.setContext(Qt.ShortcutContext.WidgetShortcut)
+        escape.activated.connect(self._escape_search)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.search_edit.textChanged.connect(self._search_edited)
 
     # --- background work ---
     def run(self, fn, on_success=None, *, writes_store: bool = False) -> Operation:  # type: ignore[no-untyped-def]
@@ -144,11 +186,77 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def refresh(self) -> None:
+        """List the current folder, only what matches the search when there is one."""
         folder = self.current_folder()
         if folder is None:
             return
-        self.model.load(lambda after, limit: self.backend.conversations(folder, after, limit))
-        self.status_label.setText(self.tr("%n conversation(s)", "", self.model.rowCount()))
+        query = self._query
+        self._list_generation += 1
+        generation = self._list_generation
+
+        def fetch(after: object | None, limit: int) -> ConversationPage:
+            return self.backend.conversations(folder, after, limit, query=query)
+
+        if not query:
+            self.model.load(fetch)
+            self.status_label.setText(self.tr("%n conversation(s)", "", self.model.rowCount()))
+            return
+        # The first search after opening may wait seconds for the engine's index: it runs on
+        # a worker. Later pages load as the list scrolls, as a folder's do.
+        self.status_label.setText(self.tr("Searching…"))
+        op = Operation(self, lambda: fetch(None, PAGE_SIZE))
+        self._operations.add(op)
+        op.finished.connect(lambda: self._operations.discard(op))
+        op.on_success(lambda page: self._show_found(generation, fetch, page))
+        op.on_failure(lambda error: self._search_failed(generation, error))
+        op.run()
+
+    def _show_found(self, generation: int, fetch: PageFetch, page: ConversationPage) -> None:
+        if generation != self._list_generation:
+            return  # the user typed on, cleared the search or changed folder meanwhile
+        self.model.load(fetch, first=page)
+        count = self.model.rowCount()
+        if count == 0:
+            self.status_label.setText(self.tr("Nothing found"))
+        elif page.next is None:
+            self.status_label.setText(self.tr("%n conversation(s) found", "", count))
+        else:  # only the first page is loaded: more rows follow as the list scrolls
+            self.status_label.setText(self.tr("More than %n conversations found", "", count))
+
+    def _search_failed(self, generation: int, error: BaseException) -> None:
+        if generation == self._list_generation:
+            self.show_error(error)
+        else:
+            log.debug("an outdated search failed: %s", type(error).__name__)
+
+    # --- search ---
+    def search_query(self) -> str:
+        """The search the list shows the result of ("" for none)."""
+        return self._query
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def _escape_search(self) -> None:
+        if self.search_edit.text():
+            self.search_edit.clear()
+        else:  # Escape in an empty field goes back to the list
+            self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _search_edited(self, text: str) -> None:
+        if text.strip():
+            self._search_timer.start()  # (re)started: the search waits for a pause in typing
+        else:
+            # An emptied field shows the whole folder at once: there is nothing to wait for.
+            self._search_timer.stop()
+            self._apply_search()
+
+    def _apply_search(self) -> None:
+        query = " ".join(self.search_edit.text().split())
+        if query != self._query:
+            self._query = query
+            self.refresh()
 
     def current_conversation(self) -> str | None:
         index = self.table.currentIndex()
