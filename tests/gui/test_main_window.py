@@ -204,3 +204,20 @@ def test_offline_the_mail_stays_unread_without_an_error_shown(
     assert _bold(window, _row_of(window, "Verwijzing"))
     assert window.status_label.text() == status  # the count, not an error
     assert not window.findChildren(QMessageBox)
+
+
+def test_a_reload_keeps_the_conversation_being_read_or_empties_the_reader(
+    window: MainWindow, backend: FakeBackend, qtbot: QtBot
+) -> None:
+    window.table.selectRow(1)
+    shown = window.current_conversation()
+    qtbot.waitUntil(lambda: "Zie bijlage." in window.reader.toPlainText())
+    window.refresh()  # as after a sync: the same conversation stays selected and shown
+    assert window.current_conversation() == shown
+    assert "Zie bijlage." in window.reader.toPlainText()
+    # Listed no more (it was deleted, or a search leaves it out): nothing stale is shown.
+    backend.rows = [r for r in backend.rows if r.conversation_id != shown]
+    window.refresh()
+    assert window.current_conversation() is None
+    assert window.reader.toPlainText() == ""
+    assert window.show_details() is None

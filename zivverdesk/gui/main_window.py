@@ -103,6 +103,11 @@ class MainWindow(QMainWindow):
         self.table.doubleClicked.connect(lambda _i: self.show_details())
         self._details: ConversationDetails | None = None
         self._operations: set[Operation] = set()
+        # A reload of the list (a sync, a search, another folder) keeps the conversation
+        # being read selected when it is still listed, and empties the reader when it is not.
+        self._kept_conversation: str | None = None
+        self.model.modelAboutToBeReset.connect(self._remember_current)
+        self.model.modelReset.connect(self._restore_current)
         # The search applied to the list ("" for none), and a count of the lists asked for:
         # a search that answers after a newer list was asked for is not shown.
         self._query = ""
@@ -261,6 +266,21 @@ class MainWindow(QMainWindow):
     def current_conversation(self) -> str | None:
         index = self.table.currentIndex()
         return index.data(ROLE_CONVERSATION_ID) if index.isValid() else None
+
+    def _remember_current(self) -> None:
+        self._kept_conversation = self.current_conversation()
+
+    def _restore_current(self) -> None:
+        cid, self._kept_conversation = self._kept_conversation, None
+        if cid is None:
+            return
+        for number in range(self.model.rowCount()):
+            if self.model.row_at(number).conversation_id == cid:
+                # Selecting it again shows it fresh (a reply may have come with the sync).
+                self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(number, 0)))
+                return
+        self._details = None
+        self.reader.clear()
 
     def _conversation_changed(self, *_args: object) -> None:
         cid = self.current_conversation()
