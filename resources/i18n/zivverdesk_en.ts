@@ -1,61 +1,62 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
     <name>ComposerDialog</name>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="48" />
+        <location filename="../../zivverdesk/gui/composer.py" line="48"/>
         <source>New secure message</source>
         <translation>New secure message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="51" />
+        <location filename="../../zivverdesk/gui/composer.py" line="51"/>
         <source>name@example.nl; second@example.nl</source>
         <translation>name@example.nl; second@example.nl</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="58" />
+        <location filename="../../zivverdesk/gui/composer.py" line="58"/>
         <source>&amp;To:</source>
         <translation>&amp;To:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="59" />
+        <location filename="../../zivverdesk/gui/composer.py" line="59"/>
         <source>&amp;Subject:</source>
         <translation>&amp;Subject:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="61" />
-        <location filename="../../zivverdesk/gui/composer.py" line="101" />
+        <location filename="../../zivverdesk/gui/composer.py" line="61"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="101"/>
         <source>Add attachment</source>
         <translation>Add attachment</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="63" />
+        <location filename="../../zivverdesk/gui/composer.py" line="63"/>
         <source>Remove</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="66" />
+        <location filename="../../zivverdesk/gui/composer.py" line="66"/>
         <source>Send securely</source>
         <translation>Send securely</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="69" />
-        <location filename="../../zivverdesk/gui/composer.py" line="127" />
+        <location filename="../../zivverdesk/gui/composer.py" line="69"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="127"/>
         <source>Send without protection</source>
         <translation>Send without protection</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="122" />
+        <location filename="../../zivverdesk/gui/composer.py" line="122"/>
         <source>Enter at least one recipient.</source>
         <translation>Enter at least one recipient.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="129" />
+        <location filename="../../zivverdesk/gui/composer.py" line="129"/>
         <source>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</source>
         <translation>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="138" />
+        <location filename="../../zivverdesk/gui/composer.py" line="138"/>
         <source>Sending…</source>
         <translation>Sending…</translation>
     </message>
@@ -63,22 +64,22 @@
 <context>
     <name>ConversationListModel</name>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="66" />
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="83"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="67" />
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="84"/>
         <source>Contact</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="68" />
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="85"/>
         <source>Subject</source>
         <translation>Subject</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="69" />
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="86"/>
         <source>Date</source>
         <translation>Date</translation>
     </message>
@@ -86,47 +87,47 @@
 <context>
     <name>Details</name>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="25" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="25"/>
         <source>Waiting to be sent</source>
         <translation>Waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="26" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="26"/>
         <source>Not delivered</source>
         <translation>Not delivered</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="27" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="27"/>
         <source>Not opened</source>
         <translation>Not opened</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="28" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="28"/>
         <source>Opened</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="29" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="29"/>
         <source>Revoked</source>
         <translation>Revoked</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="30" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="30"/>
         <source>Expired</source>
         <translation>Expired</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="36" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="36"/>
         <source>Access code</source>
         <translation>Access code</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="37" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="37"/>
         <source>SMS code</source>
         <translation>SMS code</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="38" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="38"/>
         <source>E-mail code</source>
         <translation>E-mail code</translation>
     </message>
@@ -134,49 +135,49 @@
 <context>
     <name>DetailsDialog</name>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="48" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="48"/>
         <source>Message details</source>
         <translation>Message details</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="52" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="52"/>
         <source>Recipient</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="52" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="52"/>
         <source>Check</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="52" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="52"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="63" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="63"/>
         <source>Resend notification</source>
         <translation>Resend notification</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="65" />
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="98" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="65"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="98"/>
         <source>Send to another address</source>
         <translation>Send to another address</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="67" />
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="106" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="67"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="106"/>
         <source>Revoke</source>
         <translation>Revoke</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="98" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="98"/>
         <source>New e-mail address:</source>
         <translation>New e-mail address:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="107" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="107"/>
         <source>Nobody will be able to open this message any more. Revoke it?</source>
         <translation>Nobody will be able to open this message any more. Revoke it?</translation>
     </message>
@@ -184,27 +185,28 @@
 <context>
     <name>Envelope</name>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="57" />
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="74"/>
         <source>Opened</source>
+        <extracomment>Handed back to the backend for the next page; what it holds is the backend&apos;s own business (so a page can start where the last one ended, not count rows from the top). None when no rows follow. Gives the page that starts at a `ConversationPage.next` (None: the first page), at most `limit` rows.</extracomment>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="58" />
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="75"/>
         <source>Not opened</source>
         <translation>Not opened</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="59" />
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="76"/>
         <source>Partly opened</source>
         <translation>Partly opened</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="60" />
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="77"/>
         <source>Not delivered</source>
         <translation>Not delivered</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="61" />
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="78"/>
         <source>Not encrypted</source>
         <translation>Not encrypted</translation>
     </message>
@@ -212,32 +214,32 @@
 <context>
     <name>FolderNames</name>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="71" />
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="75"/>
         <source>Secure</source>
         <translation>Secure</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="72" />
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="76"/>
         <source>To review</source>
         <translation>To review</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="73" />
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="77"/>
         <source>Inbox</source>
         <translation>Inbox</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="74" />
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="78"/>
         <source>Sent</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="75" />
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="79"/>
         <source>All mail</source>
         <translation>All mail</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="76" />
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="80"/>
         <source>Outbox</source>
         <translation>Outbox</translation>
     </message>
@@ -245,87 +247,93 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="45" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="56"/>
         <source>Something went wrong. The details are in the log file.</source>
         <translation>Something went wrong. The details are in the log file.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="59" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="70"/>
         <source>Folders</source>
         <translation>Folders</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="77" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="88"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="98" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="118"/>
         <source>Main</source>
         <translation>Main</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="102" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="122"/>
         <source>New secure message</source>
         <translation>New secure message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="105" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="125"/>
         <source>Message details</source>
         <translation>Message details</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="107" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="127"/>
         <source>Synchronise</source>
         <translation>Synchronise</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="110" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="130"/>
         <source>Mark as reviewed</source>
         <translation>Mark as reviewed</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="134" />
-        <location filename="../../zivverdesk/gui/main_window.py" line="135" />
-        <location filename="../../zivverdesk/gui/main_window.py" line="144" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="139"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="140"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="149"/>
         <source>Search</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="136" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="141"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Find mail by contact, subject or text</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="206" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="211"/>
         <source>Searching…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="220" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="225"/>
         <source>Nothing found</source>
         <translation>Nothing found</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="222" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="227"/>
         <source>%n conversation(s) found</source>
         <translation>
-            <numerusform>%n conversation found</numerusform><numerusform>%n conversations found</numerusform></translation>
+            <numerusform>%n conversation found</numerusform>
+            <numerusform>%n conversations found</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="224" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="229"/>
         <source>More than %n conversations found</source>
         <translation>
-            <numerusform>More than %n conversation found</numerusform><numerusform>More than %n conversations found</numerusform></translation>
+            <numerusform>More than %n conversation found</numerusform>
+            <numerusform>More than %n conversations found</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="151" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="207"/>
         <source>%n conversation(s)</source>
         <translation>
-            <numerusform>%n conversation</numerusform><numerusform>%n conversations</numerusform></translation>
+            <numerusform>%n conversation</numerusform>
+            <numerusform>%n conversations</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="213" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="385"/>
         <source>Synchronising…</source>
         <translation>Synchronising…</translation>
     </message>

@@ -1,61 +1,62 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="nl_NL">
 <context>
     <name>ComposerDialog</name>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="48" />
+        <location filename="../../zivverdesk/gui/composer.py" line="48"/>
         <source>New secure message</source>
         <translation>Nieuw beveiligd bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="51" />
+        <location filename="../../zivverdesk/gui/composer.py" line="51"/>
         <source>name@example.nl; second@example.nl</source>
         <translation>naam@voorbeeld.nl; tweede@voorbeeld.nl</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="58" />
+        <location filename="../../zivverdesk/gui/composer.py" line="58"/>
         <source>&amp;To:</source>
         <translation>&amp;Aan:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="59" />
+        <location filename="../../zivverdesk/gui/composer.py" line="59"/>
         <source>&amp;Subject:</source>
         <translation>&amp;Onderwerp:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="61" />
-        <location filename="../../zivverdesk/gui/composer.py" line="101" />
+        <location filename="../../zivverdesk/gui/composer.py" line="61"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="101"/>
         <source>Add attachment</source>
         <translation>Bijlage toevoegen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="63" />
+        <location filename="../../zivverdesk/gui/composer.py" line="63"/>
         <source>Remove</source>
         <translation>Verwijderen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="66" />
+        <location filename="../../zivverdesk/gui/composer.py" line="66"/>
         <source>Send securely</source>
         <translation>Veilig verzenden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="69" />
-        <location filename="../../zivverdesk/gui/composer.py" line="127" />
+        <location filename="../../zivverdesk/gui/composer.py" line="69"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="127"/>
         <source>Send without protection</source>
         <translation>Verzenden zonder beveiliging</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="122" />
+        <location filename="../../zivverdesk/gui/composer.py" line="122"/>
         <source>Enter at least one recipient.</source>
         <translation>Vul minstens één ontvanger in.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="129" />
+        <location filename="../../zivverdesk/gui/composer.py" line="129"/>
         <source>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</source>
         <translation>Dit bericht en de bijlagen worden als gewone e-mail verstuurd die anderen kunnen lezen. Doe dit alleen als er geen persoonlijke of medische gegevens in staan. Verzenden zonder beveiliging?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="138" />
+        <location filename="../../zivverdesk/gui/composer.py" line="138"/>
         <source>Sending…</source>
         <translation>Bezig met verzenden…</translation>
     </message>
@@ -63,22 +64,22 @@
 <context>
     <name>ConversationListModel</name>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="66" />
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="83"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="67" />
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="84"/>
         <source>Contact</source>
         <translation>Contactpersoon</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="68" />
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="85"/>
         <source>Subject</source>
         <translation>Onderwerp</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="69" />
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="86"/>
         <source>Date</source>
         <translation>Datum</translation>
     </message>
@@ -86,47 +87,47 @@
 <context>
     <name>Details</name>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="25" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="25"/>
         <source>Waiting to be sent</source>
         <translation>Wacht op verzending</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="26" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="26"/>
         <source>Not delivered</source>
         <translation>Niet afgeleverd</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="27" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="27"/>
         <source>Not opened</source>
         <translation>Niet geopend</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="28" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="28"/>
         <source>Opened</source>
         <translation>Geopend</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="29" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="29"/>
         <source>Revoked</source>
         <translation>Ingetrokken</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="30" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="30"/>
         <source>Expired</source>
         <translation>Verlopen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="36" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="36"/>
         <source>Access code</source>
         <translation>Toegangscode</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="37" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="37"/>
         <source>SMS code</source>
         <translation>Sms-code</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="38" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="38"/>
         <source>E-mail code</source>
         <translation>E-mailcode</translation>
     </message>
@@ -134,49 +135,49 @@
 <context>
     <name>DetailsDialog</name>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="48" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="48"/>
         <source>Message details</source>
         <translation>Berichtdetails</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="52" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="52"/>
         <source>Recipient</source>
         <translation>Ontvanger</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="52" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="52"/>
         <source>Check</source>
         <translation>Ontvangerscontrole</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="52" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="52"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="63" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="63"/>
         <source>Resend notification</source>
         <translation>Melding opnieuw versturen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="65" />
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="98" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="65"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="98"/>
         <source>Send to another address</source>
         <translation>Naar ander adres versturen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="67" />
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="106" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="67"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="106"/>
         <source>Revoke</source>
         <translation>Intrekken</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="98" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="98"/>
         <source>New e-mail address:</source>
         <translation>Nieuw e-mailadres:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="107" />
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="107"/>
         <source>Nobody will be able to open this message any more. Revoke it?</source>
         <translation>Niemand kan dit bericht daarna nog openen. Intrekken?</translation>
     </message>
@@ -184,27 +185,28 @@
 <context>
     <name>Envelope</name>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="57" />
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="74"/>
         <source>Opened</source>
+        <extracomment>Handed back to the backend for the next page; what it holds is the backend&apos;s own business (so a page can start where the last one ended, not count rows from the top). None when no rows follow. Gives the page that starts at a `ConversationPage.next` (None: the first page), at most `limit` rows.</extracomment>
         <translation>Geopend</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="58" />
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="75"/>
         <source>Not opened</source>
         <translation>Niet geopend</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="59" />
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="76"/>
         <source>Partly opened</source>
         <translation>Deels geopend</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="60" />
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="77"/>
         <source>Not delivered</source>
         <translation>Niet afgeleverd</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="61" />
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="78"/>
         <source>Not encrypted</source>
         <translation>Niet versleuteld</translation>
     </message>
@@ -212,32 +214,32 @@
 <context>
     <name>FolderNames</name>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="71" />
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="75"/>
         <source>Secure</source>
         <translation>Beveiligd</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="72" />
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="76"/>
         <source>To review</source>
         <translation>Te beoordelen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="73" />
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="77"/>
         <source>Inbox</source>
         <translation>Postvak IN</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="74" />
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="78"/>
         <source>Sent</source>
         <translation>Verzonden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="75" />
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="79"/>
         <source>All mail</source>
         <translation>Alle e-mail</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="76" />
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="80"/>
         <source>Outbox</source>
         <translation>Postvak UIT</translation>
     </message>
@@ -245,87 +247,93 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="45" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="56"/>
         <source>Something went wrong. The details are in the log file.</source>
         <translation>Er ging iets mis. De details staan in het logbestand.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="59" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="70"/>
         <source>Folders</source>
         <translation>Mappen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="77" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="88"/>
         <source>Message</source>
         <translation>Bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="98" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="118"/>
         <source>Main</source>
         <translation>Hoofdbalk</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="102" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="122"/>
         <source>New secure message</source>
         <translation>Nieuw beveiligd bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="105" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="125"/>
         <source>Message details</source>
         <translation>Berichtdetails</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="107" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="127"/>
         <source>Synchronise</source>
         <translation>Synchroniseren</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="110" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="130"/>
         <source>Mark as reviewed</source>
         <translation>Markeren als beoordeeld</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="134" />
-        <location filename="../../zivverdesk/gui/main_window.py" line="135" />
-        <location filename="../../zivverdesk/gui/main_window.py" line="144" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="139"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="140"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="149"/>
         <source>Search</source>
         <translation>Zoeken</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="136" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="141"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Zoek op contactpersoon, onderwerp of tekst</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="206" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="211"/>
         <source>Searching…</source>
         <translation>Bezig met zoeken…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="220" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="225"/>
         <source>Nothing found</source>
         <translation>Niets gevonden</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="222" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="227"/>
         <source>%n conversation(s) found</source>
         <translation>
-            <numerusform>%n gesprek gevonden</numerusform><numerusform>%n gesprekken gevonden</numerusform></translation>
+            <numerusform>%n gesprek gevonden</numerusform>
+            <numerusform>%n gesprekken gevonden</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="224" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="229"/>
         <source>More than %n conversations found</source>
         <translation>
-            <numerusform>Meer dan %n gesprek gevonden</numerusform><numerusform>Meer dan %n gesprekken gevonden</numerusform></translation>
+            <numerusform>Meer dan %n gesprek gevonden</numerusform>
+            <numerusform>Meer dan %n gesprekken gevonden</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="151" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="207"/>
         <source>%n conversation(s)</source>
         <translation>
-            <numerusform>%n gesprek</numerusform><numerusform>%n gesprekken</numerusform></translation>
+            <numerusform>%n gesprek</numerusform>
+            <numerusform>%n gesprekken</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="213" />
+        <location filename="../../zivverdesk/gui/main_window.py" line="385"/>
         <source>Synchronising…</source>
         <translation>Bezig met synchroniseren…</translation>
     </message>
