@@ -24,6 +24,7 @@ from zivverdesk.mail.errors import ServerUnreachable
 from zivverdesk.services.conversations import ListRow, _list_row, folder_ids, list_conversations
 from zivverdesk.services.mail_sync import mark_seen
 from zivverdesk.services.profile import Profile
+from zivverdesk.services.render import list_rows
 from zivverdesk.store.folders import SyncedHeader
 from zivverdesk.store.mailbox import Message
 
@@ -629,3 +630,21 @@ def test_a_mail_stays_unread_when_its_server_cannot_be_reached(profile: Profile)
         mark_seen(profile, mid)
     assert store.mailbox.message(mid).flags == "\\Flagged"
     assert [r.unread for r in list_conversations(profile, folder="inbox")] == [True]
+
+
+def test_the_text_list_marks_what_is_unread() -> None:
+    base = {
+        "kind": "secure",
+        "subject": "Uitslag",
+        "correspondents": "p@example.test",
+        "date": "2026-03-01T10:00:00Z",
+        "envelope": None,
+        "to_review": False,
+        "assigned_to": None,
+        "has_attachments": False,
+        "replies": 1,
+    }
+    unread = ListRow(id="a", unread=True, **base)  # type: ignore[arg-type]
+    read = ListRow(id="b", unread=False, **base)  # type: ignore[arg-type]
+    first, second = list_rows([unread, read]).splitlines()
+    assert "●" in first and "●" not in second

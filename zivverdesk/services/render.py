@@ -33,7 +33,9 @@ def list_rows(rows: list[ListRow]) -> str:
         return "Geen berichten. / No messages."
     lines = []
     for r in rows:
-        marks = "🔒" if r.kind == "secure" else "  "
+        # Unread first, as a mail program's dot: a reply or mail not seen yet.
+        marks = "●" if r.unread else " "
+        marks += "🔒" if r.kind == "secure" else "  "
         marks += "📎" if r.has_attachments else "  "
         state = ENVELOPE_WORDS.get(r.envelope or "", "") if r.envelope else ""
         review = " [te beoordelen / to review]" if r.to_review else ""
