@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from tests.store.mail_data import offline_account
 from zivverdesk.crypto.keyring_backend import INSECURE_ENV
 from zivverdesk.gui.conversation_model import PAGE_SIZE, Column
 from zivverdesk.gui.engine_backend import FOLDER_ALL, FOLDER_OUTBOX, FOLDER_SECURE, EngineBackend
@@ -32,17 +33,7 @@ def _fill(home: Path) -> None:
     two jobs waiting in the outbox."""
     with Profile.open(home) as profile:
         store = profile.store
-        account = store.accounts.add(
-            email="secretariaat@office.test",
-            auth_kind="password",
-            username="secretariaat@office.test",
-            imap_host="h",
-            imap_port=1,
-            imap_security="none",
-            smtp_host="h",
-            smtp_port=1,
-            smtp_security="none",
-        ).id
+        account = offline_account(store).id
         inbox = store.folders.folder(account, "INBOX")
         headers = [
             SyncedHeader(

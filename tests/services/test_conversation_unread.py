@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.store.mail_data import secure_sent
+from tests.store.mail_data import secure_reply, secure_sent
 from zivverdesk.services.conversations import list_conversations, mark_read, show
 from zivverdesk.services.errors import NotSecure
 from zivverdesk.services.profile import Profile
@@ -17,23 +17,14 @@ from zivverdesk.services.profile import Profile
 def _reply(profile: Profile, conversation_id: str, answers: str, date: str) -> str:
     """A reply stored as the relay sync stores one: the conversation is to be reviewed."""
     store = profile.store
-    reply = store.mailbox.add_message(
-        account_id=None,
-        conversation_id=conversation_id,
-        kind="secure",
-        direction="in",
-        sender="p@example.test",
-        recipients="kantoor@office.test",
-        subject="Re: Uitslag",
-        body="Dank u, ik heb nog een vraag.",
-        date=date,
-        in_reply_to=answers,
+    reply = secure_reply(
+        store, conversation_id, date, in_reply_to=answers, body="Dank u, ik heb nog een vraag."
     )
     store.mailbox.touch_conversation(conversation_id, needs_review=True)
     return reply
 
 
-def _plain(profile: Profile, date: str) -> str:
+def _plain(profile: Profile, date: str, flags: str = "\\Seen") -> str:
     return profile.store.mailbox.add_message(
         account_id=None,
         conversation_id=None,
@@ -44,7 +35,7 @@ def _plain(profile: Profile, date: str) -> str:
         subject="Gewone mail",
         body="tekst",
         date=date,
-        flags="\\Seen",
+        flags=flags,
     )
 
 
@@ -122,16 +113,7 @@ def test_the_users_own_messages_never_make_a_conversation_unread(profile: Profil
 
 def test_plain_mail_is_not_marked_read_here(profile: Profile) -> None:
     """Plain mail is marked read on its server (`mail_sync.mark_seen`), never here."""
-    plain = profile.store.mailbox.add_message(
-        account_id=None,
-        conversation_id=None,
-        kind="plain",
-        direction="in",
-        sender="huisarts@example.test",
-        recipients="kantoor@office.test",
-        subject="Gewone mail",
-        body="tekst",
-    )
+    plain = _plain(profile, "2026-03-01T10:00:00Z", flags="")
     with pytest.raises(NotSecure):
         mark_read(profile, plain)
     assert profile.store.mailbox.message(plain).flags == ""

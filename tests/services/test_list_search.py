@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from tests.store.mail_data import secure_sent
+from tests.store.mail_data import offline_account, secure_sent
 from zivverdesk.services.conversations import ListRow, list_conversations
 from zivverdesk.services.profile import Profile
 from zivverdesk.store.folders import SyncedHeader
@@ -164,17 +164,7 @@ def test_many_matches_page_by_page(profile: Profile) -> None:
 
 
 def _account(profile: Profile, email: str) -> str:
-    return profile.store.accounts.add(
-        email=email,
-        auth_kind="password",
-        username=email,
-        imap_host="h",
-        imap_port=1,
-        imap_security="none",
-        smtp_host="h",
-        smtp_port=1,
-        smtp_security="none",
-    ).id
+    return offline_account(profile.store, email).id
 
 
 def _synced(uid: int, date: str, subject: str) -> SyncedHeader:

@@ -12,7 +12,7 @@ import random
 
 import pytest
 
-from tests.store.mail_data import secure_sent
+from tests.store.mail_data import offline_account, secure_sent
 from zivverdesk.core.model import (
     EnvelopeState,
     VerificationMethod,
@@ -418,17 +418,7 @@ def test_list_rows_are_built_with_every_field() -> None:
 
 
 def _account(profile: Profile, email: str) -> str:
-    return profile.store.accounts.add(
-        email=email,
-        auth_kind="password",
-        username=email,
-        imap_host="h",
-        imap_port=1,
-        imap_security="none",
-        smtp_host="h",
-        smtp_port=1,
-        smtp_security="none",
-    ).id
+    return offline_account(profile.store, email).id
 
 
 def _synced(uid: int, date: str, *, subject: str | None = None, flags: str = "") -> SyncedHeader:

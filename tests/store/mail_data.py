@@ -3,10 +3,54 @@
 from __future__ import annotations
 
 import os
+from typing import Literal
 
 from zivverdesk.core.model import VerificationMethod, new_id
 from zivverdesk.core.secret import Secret
 from zivverdesk.store import Store
+from zivverdesk.store.accounts import Account
+
+
+def offline_account(store: Store, email: str = "secretariaat@office.test") -> Account:
+    """A mail account whose servers are never contacted: for tests that store synced mail
+    directly."""
+    return store.accounts.add(
+        email=email,
+        auth_kind="password",
+        username=email,
+        imap_host="h",
+        imap_port=1,
+        imap_security="none",
+        smtp_host="h",
+        smtp_port=1,
+        smtp_security="none",
+    )
+
+
+def secure_reply(
+    store: Store,
+    conversation_id: str,
+    date: str,
+    *,
+    in_reply_to: str | None = None,
+    direction: Literal["in", "out"] = "in",
+    body: str = "Dank u.",
+) -> str:
+    """A secure message in a conversation's thread, stored as the relay sync stores one:
+    from the recipient ("in", a reply when `in_reply_to`) or from the office ("out")."""
+    office, patient = "kantoor@office.test", "p@example.test"
+    return store.mailbox.add_message(
+        account_id=None,
+        conversation_id=conversation_id,
+        kind="secure",
+        direction=direction,
+        sender=patient if direction == "in" else office,
+        recipients=office if direction == "in" else patient,
+        subject="Re: Uitslag",
+        body=body,
+        date=date,
+        in_reply_to=in_reply_to,
+    )
 
 
 def secure_sent(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.store.mail_data import secure_sent
+from tests.store.mail_data import secure_reply, secure_sent
 from zivverdesk.core.model import new_id
 from zivverdesk.store import Store, open_store
 
@@ -22,35 +22,13 @@ def key() -> bytes:
 def _received(
     store: Store, conversation_id: str, date: str, *, in_reply_to: str | None = None
 ) -> str:
-    """A secure message that came in (a reply when `in_reply_to`), stored as the relay sync
-    stores one."""
-    return store.mailbox.add_message(
-        account_id=None,
-        conversation_id=conversation_id,
-        kind="secure",
-        direction="in",
-        sender="p@example.test",
-        recipients="kantoor@office.test",
-        subject="Re: Uitslag",
-        body="Dank u.",
-        date=date,
-        in_reply_to=in_reply_to,
-    )
+    return secure_reply(store, conversation_id, date, in_reply_to=in_reply_to)
 
 
 def _sent_in(store: Store, conversation_id: str, date: str, in_reply_to: str) -> str:
     """A message the user sent in the thread."""
-    return store.mailbox.add_message(
-        account_id=None,
-        conversation_id=conversation_id,
-        kind="secure",
-        direction="out",
-        sender="kantoor@office.test",
-        recipients="p@example.test",
-        subject="Re: Uitslag",
-        body="Graag gedaan.",
-        date=date,
-        in_reply_to=in_reply_to,
+    return secure_reply(
+        store, conversation_id, date, in_reply_to=in_reply_to, direction="out", body="Graag gedaan."
     )
 
 
