@@ -4,6 +4,7 @@ its body fetched on demand, and "send without protection" goes out over SMTP."""
 from __future__ import annotations
 
 import smtplib
+import socket
 import ssl
 import time
 from collections.abc import Callable
@@ -11,11 +12,13 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from imapclient import IMAPClient
 
 from tests.e2e.harness import imap, inbox_messages, setup_desk
 from tests.plugins.mailstack import MailAccount, MailStack
 from tests.plugins.relay import RelayProcess
 from zivverdesk.crypto.keyring_backend import INSECURE_ENV
+from zivverdesk.services import mail_sync
 from zivverdesk.services.conversations import list_conversations, show
 from zivverdesk.services.mail_sync import mark_seen
 from zivverdesk.services.profile import Profile
@@ -126,3 +129,49 @@ def test_opening_a_plain_mail_marks_it_read_on_the_server_and_locally(
             client.logout()
         sync_once(profile)
         assert not any(r.unread for r in list_conversations(profile, folder="inbox"))
+
+
+def test_mail_opened_one_after_another_is_marked_over_one_kept_connection(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    mailstack: MailStack,
+    mail_account: Callable[[str], MailAccount],
+    relay_server: RelayProcess,
+) -> None:
+    """The desk marks opened mail read over one IMAP login per account, and when the
+    server has ended that connection meanwhile, over a new one: the mail is still marked."""
+    monkeypatch.setenv(INSECURE_ENV, "1")
+    me, other = mail_account("secretariaat"), mail_account("huisarts")
+    desk = setup_desk(tmp_path / "desk", mailstack, me, relay_server)
+    subjects = ("Eerste", "Tweede", "Derde")
+    for subject in subjects:
+        _mail(other, me.email, subject, "Tekst.")
+    for _ in range(50):
+        if len(_server_flags(me)) == len(subjects):
+            break
+        time.sleep(0.2)
+    logins: list[str] = []
+    opened_imap = mail_sync.open_imap
+
+    def counted(profile: Profile, account_id: str | None = None) -> IMAPClient:
+        logins.append(account_id or "")
+        return opened_imap(profile, account_id)
+
+    monkeypatch.setattr(mail_sync, "open_imap", counted)
+    with Profile.open(desk.home) as profile:
+        sync_once(profile)
+        logins.clear()  # what the sync needed
+        ids = {r.subject: r.id for r in list_conversations(profile, folder="inbox")}
+        marker = mail_sync.SeenMarker(profile)
+        try:
+            assert marker.mark(ids["Eerste"]) and marker.mark(ids["Tweede"])
+            assert len(logins) == 1
+            # The server ends the kept connection (an idle timeout, a restart).
+            (kept,) = marker._clients.values()
+            kept.socket().shutdown(socket.SHUT_RDWR)
+            assert marker.mark(ids["Derde"]) is True
+            assert len(logins) == 2
+        finally:
+            marker.close()
+    flags = _server_flags(me)
+    assert all(b"\\Seen" in flags[subject] for subject in subjects), flags

@@ -66,8 +66,11 @@ class EngineBackend:
         # The memory search index takes seconds to build over a big store: start it now so
         # the user's first search does not wait for it.
         self._profile.build_search_index_in_background()
+        # Opened plain mail is marked read over one kept connection per account.
+        self._seen = mail_sync.SeenMarker(self._profile)
 
     def close(self) -> None:
+        self._seen.close()
         self._profile.close()
 
     def folders(self) -> Sequence[tuple[str, str]]:
@@ -175,7 +178,7 @@ class EngineBackend:
         )
 
     def mark_seen(self, conversation_id: str) -> None:
-        mail_sync.mark_seen(self._profile, conversation_id)
+        self._seen.mark(conversation_id)
 
     def mark_read(self, conversation_id: str, message_ids: Sequence[str]) -> bool:
         return conversations.mark_read(self._profile, conversation_id, seen=message_ids)

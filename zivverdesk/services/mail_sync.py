@@ -8,7 +8,8 @@ demand. The IMAP code lives in `zivverdesk.mail.sync`; this module only translat
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Mapping, Sequence
+import threading
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -16,7 +17,7 @@ from imapclient import IMAPClient
 
 from zivverdesk.mail.headers import HeaderRecord, MailAddress
 from zivverdesk.mail.html_text import html_to_text
-from zivverdesk.mail.imap_connect import connect, disconnect
+from zivverdesk.mail.imap_connect import CONNECTION_ERRORS, connect, disconnect
 from zivverdesk.mail.mime import ParsedMessage, parse_message
 from zivverdesk.mail.sync import (
     FolderState,
@@ -187,12 +188,17 @@ def is_seen(flags: str) -> bool:
     return SEEN.lower() in flags.lower().split()
 
 
-def mark_seen(profile: Profile, message_id: str) -> bool:
+#: Sets \\Seen on the server: (account id, folder name, UID).
+ServerSeen = Callable[[str, str, int], None]
+
+
+def mark_seen(profile: Profile, message_id: str, *, on_server: ServerSeen | None = None) -> bool:
     """Mark a received plain mail read: \\Seen on the server first, then in the store, so
     the server stays the truth and the next sync agrees with the store. A mail already read
     (or not one of ours to mark) is left alone; returns whether it was marked. A mail kept
     in no server folder is marked in the store only. Raises when the server cannot be
-    reached: the mail then stays unread."""
+    reached: the mail then stays unread. The server is told over a connection of its own,
+    or through `on_server` (a `SeenMarker`'s kept connections)."""
     store = profile.store
     message = store.mailbox.message(message_id)
     if message.kind != "plain" or message.direction != "in" or is_seen(message.flags):
@@ -201,11 +207,14 @@ def mark_seen(profile: Profile, message_id: str) -> bool:
         folder = next(
             f for f in store.folders.folders(message.account_id) if f.id == message.folder_id
         )
-        imap = open_imap(profile, message.account_id)
-        try:
-            set_seen(imap, folder.name, [message.uid], seen=True)
-        finally:
-            disconnect(imap)
+        if on_server is not None:
+            on_server(message.account_id, folder.name, message.uid)
+        else:
+            imap = open_imap(profile, message.account_id)
+            try:
+                set_seen(imap, folder.name, [message.uid], seen=True)
+            finally:
+                disconnect(imap)
     # The flags as they are now: a sync may have changed them while the server answered.
     if not store.mailbox.has_message(message_id):
         return False
@@ -213,6 +222,49 @@ def mark_seen(profile: Profile, message_id: str) -> bool:
     if not is_seen(flags):
         store.mailbox.set_flags(message_id, " ".join(sorted({*flags.split(), SEEN})))
     return True
+
+
+class SeenMarker:
+    """`mark_seen` over one kept IMAP connection per account. Someone going through unread
+    mail opens one after another; a new connection for each (TLS, login, for Microsoft and
+    Google an access token) would take a second and count against the provider's limit on
+    connections. A kept connection the server ended meanwhile (servers end idle ones) is
+    replaced once and the command sent again: setting \\Seen twice does no harm. Safe to
+    use from several threads: they take turns on an account's connection."""
+
+    def __init__(self, profile: Profile) -> None:
+        self._profile = profile
+        self._lock = threading.Lock()
+        self._clients: dict[str, IMAPClient] = {}
+
+    def mark(self, message_id: str) -> bool:
+        return mark_seen(self._profile, message_id, on_server=self._set_seen)
+
+    def _set_seen(self, account_id: str, folder: str, uid: int) -> None:
+        with self._lock:
+            kept = self._clients.pop(account_id, None)
+            if kept is not None:
+                try:
+                    set_seen(kept, folder, [uid], seen=True)
+                except CONNECTION_ERRORS:
+                    disconnect(kept)  # ended by the server: a new connection below
+                else:
+                    self._clients[account_id] = kept
+                    return
+            client = open_imap(self._profile, account_id)
+            try:
+                set_seen(client, folder, [uid], seen=True)
+            except BaseException:
+                disconnect(client)
+                raise
+            self._clients[account_id] = client
+
+    def close(self) -> None:
+        """Log out of every kept connection."""
+        with self._lock:
+            clients, self._clients = self._clients, {}
+        for client in clients.values():
+            disconnect(client)
 
 
 def store_parsed(store: Store, message_id: str, parsed: ParsedMessage) -> str:
