@@ -3,6 +3,7 @@ elsewhere; here we check what the windows do with what the engine answers."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -72,6 +73,7 @@ class FakeBackend:
         self.still_unread = False
         self.fail_mark_read: Exception | None = None
         self.listed = 0  # how often a folder's rows were asked for
+        self.page_threads: list[bool] = []  # per later page: read on the GUI thread
         self.sent: list[OutgoingMessage] = []
         self.revoked: list[str] = []
         self.resent: list[tuple[str, str, str | None]] = []
@@ -84,6 +86,8 @@ class FakeBackend:
         self, folder: str, after: object | None, limit: int, *, query: str = ""
     ) -> ConversationPage:
         self.queries.append((folder, query))
+        if after is not None:  # a later page: on which thread it was read
+            self.page_threads.append(threading.current_thread() is threading.main_thread())
         # Pages by position: where a page ends is the offset of the row after it.
         self.listed += 1
         rows = {"secure": self.rows, "inbox": self.inbox}.get(folder, [])

@@ -1,6 +1,8 @@
 """The conversation list model: Qt's model checks, paging, roles and envelope words."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
@@ -15,6 +17,7 @@ from zivverdesk.gui.conversation_model import (
     ConversationListModel,
     ConversationPage,
     ConversationRow,
+    PageFetch,
 )
 
 pytestmark = pytest.mark.gui
@@ -71,6 +74,59 @@ def test_big_folder_loads_in_pages(extra: int) -> None:
     last_pages = [f"{PAGE_SIZE - 1:032x}", f"{PAGE_SIZE * 2 - 1:032x}"]
     assert calls == [None, *last_pages[: 1 + bool(extra)]]
     assert [model.row_at(n) for n in range(len(rows))] == rows
+
+
+def _paged(rows: list[ConversationRow]) -> tuple[list[object | None], PageFetch]:
+    """A fetch over `rows` by position, and the list of where each call started."""
+    calls: list[object | None] = []
+
+    def fetch(after: object | None, limit: int) -> ConversationPage:
+        calls.append(after)
+        start = 0 if after is None else int(str(after))
+        end = start + limit
+        return ConversationPage(rows=rows[start:end], next=end if end < len(rows) else None)
+
+    return calls, fetch
+
+
+def test_later_pages_are_read_by_the_runner_and_dropped_once_the_list_changed() -> None:
+    """With a page runner a later page arrives when the runner delivers it: meanwhile the
+    model asks for nothing more, a page read for a list since replaced is dropped, and a
+    failed page is reported and asked for again on the next scroll."""
+    waiting: list[tuple[Callable[[], ConversationPage], Any, Any]] = []
+    model = ConversationListModel()
+    model.set_page_runner(lambda work, done, failed: waiting.append((work, done, failed)))
+    failures: list[BaseException] = []
+    model.pageFailed.connect(failures.append)
+    rows = make_rows(PAGE_SIZE * 3)
+    calls, fetch = _paged(rows)
+    model.load(fetch)
+    model.fetchMore(QModelIndex())
+    assert model.loading() and not model.canFetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())  # scrolled on while the page is read: not asked twice
+    assert len(waiting) == 1 and model.rowCount() == PAGE_SIZE
+    work, done, _ = waiting.pop()
+    done(work())
+    assert model.rowCount() == PAGE_SIZE * 2 and not model.loading()
+
+    model.fetchMore(QModelIndex())
+    late_work, late_done, _ = waiting.pop()
+    _, other_fetch = _paged(make_rows(5))
+    model.load(other_fetch)  # another folder, or a search, before the page came
+    late_done(late_work())
+    assert model.rowCount() == 5 and not model.canFetchMore(QModelIndex())
+
+    model.load(fetch)
+    model.fetchMore(QModelIndex())
+    _, _, failed = waiting.pop()
+    failed(OSError("disk"))
+    assert [str(e) for e in failures] == ["disk"] and model.canFetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    work, done, _ = waiting.pop()
+    done(work())
+    assert [model.row_at(n) for n in range(model.rowCount())] == rows[: PAGE_SIZE * 2]
+    # The second page, the third (read, then dropped), the first again, the retried second.
+    assert calls == [None, PAGE_SIZE, PAGE_SIZE * 2, None, PAGE_SIZE]
 
 
 def test_roles_and_screen_reader_text() -> None:

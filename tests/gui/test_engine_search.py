@@ -75,8 +75,15 @@ def _open(window: MainWindow, folder: str) -> None:
 def _search(window: MainWindow, qtbot: QtBot, text: str) -> None:
     window.search_edit.clear()
     QTest.keyClicks(window.search_edit, text)
-    # Applied once the typing paused, answered once no search runs.
-    qtbot.waitUntil(lambda: window.search_query() == text and not window._operations)
+    # Applied once the typing paused, answered once no search (or page) is being read and
+    # its answer is shown.
+    qtbot.waitUntil(
+        lambda: (
+            window.search_query() == text
+            and not window._operations
+            and window.status_label.text() != "Searching…"
+        )
+    )
 
 
 def test_a_search_finds_an_old_mail_below_the_first_page(
@@ -112,7 +119,8 @@ def test_a_search_finds_an_old_mail_below_the_first_page(
         assert window.proxy.rowCount() == PAGE_SIZE
         assert window.status_label.text() == f"More than {PAGE_SIZE} conversations found"
         while window.model.canFetchMore():
-            window.model.fetchMore()
+            window.model.fetchMore()  # a page is read on a worker, as the list scrolls
+            qtbot.waitUntil(lambda: not window.model.loading(), timeout=10_000)
         found = _subjects(window)
         assert len(found) == INBOX_SIZE - 1 == len(set(found))
         assert all(subject.startswith("Overig") for subject in found)

@@ -2,6 +2,7 @@
 background, and shows errors as sentences."""
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.fake_backend import FakeBackend
 from zivverdesk.gui.backend import ConversationDetails
-from zivverdesk.gui.conversation_model import Column
+from zivverdesk.gui.conversation_model import PAGE_SIZE, Column
 from zivverdesk.gui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -221,3 +222,16 @@ def test_a_reload_keeps_the_conversation_being_read_or_empties_the_reader(
     assert window.current_conversation() is None
     assert window.reader.toPlainText() == ""
     assert window.show_details() is None
+
+
+def test_a_long_list_reads_its_later_pages_off_the_gui_thread(
+    window: MainWindow, backend: FakeBackend, qtbot: QtBot
+) -> None:
+    backend.rows = [replace(backend.rows[0], conversation_id=f"{n:032x}") for n in range(450)]
+    window.refresh()
+    assert window.model.rowCount() == PAGE_SIZE
+    window.table.scrollToBottom()  # the view asks for more as the list scrolls
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2 * PAGE_SIZE)
+    window.table.scrollToBottom()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 450)
+    assert backend.page_threads == [False, False]

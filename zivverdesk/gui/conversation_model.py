@@ -1,7 +1,9 @@
 """The conversation list: one Qt table model over a plain Python list of rows.
 
 Rows come from the services layer (via `gui.backend`); the model only adapts them to Qt. Big
-folders load in pages through `canFetchMore`/`fetchMore` so the first screen appears at once.
+folders load in pages through `canFetchMore`/`fetchMore` so the first screen appears at once;
+with a page runner (`set_page_runner`) the later pages are read on a worker thread, so that
+scrolling through a long search never holds up the window.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 
 from zivverdesk.core.model import EnvelopeState
@@ -67,6 +70,17 @@ class ConversationPage:
 #: `limit` rows.
 PageFetch = Callable[[object | None, int], ConversationPage]
 
+#: Runs `work` on a worker thread, then hands its page to `done`, or its error to `failed`,
+#: on the GUI thread.
+PageRunner = Callable[
+    [
+        Callable[[], ConversationPage],
+        Callable[[ConversationPage], None],
+        Callable[[BaseException], None],
+    ],
+    None,
+]
+
 
 def envelope_text(state: EnvelopeState | None) -> str:
     """The words for an envelope state: tooltip and what a screen reader says (S10)."""
@@ -92,11 +106,17 @@ _Index = QModelIndex | QPersistentModelIndex
 class ConversationListModel(QAbstractTableModel):
     """Rows of one folder; `load(fetch)` takes a callable that returns a page of rows."""
 
+    #: A later page could not be read (the error); scrolling on asks for it again.
+    pageFailed = Signal(object)
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[ConversationRow] = []
         self._fetch: PageFetch | None = None
         self._next: object | None = None
+        self._runner: PageRunner | None = None
+        self._loading = False  # a later page is being read by the runner
+        self._generation = 0  # counts the lists shown: a page read for an older one is dropped
         self._date_texts: dict[datetime, str] = {}
 
     # --- loading ---
@@ -105,6 +125,7 @@ class ConversationListModel(QAbstractTableModel):
         page's `next`; None for the first page). A `first` page already fetched (on a worker
         thread: a search may take a while) is shown as it is."""
         self.beginResetModel()
+        self._replaced()
         self._fetch = fetch
         page = fetch(None, PAGE_SIZE) if first is None else first
         self._rows = list(page.rows)
@@ -113,10 +134,19 @@ class ConversationListModel(QAbstractTableModel):
 
     def set_rows(self, rows: Sequence[ConversationRow]) -> None:
         self.beginResetModel()
+        self._replaced()
         self._rows = list(rows)
         self._fetch = None
         self._next = None
         self.endResetModel()
+
+    def set_page_runner(self, runner: PageRunner | None) -> None:
+        """Read later pages through `runner` (off the GUI thread); None reads them at once."""
+        self._runner = runner
+
+    def _replaced(self) -> None:
+        self._generation += 1
+        self._loading = False
 
     def row_at(self, row: int) -> ConversationRow:
         return self._rows[row]
@@ -131,12 +161,41 @@ class ConversationListModel(QAbstractTableModel):
                 )
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._next is not None and self._fetch is not None
+        return (
+            not parent.isValid()
+            and self._next is not None
+            and self._fetch is not None
+            and not self._loading
+        )
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._fetch is None or self._next is None:
+        if not self.canFetchMore(parent):
             return
-        page = self._fetch(self._next, PAGE_SIZE)
+        fetch, after = self._fetch, self._next
+        assert fetch is not None
+        if self._runner is None:
+            self._append(fetch(after, PAGE_SIZE))
+            return
+        self._loading = True
+        generation = self._generation
+
+        def done(page: ConversationPage) -> None:
+            if generation == self._generation:  # else the list was replaced meanwhile
+                self._loading = False
+                self._append(page)
+
+        def failed(error: BaseException) -> None:
+            if generation == self._generation:
+                self._loading = False
+                self.pageFailed.emit(error)
+
+        self._runner(lambda: fetch(after, PAGE_SIZE), done, failed)
+
+    def loading(self) -> bool:
+        """Whether a later page is being read."""
+        return self._loading
+
+    def _append(self, page: ConversationPage) -> None:
         more = list(page.rows)
         self._next = page.next
         if more:

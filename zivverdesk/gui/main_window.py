@@ -5,6 +5,7 @@ live HTML here)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -108,6 +109,10 @@ class MainWindow(QMainWindow):
         self._kept_conversation: str | None = None
         self.model.modelAboutToBeReset.connect(self._remember_current)
         self.model.modelReset.connect(self._restore_current)
+        # Later pages of the list are read on a worker: a page of a long search can take a
+        # tenth of a second or more, which on the GUI thread would stall the scrolling.
+        self.model.set_page_runner(self._read_page)
+        self.model.pageFailed.connect(self.show_error)
         # The search applied to the list ("" for none), and a count of the lists asked for:
         # a search that answers after a newer list was asked for is not shown.
         self._query = ""
@@ -168,6 +173,19 @@ class MainWindow(QMainWindow):
             op.on_success(on_success)
         op.on_failure(self.show_error)
         return op.run()
+
+    def _read_page(
+        self,
+        work: Callable[[], ConversationPage],
+        done: Callable[[ConversationPage], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
+        op = Operation(self, work)
+        self._operations.add(op)
+        op.finished.connect(lambda: self._operations.discard(op))
+        op.on_success(done)
+        op.on_failure(failed)
+        op.run()
 
     def show_error(self, error: BaseException) -> None:
         log.warning("operation failed: %s", type(error).__name__, exc_info=error)
