@@ -33,10 +33,8 @@ def window(qtbot: QtBot, backend: FakeBackend) -> Iterator[MainWindow]:
     qtbot.addWidget(win)
     win.show()
     yield win
-    # No search may still deliver into a window that is gone. Rarely (about one run in
-    # forty here) an operation of the last test still waits for a worker after 5 s; its
-    # answer came later, so the wait is longer than pytest-qt's default.
-    qtbot.waitUntil(lambda: not win._operations, timeout=20_000)
+    # No search may still deliver into a window that is gone.
+    qtbot.waitUntil(lambda: not win._operations)
 
 
 def _subjects(window: MainWindow) -> list[str]:
