@@ -32,6 +32,7 @@ from tests.bench import BUILD_DIR, Results, list_bench
 from tests.plugins.mailstack import MailAccount, MailStack
 from tests.plugins.relay import RelayProcess
 from tests.plugins.services import free_port
+from tests.store.mail_data import offline_account
 from zivverdesk.core.model import VerificationMethod
 from zivverdesk.core.secret import Secret
 from zivverdesk.crypto.keyring_backend import INSECURE_ENV
@@ -90,17 +91,7 @@ def run_store_search(results: Results) -> None:
     key = os.urandom(32)
     try:
         with open_store(folder, key) as store:
-            account = store.accounts.add(
-                email="bench@office.test",
-                auth_kind="password",
-                username="b",
-                imap_host="h",
-                imap_port=1,
-                imap_security="none",
-                smtp_host="h",
-                smtp_port=1,
-                smtp_security="none",
-            )
+            account = offline_account(store, "bench@office.test")
             inbox = store.folders.folder(account.id, "INBOX")
             for start in range(0, n, 5000):
                 batch = []

@@ -40,7 +40,7 @@ import time
 from pathlib import Path
 
 from tests.bench import Results
-from tests.store.mail_data import secure_sent
+from tests.store.mail_data import offline_account, secure_sent
 from zivverdesk.core.model import RecipientState
 from zivverdesk.crypto.keyring_backend import INSECURE_ENV
 from zivverdesk.services.conversations import (
@@ -146,17 +146,7 @@ def fill_folder(profile: Profile, count: int) -> float:
     it. Returns the seconds that storing the headers took."""
     store = profile.store
     chance = random.Random(20261)  # the same folder on every run
-    account = store.accounts.add(
-        email="kantoor@office.test",
-        auth_kind="password",
-        username="kantoor",
-        imap_host="imap.office.test",
-        imap_port=993,
-        imap_security="ssl",
-        smtp_host="smtp.office.test",
-        smtp_port=465,
-        smtp_security="ssl",
-    )
+    account = offline_account(store, "kantoor@office.test")
     inbox = store.folders.folder(account.id, "INBOX")
     headers = []
     second = 0

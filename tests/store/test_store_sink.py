@@ -7,6 +7,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tests.store.mail_data import offline_account
 from zivverdesk.mail.headers import HeaderRecord, MailAddress
 from zivverdesk.mail.sync import FolderState
 from zivverdesk.services.mail_sync import StoreSink
@@ -31,17 +32,7 @@ def _header(uid: int, subject: str, flags: frozenset[str] = frozenset()) -> Head
 
 def test_store_sink_follows_the_protocol(tmp_path: Path) -> None:
     with open_store(tmp_path, os.urandom(32)) as store:
-        account = store.accounts.add(
-            email="me@office.test",
-            auth_kind="password",
-            username="me",
-            imap_host="h",
-            imap_port=1,
-            imap_security="none",
-            smtp_host="h",
-            smtp_port=1,
-            smtp_security="none",
-        )
+        account = offline_account(store, "me@office.test")
         sink = StoreSink(store, account.id)
         assert sink.get_state("INBOX") is None
         sink.upsert_headers("INBOX", [_header(1, "Verslag knie"), _header(2, "Agenda")])
