@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from tests.gui.fake_backend import FakeBackend
+from tests.gui.windows import shown_window
 from zivverdesk.gui.backend import ConversationDetails
 from zivverdesk.gui.conversation_model import PAGE_SIZE, Column
 from zivverdesk.gui.main_window import MainWindow
@@ -26,10 +27,7 @@ def backend() -> FakeBackend:
 
 @pytest.fixture
 def window(qtbot: QtBot, backend: FakeBackend) -> MainWindow:
-    win = MainWindow(backend)
-    qtbot.addWidget(win)
-    win.show()
-    return win
+    return shown_window(qtbot, backend)
 
 
 def test_lists_secure_conversations_with_envelopes(window: MainWindow, tmp_path: Path) -> None:

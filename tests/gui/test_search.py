@@ -5,7 +5,6 @@ folder is searched for the same words, Ctrl+F and Escape work, and an empty resu
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
@@ -15,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.gui.fake_backend import FakeBackend
+from tests.gui.windows import shown_window
 from zivverdesk.gui.conversation_model import Column, ConversationPage
 from zivverdesk.gui.i18n import install_translator
 from zivverdesk.gui.main_window import MainWindow
@@ -28,13 +28,8 @@ def backend() -> FakeBackend:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, backend: FakeBackend) -> Iterator[MainWindow]:
-    win = MainWindow(backend)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    # No search may still deliver into a window that is gone.
-    qtbot.waitUntil(lambda: not win._operations)
+def window(qtbot: QtBot, backend: FakeBackend) -> MainWindow:
+    return shown_window(qtbot, backend)
 
 
 def _subjects(window: MainWindow) -> list[str]:

@@ -166,13 +166,17 @@ class MainWindow(QMainWindow):
 
     # --- background work ---
     def run(self, fn, on_success=None, *, writes_store: bool = False) -> Operation:  # type: ignore[no-untyped-def]
-        op = Operation(self, fn, writes_store=writes_store)
-        self._operations.add(op)
-        op.finished.connect(lambda: self._operations.discard(op))
+        op = self._track(Operation(self, fn, writes_store=writes_store))
         if on_success is not None:
             op.on_success(on_success)
         op.on_failure(self.show_error)
         return op.run()
+
+    def _track(self, op: Operation) -> Operation:
+        """Keep `op` (and so its answer) alive until it has been delivered."""
+        self._operations.add(op)
+        op.finished.connect(lambda: self._operations.discard(op))
+        return op
 
     def _read_page(
         self,
@@ -180,9 +184,7 @@ class MainWindow(QMainWindow):
         done: Callable[[ConversationPage], None],
         failed: Callable[[BaseException], None],
     ) -> None:
-        op = Operation(self, work)
-        self._operations.add(op)
-        op.finished.connect(lambda: self._operations.discard(op))
+        op = self._track(Operation(self, work))
         op.on_success(done)
         op.on_failure(failed)
         op.run()
@@ -227,9 +229,7 @@ class MainWindow(QMainWindow):
         # The first search after opening may wait seconds for the engine's index: it runs on
         # a worker. Later pages load as the list scrolls, as a folder's do.
         self.status_label.setText(self.tr("Searching…"))
-        op = Operation(self, lambda: fetch(None, PAGE_SIZE))
-        self._operations.add(op)
-        op.finished.connect(lambda: self._operations.discard(op))
+        op = self._track(Operation(self, lambda: fetch(None, PAGE_SIZE)))
         op.on_success(lambda page: self._show_found(generation, fetch, page))
         op.on_failure(lambda error: self._search_failed(generation, error))
         op.run()
@@ -326,9 +326,7 @@ class MainWindow(QMainWindow):
     def _mark_seen(self, cid: str) -> None:
         """Mark a plain mail read on its server, then show it so. Offline it stays unread
         (and is marked when opened again): logged, not shown as an error."""
-        op = Operation(self, lambda: self.backend.mark_seen(cid))
-        self._operations.add(op)
-        op.finished.connect(lambda: self._operations.discard(op))
+        op = self._track(Operation(self, lambda: self.backend.mark_seen(cid)))
         op.on_success(lambda _r: self.model.set_unread(cid, False))
         op.on_failure(
             lambda error: log.warning(
@@ -340,9 +338,9 @@ class MainWindow(QMainWindow):
     def _mark_read(self, cid: str, message_ids: list[str]) -> None:
         """Mark a shown secure conversation read in the store, then show it so (still bold if
         a reply came in after it was shown). A failure leaves it unread: logged, not shown."""
-        op = Operation(self, lambda: self.backend.mark_read(cid, message_ids), writes_store=True)
-        self._operations.add(op)
-        op.finished.connect(lambda: self._operations.discard(op))
+        op = self._track(
+            Operation(self, lambda: self.backend.mark_read(cid, message_ids), writes_store=True)
+        )
         op.on_success(lambda still_unread: self.model.set_unread(cid, bool(still_unread)))
         op.on_failure(
             lambda error: log.warning(
@@ -370,8 +368,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _send(self, dialog: ComposerDialog, message: OutgoingMessage) -> None:
-        op = Operation(self, lambda: self.backend.send(message))
-        self._operations.add(op)
+        op = self._track(Operation(self, lambda: self.backend.send(message)))
         op.on_success(lambda _mid: self._sent(dialog))
         op.on_failure(lambda error: dialog.send_failed(error_text(error)))
         op.run()

@@ -5,6 +5,10 @@ delivers the result or the error to the GUI thread through a queued signal — n
 touched from a worker and no network or disk call blocks the GUI thread. Writes to the local
 store go through a single-thread pool (SQLite has one writer); network calls through a
 shared pool. `fn` may accept a `progress` callable and a `cancelled` callable.
+
+An operation belongs to its parent (a window or dialog). When the parent is deleted first —
+the user closed the window while the call was still running — the answer is dropped: no
+callback reaches widgets that are gone.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +56,10 @@ class _Runnable(QRunnable):
 
 
 class Operation(QObject):
-    """A call on a worker thread with success, failure and progress on the GUI thread."""
+    """A call on a worker thread with success, failure and progress on the GUI thread.
+
+    `finished` is emitted after the success or failure callbacks have run, also when one of
+    them raised."""
 
     finished = Signal()
 
@@ -61,21 +68,49 @@ class Operation(QObject):
         self._fn = fn
         self._writes_store = writes_store
         self._cancelled = False
+        self._on_success: list[Callable[[Any], None]] = []
+        self._on_failure: list[Callable[[BaseException], None]] = []
+        self._on_progress: list[Callable[[int, int], None]] = []
         self.signals = _Signals()
-        self.signals.succeeded.connect(lambda _r: self.finished.emit())
-        self.signals.failed.connect(lambda _e: self.finished.emit())
+        # Delivered to this object's own slots, not to Python callables directly: Qt then
+        # discards an answer queued for an operation that has been deleted with its parent.
+        # Connected to lambdas, such an answer still ran them against deleted widgets.
+        self.signals.succeeded.connect(self._succeeded)
+        self.signals.failed.connect(self._failed)
+        self.signals.progressed.connect(self._progressed)
 
     def on_success(self, callback: Callable[[Any], None]) -> Operation:
-        self.signals.succeeded.connect(callback)
+        self._on_success.append(callback)
         return self
 
     def on_failure(self, callback: Callable[[BaseException], None]) -> Operation:
-        self.signals.failed.connect(callback)
+        self._on_failure.append(callback)
         return self
 
     def on_progress(self, callback: Callable[[int, int], None]) -> Operation:
-        self.signals.progressed.connect(callback)
+        self._on_progress.append(callback)
         return self
+
+    @Slot(object)
+    def _succeeded(self, result: object) -> None:
+        try:
+            for callback in self._on_success:
+                callback(result)
+        finally:
+            self.finished.emit()
+
+    @Slot(object)
+    def _failed(self, error: BaseException) -> None:
+        try:
+            for callback in self._on_failure:
+                callback(error)
+        finally:
+            self.finished.emit()
+
+    @Slot(int, int)
+    def _progressed(self, done: int, total: int) -> None:
+        for callback in self._on_progress:
+            callback(done, total)
 
     def cancel(self) -> None:
         self._cancelled = True
