@@ -64,22 +64,22 @@
 <context>
     <name>ConversationListModel</name>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="83"/>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="97"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="84"/>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="98"/>
         <source>Contact</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="85"/>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="99"/>
         <source>Subject</source>
         <translation>Subject</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="86"/>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="100"/>
         <source>Date</source>
         <translation>Date</translation>
     </message>
@@ -185,28 +185,28 @@
 <context>
     <name>Envelope</name>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="74"/>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="88"/>
         <source>Opened</source>
-        <extracomment>Handed back to the backend for the next page; what it holds is the backend&apos;s own business (so a page can start where the last one ended, not count rows from the top). None when no rows follow. Gives the page that starts at a `ConversationPage.next` (None: the first page), at most `limit` rows.</extracomment>
+        <extracomment>Handed back to the backend for the next page; what it holds is the backend&apos;s own business (so a page can start where the last one ended, not count rows from the top). None when no rows follow. Gives the page that starts at a `ConversationPage.next` (None: the first page), at most `limit` rows. Runs `work` on a worker thread, then hands its page to `done`, or its error to `failed`, on the GUI thread.</extracomment>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="75"/>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="89"/>
         <source>Not opened</source>
         <translation>Not opened</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="76"/>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="90"/>
         <source>Partly opened</source>
         <translation>Partly opened</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="77"/>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="91"/>
         <source>Not delivered</source>
         <translation>Not delivered</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/conversation_model.py" line="78"/>
+        <location filename="../../zivverdesk/gui/conversation_model.py" line="92"/>
         <source>Not encrypted</source>
         <translation>Not encrypted</translation>
     </message>
@@ -214,32 +214,32 @@
 <context>
     <name>FolderNames</name>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="75"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="84"/>
         <source>Secure</source>
         <translation>Secure</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="76"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="85"/>
         <source>To review</source>
         <translation>To review</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="77"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="86"/>
         <source>Inbox</source>
         <translation>Inbox</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="78"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="87"/>
         <source>Sent</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="79"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="88"/>
         <source>All mail</source>
         <translation>All mail</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="80"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="89"/>
         <source>Outbox</source>
         <translation>Outbox</translation>
     </message>
@@ -247,69 +247,69 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="56"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="58"/>
         <source>Something went wrong. The details are in the log file.</source>
         <translation>Something went wrong. The details are in the log file.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="70"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="72"/>
         <source>Folders</source>
         <translation>Folders</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="88"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="90"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="118"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="129"/>
         <source>Main</source>
         <translation>Main</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="122"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="133"/>
         <source>New secure message</source>
         <translation>New secure message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="125"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="136"/>
         <source>Message details</source>
         <translation>Message details</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="127"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="138"/>
         <source>Synchronise</source>
         <translation>Synchronise</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="130"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="141"/>
         <source>Mark as reviewed</source>
         <translation>Mark as reviewed</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="139"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="140"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="149"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="150"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="151"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="160"/>
         <source>Search</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="141"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="152"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Find mail by contact, subject or text</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="211"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="237"/>
         <source>Searching…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="225"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="249"/>
         <source>Nothing found</source>
         <translation>Nothing found</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="227"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="251"/>
         <source>%n conversation(s) found</source>
         <translation>
             <numerusform>%n conversation found</numerusform>
@@ -317,15 +317,20 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="229"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="253"/>
         <source>More than %n conversations found</source>
         <translation>
             <numerusform>More than %n conversation found</numerusform>
             <numerusform>More than %n conversations found</numerusform>
         </translation>
     </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="422"/>
+        <source>Not up to date: %1</source>
+        <translation>Not up to date: %1</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="207"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="233"/>
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n conversation</numerusform>
@@ -333,7 +338,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="385"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="406"/>
         <source>Synchronising…</source>
         <translation>Synchronising…</translation>
     </message>

@@ -3,8 +3,9 @@ elsewhere; here we check what the windows do with what the engine answers."""
 
 from __future__ import annotations
 
+import queue
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from zivverdesk.gui.backend import (
     OutgoingMessage,
     Progress,
     RecipientDetails,
+    SyncPass,
     TimelineEntry,
 )
 from zivverdesk.gui.conversation_model import ConversationPage, ConversationRow
@@ -78,6 +80,9 @@ class FakeBackend:
         self.revoked: list[str] = []
         self.resent: list[tuple[str, str, str | None]] = []
         self.fail_send: str | None = None
+        # The background sync: the passes it reports (or an error that ends it), in order.
+        self.passes: queue.Queue[SyncPass | Exception] = queue.Queue()
+        self.watching = threading.Event()
 
     def folders(self) -> list[tuple[str, str]]:
         return [("secure", "Beveiligd"), ("inbox", "Postvak IN")]
@@ -156,6 +161,19 @@ class FakeBackend:
 
     def sync(self) -> None:
         pass
+
+    def watch(self, stop: threading.Event, on_pass: Callable[[SyncPass], None]) -> None:
+        """Hands on each pass a test puts in `passes` until `stop`; an exception put there
+        ends the sync with it."""
+        self.watching.set()
+        while not stop.is_set():
+            try:
+                sync = self.passes.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            if isinstance(sync, Exception):
+                raise sync
+            on_pass(sync)
 
     def close(self) -> None:
         pass

@@ -15,7 +15,7 @@ def run(profile: Path | None = None, *, language: str | None = None) -> int:
     """Open the main window on `profile` (or `$ZIVVERDESK_HOME`, else the user's profile)."""
     from PySide6.QtWidgets import QApplication
 
-    from zivverdesk.gui.engine_backend import EngineBackend
+    from zivverdesk.gui.engine_backend import WATCH_FEED_WAIT, EngineBackend
     from zivverdesk.gui.i18n import install_translator
     from zivverdesk.gui.main_window import MainWindow
     from zivverdesk.gui.resources import icon
@@ -32,8 +32,13 @@ def run(profile: Path | None = None, *, language: str | None = None) -> int:
     backend = EngineBackend(profile)
     window = MainWindow(backend)
     window.show()
+    window.start_live_sync()
     log.info("desktop started")
     try:
         return app.exec()
     finally:
-        backend.close()
+        # The window is gone by now; the sync may finish its long-poll of the relay first.
+        if window.live_sync.stop(timeout=WATCH_FEED_WAIT + 5):
+            backend.close()
+        else:  # never close the store under a running sync; the process ends anyway
+            log.warning("closing with the background sync still running")

@@ -7,6 +7,7 @@ The windows depend on this protocol only; `gui.engine_backend` implements it ove
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -65,6 +66,15 @@ class OutgoingMessage:
 Progress = Callable[[int, int], None]
 
 
+@dataclass(frozen=True, kw_only=True)
+class SyncPass:
+    """What one pass of the background sync brought: whether the lists may show something
+    new (a reply, an opened envelope, new mail, a sent message), and what went wrong."""
+
+    changed: bool
+    problems: Sequence[str] = ()
+
+
 class Backend(Protocol):
     def folders(self) -> Sequence[tuple[str, str]]:
         """(folder key, display name) in display order."""
@@ -105,3 +115,9 @@ class Backend(Protocol):
     def save_attachment(self, message_id: str, name: str, target: Path) -> None: ...
 
     def sync(self) -> None: ...
+
+    def watch(self, stop: threading.Event, on_pass: Callable[[SyncPass], None]) -> None:
+        """Keep the profile in step with the relay and the mail server until `stop` is set:
+        blocks, so it runs on a thread of its own. `on_pass` is called from that thread
+        (and from the IMAP IDLE thread) after every pass."""
+        ...

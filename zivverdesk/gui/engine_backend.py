@@ -7,7 +7,8 @@ serialises access internally.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from zivverdesk.gui.backend import (
     OutgoingMessage,
     Progress,
     RecipientDetails,
+    SyncPass,
     TimelineEntry,
 )
 from zivverdesk.gui.conversation_model import ConversationPage, ConversationRow
@@ -33,7 +35,7 @@ from zivverdesk.services.recipients import RecipientRequest
 from zivverdesk.services.relay_sync import save_attachment
 from zivverdesk.services.resend import queue_resend
 from zivverdesk.services.secure_send import SecureDraft, queue_secure
-from zivverdesk.services.sync import sync_once
+from zivverdesk.services.sync import SyncSummary, sync_once, watch
 from zivverdesk.store.search import SearchIndex
 
 # Folder keys; the services list secure conversations and plain mail together, the folders
@@ -44,6 +46,10 @@ FOLDER_INBOX = "inbox"
 FOLDER_SENT = "sent"
 FOLDER_TO_REVIEW = "to_review"
 FOLDER_OUTBOX = "outbox"
+
+# Seconds one long-poll of the relay's feed may wait in the background sync; stopping the
+# sync (closing the window) may wait that long.
+WATCH_FEED_WAIT = 10
 
 
 def parse_date(text: str) -> datetime:
@@ -238,6 +244,13 @@ class EngineBackend:
         summary = sync_once(self._profile)
         if summary.problems:
             raise ZivverdeskError("; ".join(summary.problems))
+
+    def watch(self, stop: threading.Event, on_pass: Callable[[SyncPass], None]) -> None:
+        def report(summary: SyncSummary) -> None:
+            on_pass(SyncPass(changed=summary.changed_anything(), problems=summary.problems))
+
+        # A shorter long-poll than the command line's: closing the window waits for it.
+        watch(self._profile, stop=stop, on_pass=report, feed_wait=WATCH_FEED_WAIT)
 
 
 def _matching_rows(rows: list[ConversationRow], query: str) -> list[ConversationRow]:

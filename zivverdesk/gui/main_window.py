@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from zivverdesk.core.errors import ZivverdeskError
-from zivverdesk.gui.backend import Backend, ConversationDetails, OutgoingMessage
+from zivverdesk.gui.backend import Backend, ConversationDetails, OutgoingMessage, SyncPass
 from zivverdesk.gui.composer import ComposerDialog
 from zivverdesk.gui.conversation_model import (
     PAGE_SIZE,
@@ -39,6 +39,7 @@ from zivverdesk.gui.conversation_model import (
 )
 from zivverdesk.gui.details_dialog import DetailsDialog
 from zivverdesk.gui.envelope_delegate import EnvelopeDelegate
+from zivverdesk.gui.live_sync import LiveSync
 from zivverdesk.gui.operations import Operation
 from zivverdesk.gui.resources import icon
 
@@ -117,6 +118,11 @@ class MainWindow(QMainWindow):
         # a search that answers after a newer list was asked for is not shown.
         self._query = ""
         self._list_generation = 0
+        # The background sync (started by `start_live_sync`); whether its last pass failed.
+        self.live_sync = LiveSync(backend, self)
+        self.live_sync.passed.connect(self._synced)
+        self.live_sync.failed.connect(self.show_error)
+        self._out_of_date = False
         self._load_folders()
 
     def _build_toolbar(self) -> None:
@@ -399,3 +405,18 @@ class MainWindow(QMainWindow):
     def sync(self) -> None:
         self.status_label.setText(self.tr("Synchronising…"))
         self.run(self.backend.sync, lambda _r: self.refresh())
+
+    def start_live_sync(self) -> None:
+        """Keep the lists up to date from now on: envelopes, replies, new mail, the outbox."""
+        self.live_sync.start()
+
+    def _synced(self, sync: SyncPass) -> None:
+        """A pass of the background sync: the list is read again when the pass brought
+        something (keeping the conversation being read), and an outage is shown until a
+        pass gets through again."""
+        if sync.changed or (self._out_of_date and not sync.problems):
+            self.refresh()  # also in an outage: what did get through (the outbox, say)
+        self._out_of_date = bool(sync.problems)
+        if sync.problems:
+            problems = "; ".join(sync.problems)
+            self.status_label.setText(self.tr("Not up to date: %1").replace("%1", problems))

@@ -128,6 +128,11 @@ class MailSyncResult:
     def added(self) -> int:
         return sum(r.added for r in self.reports)
 
+    @property
+    def updated(self) -> int:
+        """Mails whose flags changed (read elsewhere, say) or that left a folder."""
+        return sum(r.flags_changed + r.removed for r in self.reports)
+
 
 def open_imap(profile: Profile, account_id: str | None = None) -> IMAPClient:
     account = profile.account(account_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -34,8 +35,15 @@ class SyncSummary:
     outbox: list[OutboxJob] = field(default_factory=list)
     feed_events: int = 0
     new_mail: int = 0
+    updated_mail: int = 0  # flags changed (read on another device) or removed on the server
     replies: int = 0  # found through the relay's reply notices in the inbox
     problems: list[str] = field(default_factory=list)
+
+    def changed_anything(self) -> bool:
+        """Whether what a list of conversations shows may have changed."""
+        return bool(
+            self.outbox or self.feed_events or self.new_mail or self.updated_mail or self.replies
+        )
 
 
 def sync_once(profile: Profile, *, feed_wait: int = 0, retry_now: bool = True) -> SyncSummary:
@@ -56,7 +64,8 @@ def sync_once(profile: Profile, *, feed_wait: int = 0, retry_now: bool = True) -
         try:
             client = open_imap(profile)
             try:
-                summary.new_mail = sync_account(profile, client=client).added
+                result = sync_account(profile, client=client)
+                summary.new_mail, summary.updated_mail = result.added, result.updated
                 if store.relay.enrollment() is not None:
                     with Connections(profile) as conn:
                         summary.replies = len(scan_reply_notices(profile, client, conn.relay))
@@ -73,17 +82,29 @@ def watch(
     stop: threading.Event,
     on_pass: Callable[[SyncSummary], None] | None = None,
     feed_wait: int = 20,
+    min_interval: float = 5.0,
 ) -> None:
     """Until `stop`: IMAP IDLE on the inbox (its own thread and connection), the relay feed
     by long-poll (`feed_wait` seconds, which is also how long a stop may take), and the
-    outbox by its retry times."""
+    outbox by its retry times. `on_pass` hears of every pass, and of every change IDLE
+    brought into the inbox (from the IDLE thread: it must be safe to call from two).
+
+    Passes start at least `min_interval` seconds apart: a pass returns at once when there is
+    no relay to long-poll, or when the feed has news, and each pass also syncs every IMAP
+    folder; back to back they would keep the mail server busy for nothing."""
     idle_thread = None
     if profile.store.accounts.all():
         account = profile.account()
         sink = StoreSink(profile.store, account.id)
 
         def on_change(client: IMAPClient) -> None:
-            sync_folder(client, "INBOX", sink)
+            report = sync_folder(client, "INBOX", sink)
+            if on_pass is not None and (report.added or report.flags_changed or report.removed):
+                on_pass(
+                    SyncSummary(
+                        new_mail=report.added, updated_mail=report.flags_changed + report.removed
+                    )
+                )
 
         watcher = IdleWatcher(lambda: open_imap(profile, account.id), "INBOX", on_change, stop=stop)
         idle_thread = threading.Thread(target=watcher.run, name="imap-idle", daemon=True)
@@ -91,6 +112,7 @@ def watch(
     try:
         first = True
         while not stop.is_set():
+            started = time.monotonic()
             summary = sync_once(profile, feed_wait=0 if first else feed_wait, retry_now=first)
             first = False
             if on_pass is not None:
@@ -99,6 +121,8 @@ def watch(
                 for problem in summary.problems:
                     log.warning("sync: %s", problem)
                 stop.wait(10)  # an outage: do not spin
+            else:
+                stop.wait(max(0.0, min_interval - (time.monotonic() - started)))
     finally:
         stop.set()
         if idle_thread is not None:

@@ -1,0 +1,77 @@
+"""The open window over the real engine keeps itself up to date (S10): after the recipient
+opens the secure message, the envelope opens without the user pressing "Synchronise", and
+their reply shows up in the conversation being read. Real relay, SMTP and IMAP servers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from tests.e2e.harness import FAST_KDF, Browser, link_of, setup_desk, wait_for_notifications
+from tests.gui.windows import shown_window
+from tests.plugins.mailstack import MailAccount, MailStack
+from tests.plugins.relay import RelayProcess
+from zivverdesk.crypto.keyring_backend import INSECURE_ENV
+from zivverdesk.gui.conversation_model import ROLE_ENVELOPE, Column
+from zivverdesk.gui.engine_backend import WATCH_FEED_WAIT, EngineBackend
+
+pytestmark = [pytest.mark.gui, pytest.mark.integration]
+
+
+def test_the_envelope_opens_and_the_reply_appears_by_themselves(
+    qtbot: QtBot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    mailstack: MailStack,
+    mail_account: Callable[[str], MailAccount],
+    relay_server: RelayProcess,
+) -> None:
+    monkeypatch.setenv(INSECURE_ENV, "1")
+    sender, recipient = mail_account("secretariaat"), mail_account("patient")
+    desk = setup_desk(tmp_path / "desk", mailstack, sender, relay_server)
+    desk.run(
+        "send",
+        "--to",
+        recipient.email,
+        "--access-code",
+        "ZW-42-kl",
+        "--subject",
+        "Uw rapport",
+        "--body",
+        "Zie bijlage.",
+        "--kdf-iterations",
+        FAST_KDF,
+    )
+    backend = EngineBackend(tmp_path / "desk")
+    window = shown_window(qtbot, backend)
+    try:
+        window.start_live_sync()
+        envelope = window.proxy.index(0, Column.ENVELOPE)
+        assert envelope.data(ROLE_ENVELOPE) == "closed"
+        window.table.selectRow(0)
+        qtbot.waitUntil(lambda: "Zie bijlage." in window.reader.toPlainText(), timeout=10_000)
+
+        (notification,) = wait_for_notifications(recipient, 1)
+        browser = Browser(relay_server.url, link_of(notification)[0])
+        try:
+            browser.verify_access_code("zw42KL")
+            browser.read()
+            # The feed's long-poll answers as soon as the relay records the opening.
+            qtbot.waitUntil(
+                lambda: window.proxy.index(0, Column.ENVELOPE).data(ROLE_ENVELOPE) == "open",
+                timeout=(WATCH_FEED_WAIT + 10) * 1000,
+            )
+            browser.reply("Dank u, ontvangen.", {"vragen.txt": b"Nog een vraag."})
+        finally:
+            browser.close()
+        qtbot.waitUntil(
+            lambda: "Dank u, ontvangen." in window.reader.toPlainText(),
+            timeout=(WATCH_FEED_WAIT + 10) * 1000,
+        )
+        assert window.status_label.text().endswith("conversation(s)")  # no outage shown
+    finally:
+        assert window.live_sync.stop(timeout=WATCH_FEED_WAIT + 10)
+        backend.close()
