@@ -4,59 +4,64 @@
 <context>
     <name>ComposerDialog</name>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="48"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="56"/>
         <source>New secure message</source>
         <translation>New secure message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="51"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="60"/>
         <source>name@example.nl; second@example.nl</source>
         <translation>name@example.nl; second@example.nl</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="58"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="70"/>
         <source>&amp;To:</source>
         <translation>&amp;To:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="59"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="71"/>
+        <source>Recipient check:</source>
+        <translation>Recipient check:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="72"/>
         <source>&amp;Subject:</source>
         <translation>&amp;Subject:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="61"/>
-        <location filename="../../zivverdesk/gui/composer.py" line="101"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="74"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="114"/>
         <source>Add attachment</source>
         <translation>Add attachment</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="63"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="76"/>
         <source>Remove</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="66"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="79"/>
         <source>Send securely</source>
         <translation>Send securely</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="69"/>
-        <location filename="../../zivverdesk/gui/composer.py" line="127"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="82"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="154"/>
         <source>Send without protection</source>
         <translation>Send without protection</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="122"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="145"/>
         <source>Enter at least one recipient.</source>
         <translation>Enter at least one recipient.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="129"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="156"/>
         <source>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</source>
         <translation>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="138"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="165"/>
         <source>Sending…</source>
         <translation>Sending…</translation>
     </message>
@@ -214,32 +219,32 @@
 <context>
     <name>FolderNames</name>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="84"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="88"/>
         <source>Secure</source>
         <translation>Secure</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="85"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="89"/>
         <source>To review</source>
         <translation>To review</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="86"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="90"/>
         <source>Inbox</source>
         <translation>Inbox</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="87"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="91"/>
         <source>Sent</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="88"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="92"/>
         <source>All mail</source>
         <translation>All mail</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="89"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="93"/>
         <source>Outbox</source>
         <translation>Outbox</translation>
     </message>
@@ -247,69 +252,69 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="58"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="64"/>
         <source>Something went wrong. The details are in the log file.</source>
         <translation>Something went wrong. The details are in the log file.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="72"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="78"/>
         <source>Folders</source>
         <translation>Folders</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="90"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="96"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="129"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="135"/>
         <source>Main</source>
         <translation>Main</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="133"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="139"/>
         <source>New secure message</source>
         <translation>New secure message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="136"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="142"/>
         <source>Message details</source>
         <translation>Message details</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="138"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="144"/>
         <source>Synchronise</source>
         <translation>Synchronise</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="141"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="147"/>
         <source>Mark as reviewed</source>
         <translation>Mark as reviewed</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="150"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="151"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="160"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="156"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="157"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="166"/>
         <source>Search</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="152"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="158"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Find mail by contact, subject or text</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="237"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="243"/>
         <source>Searching…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="249"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="255"/>
         <source>Nothing found</source>
         <translation>Nothing found</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="251"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="257"/>
         <source>%n conversation(s) found</source>
         <translation>
             <numerusform>%n conversation found</numerusform>
@@ -317,7 +322,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="253"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="259"/>
         <source>More than %n conversations found</source>
         <translation>
             <numerusform>More than %n conversation found</numerusform>
@@ -325,12 +330,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="422"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="433"/>
         <source>Not up to date: %1</source>
         <translation>Not up to date: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="233"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="239"/>
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n conversation</numerusform>
@@ -338,9 +343,104 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="406"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="417"/>
         <source>Synchronising…</source>
         <translation>Synchronising…</translation>
+    </message>
+</context>
+<context>
+    <name>RecipientChecksTable</name>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="43"/>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="45"/>
+        <source>Recipient check</source>
+        <translation>Recipient check</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="45"/>
+        <source>Recipient</source>
+        <translation>Recipient</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="45"/>
+        <source>Code or mobile number</source>
+        <translation>Code or mobile number</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="112"/>
+        <source>Enter the access code for %1.</source>
+        <translation>Enter the access code for %1.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="114"/>
+        <source>Enter a mobile number for %1.</source>
+        <translation>Enter a mobile number for %1.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="117"/>
+        <source>Choose a recipient check for %1.</source>
+        <translation>Choose a recipient check for %1.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="128"/>
+        <source>From the address book</source>
+        <translation>From the address book</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="129"/>
+        <source>Access code</source>
+        <translation>Access code</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="130"/>
+        <source>Code by SMS</source>
+        <translation>Code by SMS</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="131"/>
+        <source>Code by e-mail</source>
+        <translation>Code by e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="134"/>
+        <source>Recipient check for %1</source>
+        <translation>Recipient check for %1</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="156"/>
+        <source>Access code agreed with the recipient</source>
+        <translation>Access code agreed with the recipient</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="158"/>
+        <source>Mobile number, e.g. 06 12345678</source>
+        <translation>Mobile number, e.g. 06 12345678</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="161"/>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="175"/>
+        <source>A code is sent to this address</source>
+        <translation>A code is sent to this address</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="169"/>
+        <source>Looking up…</source>
+        <translation>Looking up…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="171"/>
+        <source>Access code of %1</source>
+        <translation>Access code of %1</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="173"/>
+        <source>Code by SMS to %1</source>
+        <translation>Code by SMS to %1</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="176"/>
+        <source>Not in the address book: choose a check</source>
+        <translation>Not in the address book: choose a check</translation>
     </message>
 </context>
 </TS>

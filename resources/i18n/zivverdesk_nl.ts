@@ -4,59 +4,64 @@
 <context>
     <name>ComposerDialog</name>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="48"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="56"/>
         <source>New secure message</source>
         <translation>Nieuw beveiligd bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="51"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="60"/>
         <source>name@example.nl; second@example.nl</source>
         <translation>naam@voorbeeld.nl; tweede@voorbeeld.nl</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="58"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="70"/>
         <source>&amp;To:</source>
         <translation>&amp;Aan:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="59"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="71"/>
+        <source>Recipient check:</source>
+        <translation>Ontvangerscontrole:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="72"/>
         <source>&amp;Subject:</source>
         <translation>&amp;Onderwerp:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="61"/>
-        <location filename="../../zivverdesk/gui/composer.py" line="101"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="74"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="114"/>
         <source>Add attachment</source>
         <translation>Bijlage toevoegen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="63"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="76"/>
         <source>Remove</source>
         <translation>Verwijderen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="66"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="79"/>
         <source>Send securely</source>
         <translation>Veilig verzenden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="69"/>
-        <location filename="../../zivverdesk/gui/composer.py" line="127"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="82"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="154"/>
         <source>Send without protection</source>
         <translation>Verzenden zonder beveiliging</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="122"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="145"/>
         <source>Enter at least one recipient.</source>
         <translation>Vul minstens één ontvanger in.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="129"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="156"/>
         <source>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</source>
         <translation>Dit bericht en de bijlagen worden als gewone e-mail verstuurd die anderen kunnen lezen. Doe dit alleen als er geen persoonlijke of medische gegevens in staan. Verzenden zonder beveiliging?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="138"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="165"/>
         <source>Sending…</source>
         <translation>Bezig met verzenden…</translation>
     </message>
@@ -214,32 +219,32 @@
 <context>
     <name>FolderNames</name>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="84"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="88"/>
         <source>Secure</source>
         <translation>Beveiligd</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="85"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="89"/>
         <source>To review</source>
         <translation>Te beoordelen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="86"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="90"/>
         <source>Inbox</source>
         <translation>Postvak IN</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="87"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="91"/>
         <source>Sent</source>
         <translation>Verzonden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="88"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="92"/>
         <source>All mail</source>
         <translation>Alle e-mail</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="89"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="93"/>
         <source>Outbox</source>
         <translation>Postvak UIT</translation>
     </message>
@@ -247,69 +252,69 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="58"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="64"/>
         <source>Something went wrong. The details are in the log file.</source>
         <translation>Er ging iets mis. De details staan in het logbestand.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="72"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="78"/>
         <source>Folders</source>
         <translation>Mappen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="90"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="96"/>
         <source>Message</source>
         <translation>Bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="129"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="135"/>
         <source>Main</source>
         <translation>Hoofdbalk</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="133"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="139"/>
         <source>New secure message</source>
         <translation>Nieuw beveiligd bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="136"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="142"/>
         <source>Message details</source>
         <translation>Berichtdetails</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="138"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="144"/>
         <source>Synchronise</source>
         <translation>Synchroniseren</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="141"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="147"/>
         <source>Mark as reviewed</source>
         <translation>Markeren als beoordeeld</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="150"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="151"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="160"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="156"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="157"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="166"/>
         <source>Search</source>
         <translation>Zoeken</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="152"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="158"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Zoek op contactpersoon, onderwerp of tekst</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="237"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="243"/>
         <source>Searching…</source>
         <translation>Bezig met zoeken…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="249"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="255"/>
         <source>Nothing found</source>
         <translation>Niets gevonden</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="251"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="257"/>
         <source>%n conversation(s) found</source>
         <translation>
             <numerusform>%n gesprek gevonden</numerusform>
@@ -317,7 +322,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="253"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="259"/>
         <source>More than %n conversations found</source>
         <translation>
             <numerusform>Meer dan %n gesprek gevonden</numerusform>
@@ -325,12 +330,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="422"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="433"/>
         <source>Not up to date: %1</source>
         <translation>Niet bijgewerkt: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="233"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="239"/>
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n gesprek</numerusform>
@@ -338,9 +343,104 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="406"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="417"/>
         <source>Synchronising…</source>
         <translation>Bezig met synchroniseren…</translation>
+    </message>
+</context>
+<context>
+    <name>RecipientChecksTable</name>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="43"/>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="45"/>
+        <source>Recipient check</source>
+        <translation>Ontvangerscontrole</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="45"/>
+        <source>Recipient</source>
+        <translation>Ontvanger</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="45"/>
+        <source>Code or mobile number</source>
+        <translation>Code of mobiel nummer</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="112"/>
+        <source>Enter the access code for %1.</source>
+        <translation>Vul de toegangscode in voor %1.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="114"/>
+        <source>Enter a mobile number for %1.</source>
+        <translation>Vul een mobiel nummer in voor %1.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="117"/>
+        <source>Choose a recipient check for %1.</source>
+        <translation>Kies een ontvangerscontrole voor %1.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="128"/>
+        <source>From the address book</source>
+        <translation>Uit het adresboek</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="129"/>
+        <source>Access code</source>
+        <translation>Toegangscode</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="130"/>
+        <source>Code by SMS</source>
+        <translation>Code per sms</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="131"/>
+        <source>Code by e-mail</source>
+        <translation>Code per e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="134"/>
+        <source>Recipient check for %1</source>
+        <translation>Ontvangerscontrole voor %1</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="156"/>
+        <source>Access code agreed with the recipient</source>
+        <translation>Toegangscode die u met de ontvanger hebt afgesproken</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="158"/>
+        <source>Mobile number, e.g. 06 12345678</source>
+        <translation>Mobiel nummer, bijv. 06 12345678</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="161"/>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="175"/>
+        <source>A code is sent to this address</source>
+        <translation>Er gaat een code naar dit adres</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="169"/>
+        <source>Looking up…</source>
+        <translation>Opzoeken…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="171"/>
+        <source>Access code of %1</source>
+        <translation>Toegangscode van %1</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="173"/>
+        <source>Code by SMS to %1</source>
+        <translation>Code per sms naar %1</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/recipient_checks.py" line="176"/>
+        <source>Not in the address book: choose a check</source>
+        <translation>Niet in het adresboek: kies een controle</translation>
     </message>
 </context>
 </TS>

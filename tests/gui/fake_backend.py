@@ -12,6 +12,7 @@ from pathlib import Path
 from zivverdesk.core.errors import ZivverdeskError
 from zivverdesk.core.model import EnvelopeState
 from zivverdesk.gui.backend import (
+    AddressBookCheck,
     ConversationDetails,
     MessageView,
     OutgoingMessage,
@@ -80,6 +81,9 @@ class FakeBackend:
         self.revoked: list[str] = []
         self.resent: list[tuple[str, str, str | None]] = []
         self.fail_send: str | None = None
+        # What the address book gives an address, and which addresses were looked up.
+        self.address_book: dict[str, AddressBookCheck] = {}
+        self.looked_up: list[list[str]] = []
         # The background sync: the passes it reports (or an error that ends it), in order.
         self.passes: queue.Queue[SyncPass | Exception] = queue.Queue()
         self.watching = threading.Event()
@@ -140,6 +144,12 @@ class FakeBackend:
             raise self.fail_mark_read
         self.marked_read.append((conversation_id, tuple(message_ids)))
         return self.still_unread
+
+    def address_book_checks(self, addresses: Sequence[str]) -> Sequence[AddressBookCheck]:
+        self.looked_up.append(list(addresses))
+        return [
+            self.address_book.get(a, AddressBookCheck(address=a, method=None)) for a in addresses
+        ]
 
     def send(self, message: OutgoingMessage, *, progress: Progress | None = None) -> str:
         if self.fail_send:

@@ -8,12 +8,13 @@ The windows depend on this protocol only; `gui.engine_backend` implements it ove
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from zivverdesk.core.model import VerificationMethod
 from zivverdesk.gui.conversation_model import ConversationPage
 
 
@@ -55,12 +56,37 @@ class ConversationDetails:
 
 
 @dataclass(frozen=True, kw_only=True)
+class RecipientCheck:
+    """How the sender wants one recipient of a secure message to prove who they are (S2).
+    `method` None takes what the address book gives: the organisation's access code, else
+    a code by SMS to the contact's mobile number."""
+
+    method: VerificationMethod | None = None
+    access_code: str = field(default="", repr=False)  # a secret: never in a repr or a log
+    phone: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddressBookCheck:
+    """What the address book gives one address when the sender chooses nothing: the method
+    and what it uses (the organisation's name for its access code, the mobile number for
+    SMS), or `method` None when it has nothing usable."""
+
+    address: str
+    method: VerificationMethod | None
+    detail: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class OutgoingMessage:
     to: Sequence[str]
     subject: str
     body: str
     attachments: Sequence[Path] = field(default_factory=tuple)
     secure: bool = True
+    # The sender's choice per address (lower case); an address without one uses the
+    # address book.
+    checks: Mapping[str, RecipientCheck] = field(default_factory=dict)
 
 
 Progress = Callable[[int, int], None]
@@ -100,6 +126,10 @@ class Backend(Protocol):
         """Mark a shown secure conversation read, in the local store only: the messages in
         `message_ids` (those shown), so a reply that arrived since stays unread. Returns
         whether the conversation is still unread."""
+        ...
+
+    def address_book_checks(self, addresses: Sequence[str]) -> Sequence[AddressBookCheck]:
+        """For each address, the recipient verification the address book would use."""
         ...
 
     def send(self, message: OutgoingMessage, *, progress: Progress | None = None) -> str:

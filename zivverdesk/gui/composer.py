@@ -1,11 +1,14 @@
 """The composer: secure by default ("Veilig verzenden"); plain sending needs a confirmation.
 
 Attachments are only listed here; they are encrypted locally by the engine when the message
-is sent, never uploaded in plain form.
+is sent, never uploaded in plain form. Below the addresses, each recipient's verification
+("ontvangerscontrole", `gui.recipient_checks`): the address book's by default, or what the
+sender chooses for that recipient.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -25,8 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zivverdesk.gui.backend import OutgoingMessage
+from zivverdesk.gui.backend import AddressBookCheck, OutgoingMessage
+from zivverdesk.gui.recipient_checks import RecipientChecksTable
 from zivverdesk.gui.resources import icon
+
+# Looks up what the address book gives some addresses, in the background, and hands the
+# answer to the callable (on the GUI thread).
+CheckLookup = Callable[[list[str], Callable[[Sequence[AddressBookCheck]], None]], None]
 
 
 def _human_size(size: int) -> str:
@@ -43,12 +51,16 @@ class ComposerDialog(QDialog):
 
     send_requested = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, lookup: CheckLookup | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("New secure message"))
-        self.resize(720, 560)
+        self.resize(720, 640)
+        self._lookup = lookup
         self.to_edit = QLineEdit()
         self.to_edit.setPlaceholderText(self.tr("name@example.nl; second@example.nl"))
+        self.checks_table = RecipientChecksTable()
+        self.checks_table.setMaximumHeight(140)
+        self.to_edit.editingFinished.connect(self._addresses_changed)
         self.subject_edit = QLineEdit()
         self.body_edit = QPlainTextEdit()
         self.attachments = QListWidget()
@@ -56,6 +68,7 @@ class ComposerDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(self.tr("&To:"), self.to_edit)
+        form.addRow(self.tr("Recipient check:"), self.checks_table)
         form.addRow(self.tr("&Subject:"), self.subject_edit)
 
         self.add_attachment_button = QPushButton(icon("paperclip"), self.tr("Add attachment"))
@@ -106,20 +119,34 @@ class ComposerDialog(QDialog):
         for item in self.attachments.selectedItems():
             self.attachments.takeItem(self.attachments.row(item))
 
+    def addresses(self) -> list[str]:
+        return [a.strip() for a in self.to_edit.text().replace(",", ";").split(";") if a.strip()]
+
+    def _addresses_changed(self) -> None:
+        """A row per recipient; what the address book gives new ones is looked up."""
+        new = self.checks_table.set_addresses(self.addresses())
+        if new and self._lookup is not None:
+            self._lookup(new, self.checks_table.set_address_book)
+
     def message(self, *, secure: bool) -> OutgoingMessage:
-        to = [a.strip() for a in self.to_edit.text().replace(",", ";").split(";") if a.strip()]
         return OutgoingMessage(
-            to=to,
+            to=self.addresses(),
             subject=self.subject_edit.text().strip(),
             body=self.body_edit.toPlainText(),
             attachments=tuple(self.attachment_paths()),
             secure=secure,
+            checks=self.checks_table.checks() if secure else {},
         )
 
     def _submit(self, *, secure: bool) -> None:
+        self._addresses_changed()
         message = self.message(secure=secure)
         if not message.to:
             self.status.setText(self.tr("Enter at least one recipient."))
+            return
+        problem = self.checks_table.problem() if secure else None
+        if problem is not None:
+            self.status.setText(problem)
             return
         if not secure:
             answer = QMessageBox.warning(

@@ -8,7 +8,7 @@ serialises access internally.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -17,11 +17,14 @@ from PySide6.QtCore import QCoreApplication
 
 from zivverdesk.core.errors import ZivverdeskError
 from zivverdesk.core.model import EnvelopeState
+from zivverdesk.core.secret import Secret
 from zivverdesk.gui.backend import (
+    AddressBookCheck,
     ConversationDetails,
     MessageView,
     OutgoingMessage,
     Progress,
+    RecipientCheck,
     RecipientDetails,
     SyncPass,
     TimelineEntry,
@@ -29,9 +32,10 @@ from zivverdesk.gui.backend import (
 from zivverdesk.gui.conversation_model import ConversationPage, ConversationRow
 from zivverdesk.services import conversations, mail_sync, outbox_runner
 from zivverdesk.services.connections import Connections
+from zivverdesk.services.errors import RecipientsIncomplete
 from zivverdesk.services.plain_send import queue_plain
 from zivverdesk.services.profile import Profile
-from zivverdesk.services.recipients import RecipientRequest
+from zivverdesk.services.recipients import RecipientRequest, resolve_recipients
 from zivverdesk.services.relay_sync import save_attachment
 from zivverdesk.services.resend import queue_resend
 from zivverdesk.services.secure_send import SecureDraft, queue_secure
@@ -189,12 +193,25 @@ class EngineBackend:
     def mark_read(self, conversation_id: str, message_ids: Sequence[str]) -> bool:
         return conversations.mark_read(self._profile, conversation_id, seen=message_ids)
 
+    def address_book_checks(self, addresses: Sequence[str]) -> Sequence[AddressBookCheck]:
+        book = self._profile.store.addressbook
+        checks = []
+        for address in addresses:
+            try:
+                (found,) = resolve_recipients(book, [RecipientRequest(address=address)])
+            except RecipientsIncomplete:
+                checks.append(AddressBookCheck(address=address, method=None))
+                continue
+            detail = found.organisation if found.access_code is not None else found.phone or ""
+            checks.append(AddressBookCheck(address=address, method=found.method, detail=detail))
+        return checks
+
     def send(self, message: OutgoingMessage, *, progress: Progress | None = None) -> str:
         if message.secure:
             queued = queue_secure(
                 self._profile,
                 SecureDraft(
-                    recipients=[RecipientRequest(address=a) for a in message.to],
+                    recipients=[_request(a, message.checks) for a in message.to],
                     subject=message.subject,
                     body=message.body,
                     attachments=list(message.attachments),
@@ -251,6 +268,19 @@ class EngineBackend:
 
         # A shorter long-poll than the command line's: closing the window waits for it.
         watch(self._profile, stop=stop, on_pass=report, feed_wait=WATCH_FEED_WAIT)
+
+
+def _request(address: str, checks: Mapping[str, RecipientCheck]) -> RecipientRequest:
+    """The engine's request for `address`, with the sender's choice of verification if any."""
+    check = checks.get(address.strip().lower())
+    if check is None or check.method is None:
+        return RecipientRequest(address=address)
+    return RecipientRequest(
+        address=address,
+        method=check.method,
+        access_code=Secret(check.access_code) if check.access_code else None,
+        phone=check.phone.strip() or None,
+    )
 
 
 def _matching_rows(rows: list[ConversationRow], query: str) -> list[ConversationRow]:

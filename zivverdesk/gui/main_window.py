@@ -5,7 +5,7 @@ live HTML here)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -26,7 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from zivverdesk.core.errors import ZivverdeskError
-from zivverdesk.gui.backend import Backend, ConversationDetails, OutgoingMessage, SyncPass
+from zivverdesk.gui.backend import (
+    AddressBookCheck,
+    Backend,
+    ConversationDetails,
+    OutgoingMessage,
+    SyncPass,
+)
 from zivverdesk.gui.composer import ComposerDialog
 from zivverdesk.gui.conversation_model import (
     PAGE_SIZE,
@@ -368,10 +374,15 @@ class MainWindow(QMainWindow):
 
     # --- actions ---
     def compose(self) -> ComposerDialog:
-        dialog = ComposerDialog(self)
+        dialog = ComposerDialog(self, lookup=self._look_up_checks)
         dialog.send_requested.connect(lambda message: self._send(dialog, message))
         dialog.show()
         return dialog
+
+    def _look_up_checks(
+        self, addresses: list[str], done: Callable[[Sequence[AddressBookCheck]], None]
+    ) -> None:
+        self.run(lambda: self.backend.address_book_checks(addresses), done)
 
     def _send(self, dialog: ComposerDialog, message: OutgoingMessage) -> None:
         op = self._track(Operation(self, lambda: self.backend.send(message)))

@@ -42,6 +42,7 @@ class ResolvedRecipient:
     method: VerificationMethod
     access_code: Secret[str] | None
     phone: str | None
+    organisation: str = ""  # whose access code it is, when it came from the address book
 
 
 def resolve_recipients(
@@ -82,16 +83,16 @@ def _resolve_one(
         organisation = book.organisation(contact.organisation_id)
 
     def done(
-        m: VerificationMethod, code: Secret[str] | None, phone: str | None
+        m: VerificationMethod, code: Secret[str] | None, phone: str | None, owner: str = ""
     ) -> ResolvedRecipient:
         return ResolvedRecipient(
-            address=address, name=name, method=m, access_code=code, phone=phone
+            address=address, name=name, method=m, access_code=code, phone=phone, organisation=owner
         )
 
     if method is VerificationMethod.ACCESS_CODE or (method is None and request.access_code):
-        code = request.access_code
+        code, owner = request.access_code, ""
         if code is None and organisation is not None:
-            code = book.access_code(organisation.id)
+            code, owner = book.access_code(organisation.id), organisation.name
         if code is None:
             return MissingMethod(
                 address,
@@ -102,7 +103,7 @@ def _resolve_one(
             normalise_access_code(code.reveal())
         except InvalidAccessCode:
             return MissingMethod(address, "lege toegangscode / empty access code")
-        return done(VerificationMethod.ACCESS_CODE, code, None)
+        return done(VerificationMethod.ACCESS_CODE, code, None, owner)
     if method is VerificationMethod.SMS or (method is None and request.phone):
         phone = request.phone or (contact.mobile if contact else None)
         if not phone:
@@ -116,7 +117,7 @@ def _resolve_one(
     if organisation is not None:
         code = book.access_code(organisation.id)
         if code is not None:
-            return done(VerificationMethod.ACCESS_CODE, code, None)
+            return done(VerificationMethod.ACCESS_CODE, code, None, organisation.name)
     if contact is not None and contact.mobile:
         return done(VerificationMethod.SMS, None, contact.mobile)
     return MissingMethod(
