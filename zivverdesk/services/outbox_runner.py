@@ -43,7 +43,28 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempts, 0), 1800))
 
 
-def run_job(profile: Profile, job_id: str, *, progress: Any = None) -> OutboxJob:
+def run_job(profile: Profile, job_id: str, *, progress: Any = None, wait: bool = True) -> OutboxJob:
+    """Run the job's unfinished steps and return its state afterwards.
+
+    A sync pass and the Send button's worker may reach the same job at once, and a step that
+    is in flight is not yet recorded as done, so both would run it; a step such as the
+    notification mail must run once. The job is therefore claimed in `profile.running_jobs`
+    first, and read from the store only after the claim. With `wait` (an explicit run, as
+    after Send) another thread's run of the job is waited for, and the job then carries on
+    from where that run left it (a job that is done by then is returned as it is). Without
+    `wait` (a sync pass) the job's current state is returned at once while another thread
+    runs it.
+    """
+    if not profile.running_jobs.claim(job_id, wait=wait):
+        return profile.store.outbox.job(job_id)
+    try:
+        return _run_claimed(profile, job_id, progress)
+    finally:
+        profile.running_jobs.release(job_id)
+
+
+def _run_claimed(profile: Profile, job_id: str, progress: Any) -> OutboxJob:
+    """`run_job` once this thread holds the job's claim."""
     store = profile.store
     job = store.outbox.job(job_id)
     if job.status == "done":
@@ -91,11 +112,15 @@ def _wait(profile: Profile, job: OutboxJob, reason: str) -> None:
 
 def run_due(profile: Profile, *, ignore_backoff: bool = False) -> list[OutboxJob]:
     """Run every job that is due (or every unfinished one with `ignore_backoff`, as a manual
-    "send now" does). Returns the jobs' states afterwards."""
+    "send now" does). Returns the jobs' states afterwards.
+
+    A job another thread is running right now (e.g. the one the user just sent) is skipped
+    and returned as it stands: waiting for it would hold up the sync pass, and running it
+    too would repeat its step in flight."""
     store = profile.store
     jobs = (
         [j for j in store.outbox.jobs() if j.status in ("queued", "waiting")]
         if ignore_backoff
         else store.outbox.due()
     )
-    return [run_job(profile, job.id) for job in jobs]
+    return [run_job(profile, job.id, wait=False) for job in jobs]

@@ -17,6 +17,7 @@ from zivverdesk.mail.auth import MailAuth, PasswordAuth
 from zivverdesk.mail.settings import Security, ServerSettings
 from zivverdesk.relayclient.client import RelayClient
 from zivverdesk.services.errors import NotEnrolled, SecretMissing
+from zivverdesk.services.running_jobs import RunningJobs
 from zivverdesk.services.vault import Vault
 from zivverdesk.store import Store, open_store
 from zivverdesk.store.accounts import Account, Enrollment
@@ -36,6 +37,8 @@ class Profile:
         self._settings: Settings | None = None
         self._identity: IdentityKeyPair | None = None
         self._index_thread: threading.Thread | None = None
+        #: The outbox jobs being run by this process's threads (see `outbox_runner.run_job`).
+        self.running_jobs = RunningJobs()
 
     @classmethod
     def open(cls, home: Path | str | None = None) -> Profile:
