@@ -219,32 +219,32 @@
 <context>
     <name>FolderNames</name>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="88"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="89"/>
         <source>Secure</source>
         <translation>Secure</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="89"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="90"/>
         <source>To review</source>
         <translation>To review</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="90"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="91"/>
         <source>Inbox</source>
         <translation>Inbox</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="91"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="92"/>
         <source>Sent</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="92"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="93"/>
         <source>All mail</source>
         <translation>All mail</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="93"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="94"/>
         <source>Outbox</source>
         <translation>Outbox</translation>
     </message>
@@ -252,69 +252,74 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="64"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="66"/>
         <source>Something went wrong. The details are in the log file.</source>
         <translation>Something went wrong. The details are in the log file.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="78"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="80"/>
         <source>Folders</source>
         <translation>Folders</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="96"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="98"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="135"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="137"/>
         <source>Main</source>
         <translation>Main</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="139"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="141"/>
         <source>New secure message</source>
         <translation>New secure message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="142"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="144"/>
         <source>Message details</source>
         <translation>Message details</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="144"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="146"/>
         <source>Synchronise</source>
         <translation>Synchronise</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="147"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="149"/>
         <source>Mark as reviewed</source>
         <translation>Mark as reviewed</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="156"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="157"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="151"/>
+        <source>Assign to…</source>
+        <translation>Assign to…</translation>
+    </message>
+    <message>
         <location filename="../../zivverdesk/gui/main_window.py" line="166"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="167"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="176"/>
         <source>Search</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="158"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="168"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Find mail by contact, subject or text</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="243"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="253"/>
         <source>Searching…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="255"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="265"/>
         <source>Nothing found</source>
         <translation>Nothing found</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="257"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="267"/>
         <source>%n conversation(s) found</source>
         <translation>
             <numerusform>%n conversation found</numerusform>
@@ -322,7 +327,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="259"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="269"/>
         <source>More than %n conversations found</source>
         <translation>
             <numerusform>More than %n conversation found</numerusform>
@@ -330,12 +335,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="433"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="380"/>
+        <source>Assigned to: %1</source>
+        <translation>Assigned to: %1</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="382"/>
+        <source>Reviewed by: %1</source>
+        <translation>Reviewed by: %1</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="443"/>
+        <source>No colleagues known yet: synchronise first.</source>
+        <translation>No colleagues known yet: synchronise first.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="448"/>
+        <source>Assign to</source>
+        <translation>Assign to</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="449"/>
+        <source>Which colleague reviews this conversation?</source>
+        <translation>Which colleague reviews this conversation?</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="476"/>
         <source>Not up to date: %1</source>
         <translation>Not up to date: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="239"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="249"/>
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n conversation</numerusform>
@@ -343,7 +373,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="417"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="460"/>
         <source>Synchronising…</source>
         <translation>Synchronising…</translation>
     </message>

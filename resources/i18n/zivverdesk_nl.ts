@@ -219,32 +219,32 @@
 <context>
     <name>FolderNames</name>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="88"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="89"/>
         <source>Secure</source>
         <translation>Beveiligd</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="89"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="90"/>
         <source>To review</source>
         <translation>Te beoordelen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="90"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="91"/>
         <source>Inbox</source>
         <translation>Postvak IN</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="91"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="92"/>
         <source>Sent</source>
         <translation>Verzonden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="92"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="93"/>
         <source>All mail</source>
         <translation>Alle e-mail</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="93"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="94"/>
         <source>Outbox</source>
         <translation>Postvak UIT</translation>
     </message>
@@ -252,69 +252,74 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="64"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="66"/>
         <source>Something went wrong. The details are in the log file.</source>
         <translation>Er ging iets mis. De details staan in het logbestand.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="78"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="80"/>
         <source>Folders</source>
         <translation>Mappen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="96"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="98"/>
         <source>Message</source>
         <translation>Bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="135"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="137"/>
         <source>Main</source>
         <translation>Hoofdbalk</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="139"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="141"/>
         <source>New secure message</source>
         <translation>Nieuw beveiligd bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="142"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="144"/>
         <source>Message details</source>
         <translation>Berichtdetails</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="144"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="146"/>
         <source>Synchronise</source>
         <translation>Synchroniseren</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="147"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="149"/>
         <source>Mark as reviewed</source>
         <translation>Markeren als beoordeeld</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="156"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="157"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="151"/>
+        <source>Assign to…</source>
+        <translation>Toewijzen aan…</translation>
+    </message>
+    <message>
         <location filename="../../zivverdesk/gui/main_window.py" line="166"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="167"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="176"/>
         <source>Search</source>
         <translation>Zoeken</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="158"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="168"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Zoek op contactpersoon, onderwerp of tekst</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="243"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="253"/>
         <source>Searching…</source>
         <translation>Bezig met zoeken…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="255"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="265"/>
         <source>Nothing found</source>
         <translation>Niets gevonden</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="257"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="267"/>
         <source>%n conversation(s) found</source>
         <translation>
             <numerusform>%n gesprek gevonden</numerusform>
@@ -322,7 +327,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="259"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="269"/>
         <source>More than %n conversations found</source>
         <translation>
             <numerusform>Meer dan %n gesprek gevonden</numerusform>
@@ -330,12 +335,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="433"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="380"/>
+        <source>Assigned to: %1</source>
+        <translation>Toegewezen aan: %1</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="382"/>
+        <source>Reviewed by: %1</source>
+        <translation>Beoordeeld door: %1</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="443"/>
+        <source>No colleagues known yet: synchronise first.</source>
+        <translation>Nog geen collega's bekend: synchroniseer eerst.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="448"/>
+        <source>Assign to</source>
+        <translation>Toewijzen aan</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="449"/>
+        <source>Which colleague reviews this conversation?</source>
+        <translation>Welke collega beoordeelt dit gesprek?</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="476"/>
         <source>Not up to date: %1</source>
         <translation>Niet bijgewerkt: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="239"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="249"/>
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n gesprek</numerusform>
@@ -343,7 +373,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="417"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="460"/>
         <source>Synchronising…</source>
         <translation>Bezig met synchroniseren…</translation>
     </message>

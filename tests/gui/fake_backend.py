@@ -13,6 +13,7 @@ from zivverdesk.core.errors import ZivverdeskError
 from zivverdesk.core.model import EnvelopeState
 from zivverdesk.gui.backend import (
     AddressBookCheck,
+    Colleague,
     ConversationDetails,
     MessageView,
     OutgoingMessage,
@@ -81,6 +82,9 @@ class FakeBackend:
         self.revoked: list[str] = []
         self.resent: list[tuple[str, str, str | None]] = []
         self.fail_send: str | None = None
+        # The office's users on the relay, and the conversations assigned to one of them.
+        self.team: list[Colleague] = []
+        self.assigned: list[tuple[str, str]] = []
         # What the address book gives an address, and which addresses were looked up.
         self.address_book: dict[str, AddressBookCheck] = {}
         self.looked_up: list[list[str]] = []
@@ -165,6 +169,12 @@ class FakeBackend:
 
     def mark_reviewed(self, conversation_id: str) -> None:
         pass
+
+    def colleagues(self) -> Sequence[Colleague]:
+        return list(self.team)
+
+    def assign(self, conversation_id: str, email: str) -> None:
+        self.assigned.append((conversation_id, email))
 
     def save_attachment(self, message_id: str, name: str, target: Path) -> None:
         pass

@@ -56,6 +56,14 @@ class ConversationDetails:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Colleague:
+    """A user of the office on the relay: someone a conversation can be assigned to."""
+
+    email: str
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class RecipientCheck:
     """How the sender wants one recipient of a secure message to prove who they are (S2).
     `method` None takes what the address book gives: the organisation's access code, else
@@ -141,6 +149,15 @@ class Backend(Protocol):
     def revoke(self, conversation_id: str) -> None: ...
 
     def mark_reviewed(self, conversation_id: str) -> None: ...
+
+    def colleagues(self) -> Sequence[Colleague]:
+        """The office's users as of the last sync, to assign a conversation to."""
+        ...
+
+    def assign(self, conversation_id: str, email: str) -> None:
+        """Assign a conversation to the colleague with `email` for review (shared with the
+        whole team through the relay)."""
+        ...
 
     def save_attachment(self, message_id: str, name: str, target: Path) -> None: ...
 

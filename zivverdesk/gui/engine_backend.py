@@ -20,6 +20,7 @@ from zivverdesk.core.model import EnvelopeState
 from zivverdesk.core.secret import Secret
 from zivverdesk.gui.backend import (
     AddressBookCheck,
+    Colleague,
     ConversationDetails,
     MessageView,
     OutgoingMessage,
@@ -249,6 +250,15 @@ class EngineBackend:
 
     def mark_reviewed(self, conversation_id: str) -> None:
         conversations.mark_reviewed(self._profile, conversation_id)
+
+    def colleagues(self) -> Sequence[Colleague]:
+        return [
+            Colleague(email=u["email"], name=u.get("name") or u["email"])
+            for u in self._profile.store.relay.directory()
+        ]
+
+    def assign(self, conversation_id: str, email: str) -> None:
+        conversations.assign(self._profile, conversation_id, to=email)
 
     def save_attachment(self, message_id: str, name: str, target: Path) -> None:
         needs_relay = self._profile.store.relay.enrollment() is not None

@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -29,6 +30,7 @@ from zivverdesk.core.errors import ZivverdeskError
 from zivverdesk.gui.backend import (
     AddressBookCheck,
     Backend,
+    Colleague,
     ConversationDetails,
     OutgoingMessage,
     SyncPass,
@@ -146,7 +148,15 @@ class MainWindow(QMainWindow):
         self.sync_action.triggered.connect(self.sync)
         self.review_action = QAction(self.tr("Mark as reviewed"), self)
         self.review_action.triggered.connect(self.mark_reviewed)
-        for action in (self.new_action, self.details_action, self.sync_action, self.review_action):
+        self.assign_action = QAction(self.tr("Assign to…"), self)
+        self.assign_action.triggered.connect(self.assign)
+        for action in (
+            self.new_action,
+            self.details_action,
+            self.sync_action,
+            self.review_action,
+            self.assign_action,
+        ):
             bar.addAction(action)
         self._build_search(bar)
 
@@ -364,6 +374,14 @@ class MainWindow(QMainWindow):
     def _show_conversation(self, details: ConversationDetails) -> None:
         self._details = details
         parts = []
+        # The advisers' workflow first: who reviews it, and who did.
+        review = []
+        if details.assigned_to:
+            review.append(self.tr("Assigned to: %1").replace("%1", details.assigned_to))
+        if details.reviewed_by:
+            review.append(self.tr("Reviewed by: %1").replace("%1", details.reviewed_by))
+        if review:
+            parts.append("\n".join(review))
         for message in details.messages:
             when = message.sent.astimezone().strftime("%d-%m-%Y %H:%M")
             lines = [f"{message.sender} — {when}", message.subject, "", message.body]
@@ -412,6 +430,31 @@ class MainWindow(QMainWindow):
         cid = self.current_conversation()
         if cid is not None:
             self.run(lambda: self.backend.mark_reviewed(cid), lambda _r: self.refresh())
+
+    def assign(self) -> None:
+        """Assign the selected conversation to a colleague for review: the colleagues known
+        from the relay are offered, then the choice is sent on a worker."""
+        cid = self.current_conversation()
+        if cid is not None:
+            self.run(self.backend.colleagues, lambda people: self._choose_assignee(cid, people))
+
+    def _choose_assignee(self, cid: str, people: Sequence[Colleague]) -> None:
+        if not people:
+            self.status_label.setText(self.tr("No colleagues known yet: synchronise first."))
+            return
+        labels = [p.email if p.name == p.email else f"{p.name} <{p.email}>" for p in people]
+        label, chosen = QInputDialog.getItem(
+            self,
+            self.tr("Assign to"),
+            self.tr("Which colleague reviews this conversation?"),
+            labels,
+            0,
+            False,
+        )
+        if not chosen:
+            return
+        email = people[labels.index(label)].email
+        self.run(lambda: self.backend.assign(cid, email), lambda _r: self.refresh())
 
     def sync(self) -> None:
         self.status_label.setText(self.tr("Synchronising…"))
