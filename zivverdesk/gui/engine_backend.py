@@ -184,9 +184,19 @@ class EngineBackend:
             messages=[_message(m) for m in view.messages],
             recipients=recipients,
             to_review=view.to_review,
-            assigned_to=view.assigned_to,
-            reviewed_by=view.reviewed_by,
+            assigned_to=self._colleague(view.assigned_to),
+            reviewed_by=self._colleague(view.reviewed_by),
         )
+
+    def _colleague(self, email: str | None) -> str | None:
+        """A colleague's address as the reader shows it: with their name when the relay's
+        directory has one."""
+        if not email:
+            return email
+        for person in self.colleagues():
+            if person.email.lower() == email.lower() and person.name != person.email:
+                return f"{person.name} <{person.email}>"
+        return email
 
     def mark_seen(self, conversation_id: str) -> None:
         self._seen.mark(conversation_id)
