@@ -4,64 +4,79 @@
 <context>
     <name>ComposerDialog</name>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="56"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="62"/>
         <source>New secure message</source>
         <translation>New secure message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="60"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="67"/>
         <source>name@example.nl; second@example.nl</source>
         <translation>name@example.nl; second@example.nl</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="70"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="77"/>
         <source>&amp;To:</source>
         <translation>&amp;To:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="71"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="78"/>
         <source>Recipient check:</source>
         <translation>Recipient check:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="72"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="79"/>
         <source>&amp;Subject:</source>
         <translation>&amp;Subject:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="74"/>
-        <location filename="../../zivverdesk/gui/composer.py" line="114"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="81"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="149"/>
         <source>Add attachment</source>
         <translation>Add attachment</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="76"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="83"/>
         <source>Remove</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="79"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="86"/>
         <source>Send securely</source>
         <translation>Send securely</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="82"/>
-        <location filename="../../zivverdesk/gui/composer.py" line="154"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="89"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="193"/>
         <source>Send without protection</source>
         <translation>Send without protection</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="145"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="108"/>
+        <source>Only if you typed an access code for this recipient yourself</source>
+        <translation>Only if you typed an access code for this recipient yourself</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="121"/>
+        <source>Reply</source>
+        <translation>Reply</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="135"/>
+        <source>Access code:</source>
+        <translation>Access code:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="184"/>
         <source>Enter at least one recipient.</source>
         <translation>Enter at least one recipient.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="156"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="195"/>
         <source>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</source>
         <translation>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="165"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="204"/>
         <source>Sending…</source>
         <translation>Sending…</translation>
     </message>
@@ -297,29 +312,34 @@
         <translation>Assign to…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="166"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="167"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="176"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="153"/>
+        <source>Reply</source>
+        <translation>Reply</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="171"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="172"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="181"/>
         <source>Search</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="168"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="173"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Find mail by contact, subject or text</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="253"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="258"/>
         <source>Searching…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="265"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="270"/>
         <source>Nothing found</source>
         <translation>Nothing found</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="267"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="272"/>
         <source>%n conversation(s) found</source>
         <translation>
             <numerusform>%n conversation found</numerusform>
@@ -327,7 +347,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="269"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="274"/>
         <source>More than %n conversations found</source>
         <translation>
             <numerusform>More than %n conversation found</numerusform>
@@ -335,37 +355,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="380"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="391"/>
         <source>Assigned to: %1</source>
         <translation>Assigned to: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="382"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="393"/>
         <source>Reviewed by: %1</source>
         <translation>Reviewed by: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="443"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="468"/>
         <source>No colleagues known yet: synchronise first.</source>
         <translation>No colleagues known yet: synchronise first.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="448"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="473"/>
         <source>Assign to</source>
         <translation>Assign to</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="449"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="474"/>
         <source>Which colleague reviews this conversation?</source>
         <translation>Which colleague reviews this conversation?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="476"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="501"/>
         <source>Not up to date: %1</source>
         <translation>Not up to date: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="249"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="254"/>
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n conversation</numerusform>
@@ -373,7 +393,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="460"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="485"/>
         <source>Synchronising…</source>
         <translation>Synchronising…</translation>
     </message>

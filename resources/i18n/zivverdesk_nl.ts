@@ -4,64 +4,79 @@
 <context>
     <name>ComposerDialog</name>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="56"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="62"/>
         <source>New secure message</source>
         <translation>Nieuw beveiligd bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="60"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="67"/>
         <source>name@example.nl; second@example.nl</source>
         <translation>naam@voorbeeld.nl; tweede@voorbeeld.nl</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="70"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="77"/>
         <source>&amp;To:</source>
         <translation>&amp;Aan:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="71"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="78"/>
         <source>Recipient check:</source>
         <translation>Ontvangerscontrole:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="72"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="79"/>
         <source>&amp;Subject:</source>
         <translation>&amp;Onderwerp:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="74"/>
-        <location filename="../../zivverdesk/gui/composer.py" line="114"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="81"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="149"/>
         <source>Add attachment</source>
         <translation>Bijlage toevoegen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="76"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="83"/>
         <source>Remove</source>
         <translation>Verwijderen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="79"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="86"/>
         <source>Send securely</source>
         <translation>Veilig verzenden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="82"/>
-        <location filename="../../zivverdesk/gui/composer.py" line="154"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="89"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="193"/>
         <source>Send without protection</source>
         <translation>Verzenden zonder beveiliging</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="145"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="108"/>
+        <source>Only if you typed an access code for this recipient yourself</source>
+        <translation>Alleen als u voor deze ontvanger zelf een toegangscode hebt ingetypt</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="121"/>
+        <source>Reply</source>
+        <translation>Beantwoorden</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="135"/>
+        <source>Access code:</source>
+        <translation>Toegangscode:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="184"/>
         <source>Enter at least one recipient.</source>
         <translation>Vul minstens één ontvanger in.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="156"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="195"/>
         <source>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</source>
         <translation>Dit bericht en de bijlagen worden als gewone e-mail verstuurd die anderen kunnen lezen. Doe dit alleen als er geen persoonlijke of medische gegevens in staan. Verzenden zonder beveiliging?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="165"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="204"/>
         <source>Sending…</source>
         <translation>Bezig met verzenden…</translation>
     </message>
@@ -297,29 +312,34 @@
         <translation>Toewijzen aan…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="166"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="167"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="176"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="153"/>
+        <source>Reply</source>
+        <translation>Beantwoorden</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="171"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="172"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="181"/>
         <source>Search</source>
         <translation>Zoeken</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="168"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="173"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Zoek op contactpersoon, onderwerp of tekst</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="253"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="258"/>
         <source>Searching…</source>
         <translation>Bezig met zoeken…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="265"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="270"/>
         <source>Nothing found</source>
         <translation>Niets gevonden</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="267"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="272"/>
         <source>%n conversation(s) found</source>
         <translation>
             <numerusform>%n gesprek gevonden</numerusform>
@@ -327,7 +347,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="269"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="274"/>
         <source>More than %n conversations found</source>
         <translation>
             <numerusform>Meer dan %n gesprek gevonden</numerusform>
@@ -335,37 +355,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="380"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="391"/>
         <source>Assigned to: %1</source>
         <translation>Toegewezen aan: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="382"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="393"/>
         <source>Reviewed by: %1</source>
         <translation>Beoordeeld door: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="443"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="468"/>
         <source>No colleagues known yet: synchronise first.</source>
-        <translation>Nog geen collega's bekend: synchroniseer eerst.</translation>
+        <translation>Nog geen collega&apos;s bekend: synchroniseer eerst.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="448"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="473"/>
         <source>Assign to</source>
         <translation>Toewijzen aan</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="449"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="474"/>
         <source>Which colleague reviews this conversation?</source>
         <translation>Welke collega beoordeelt dit gesprek?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="476"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="501"/>
         <source>Not up to date: %1</source>
         <translation>Niet bijgewerkt: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="249"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="254"/>
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n gesprek</numerusform>
@@ -373,7 +393,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="460"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="485"/>
         <source>Synchronising…</source>
         <translation>Bezig met synchroniseren…</translation>
     </message>

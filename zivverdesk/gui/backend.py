@@ -95,6 +95,12 @@ class OutgoingMessage:
     # The sender's choice per address (lower case); an address without one uses the
     # address book.
     checks: Mapping[str, RecipientCheck] = field(default_factory=dict)
+    # A secure reply in this conversation (to everyone its first message went to) instead
+    # of a new message; `to` and `subject` are then only shown, the engine decides them.
+    reply_to: str | None = None
+    # For a reply: the access code given to recipients at the first send, when it was a
+    # one-off code rather than their organisation's (those are not kept after sending).
+    reply_access_code: str = field(default="", repr=False)
 
 
 Progress = Callable[[int, int], None]

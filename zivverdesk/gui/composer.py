@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zivverdesk.gui.backend import AddressBookCheck, OutgoingMessage
+from zivverdesk.gui.backend import AddressBookCheck, ConversationDetails, OutgoingMessage
 from zivverdesk.gui.recipient_checks import RecipientChecksTable
 from zivverdesk.gui.resources import icon
 
@@ -51,11 +51,18 @@ class ComposerDialog(QDialog):
 
     send_requested = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None, *, lookup: CheckLookup | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        lookup: CheckLookup | None = None,
+        reply_to: ConversationDetails | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("New secure message"))
         self.resize(720, 640)
         self._lookup = lookup
+        self._reply_to = reply_to
         self.to_edit = QLineEdit()
         self.to_edit.setPlaceholderText(self.tr("name@example.nl; second@example.nl"))
         self.checks_table = RecipientChecksTable()
@@ -93,12 +100,40 @@ class ComposerDialog(QDialog):
         buttons.addWidget(self.send_plain_button)
         buttons.addWidget(self.send_secure_button)
 
+        # A reply: who gets it and its subject follow from the conversation; a one-off
+        # access code of the first send is asked for again (it was not kept).
+        self.reply_code_edit = QLineEdit()
+        self.reply_code_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.reply_code_edit.setPlaceholderText(
+            self.tr("Only if you typed an access code for this recipient yourself")
+        )
+        if reply_to is not None:
+            self._set_up_reply(reply_to, form)
+
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.body_edit, 1)
         layout.addLayout(attach_row)
         layout.addWidget(self.attachments)
         layout.addLayout(buttons)
+
+    def _set_up_reply(self, details: ConversationDetails, form: QFormLayout) -> None:
+        self.setWindowTitle(self.tr("Reply"))
+        # Whom the conversation's messages went to; in one an outsider started, that outsider.
+        to = (
+            list(dict.fromkeys(r.address for r in details.recipients))
+            or [m.sender for m in details.messages if m.from_recipient][:1]
+        )
+        self.to_edit.setText("; ".join(to))
+        self.to_edit.setReadOnly(True)
+        subject = details.subject
+        self.subject_edit.setText(
+            subject if subject.lower().startswith("re:") else f"Re: {subject}"
+        )
+        self.subject_edit.setReadOnly(True)
+        form.setRowVisible(self.checks_table, False)
+        form.addRow(self.tr("Access code:"), self.reply_code_edit)
+        self.send_plain_button.hide()  # a reply in a secure conversation is secure (S8)
 
     def add_attachment(self, path: Path) -> None:
         item = QListWidgetItem(f"{path.name} ({_human_size(path.stat().st_size)})")
@@ -124,6 +159,8 @@ class ComposerDialog(QDialog):
 
     def _addresses_changed(self) -> None:
         """A row per recipient; what the address book gives new ones is looked up."""
+        if self._reply_to is not None:
+            return  # the reply goes to whom the conversation went, verified as then
         new = self.checks_table.set_addresses(self.addresses())
         if new and self._lookup is not None:
             self._lookup(new, self.checks_table.set_address_book)
@@ -135,7 +172,9 @@ class ComposerDialog(QDialog):
             body=self.body_edit.toPlainText(),
             attachments=tuple(self.attachment_paths()),
             secure=secure,
-            checks=self.checks_table.checks() if secure else {},
+            checks=self.checks_table.checks() if secure and self._reply_to is None else {},
+            reply_to=self._reply_to.conversation_id if self._reply_to is not None else None,
+            reply_access_code=self.reply_code_edit.text() if self._reply_to is not None else "",
         )
 
     def _submit(self, *, secure: bool) -> None:

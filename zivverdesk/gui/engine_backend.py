@@ -218,7 +218,17 @@ class EngineBackend:
         return checks
 
     def send(self, message: OutgoingMessage, *, progress: Progress | None = None) -> str:
-        if message.secure:
+        if message.reply_to is not None:
+            code = message.reply_access_code.strip()
+            queued = conversations.reply(
+                self._profile,
+                message.reply_to,
+                body=message.body,
+                attachments=list(message.attachments),
+                access_code=Secret(code) if code else None,
+            )
+            message_id, job_id = queued.message_id, queued.job_id
+        elif message.secure:
             queued = queue_secure(
                 self._profile,
                 SecureDraft(

@@ -150,8 +150,13 @@ class MainWindow(QMainWindow):
         self.review_action.triggered.connect(self.mark_reviewed)
         self.assign_action = QAction(self.tr("Assign to…"), self)
         self.assign_action.triggered.connect(self.assign)
+        self.reply_action = QAction(self.tr("Reply"), self)
+        self.reply_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.reply_action.triggered.connect(self.reply)
+        self.reply_action.setEnabled(False)  # until a secure conversation is shown
         for action in (
             self.new_action,
+            self.reply_action,
             self.details_action,
             self.sync_action,
             self.review_action,
@@ -319,13 +324,17 @@ class MainWindow(QMainWindow):
                 # Selecting it again shows it fresh (a reply may have come with the sync).
                 self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(number, 0)))
                 return
+        self._clear_reader()
+
+    def _clear_reader(self) -> None:
         self._details = None
         self.reader.clear()
+        self.reply_action.setEnabled(False)
 
     def _conversation_changed(self, *_args: object) -> None:
         cid = self.current_conversation()
         if cid is None:
-            self.reader.clear()
+            self._clear_reader()
             return
         index = self.proxy.mapToSource(self.table.currentIndex())
         row = self.model.row_at(index.row())
@@ -336,6 +345,8 @@ class MainWindow(QMainWindow):
                 # would show what is not selected.
                 return
             self._show_conversation(details)
+            # Replies are secure, in a secure conversation's thread (S8).
+            self.reply_action.setEnabled(row.secure)
             # An unread row is read once it is shown: then it is marked so. A plain mail
             # on its server; a secure conversation in the store, up to what was shown.
             if row.unread and row.secure:
@@ -393,6 +404,20 @@ class MainWindow(QMainWindow):
     # --- actions ---
     def compose(self) -> ComposerDialog:
         dialog = ComposerDialog(self, lookup=self._look_up_checks)
+        dialog.send_requested.connect(lambda message: self._send(dialog, message))
+        dialog.show()
+        return dialog
+
+    def reply(self) -> ComposerDialog | None:
+        """A secure reply in the shown conversation, to everyone its first message went to
+        (or to the outsider who started it), verified as then."""
+        cid = self.current_conversation()
+        details = self._details
+        if cid is None or details is None or details.conversation_id != cid:
+            return None
+        if not self.reply_action.isEnabled():
+            return None
+        dialog = ComposerDialog(self, reply_to=details)
         dialog.send_requested.connect(lambda message: self._send(dialog, message))
         dialog.show()
         return dialog
