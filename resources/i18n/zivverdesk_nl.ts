@@ -2,6 +2,136 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="nl_NL">
 <context>
+    <name>AddressBookDialog</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="80"/>
+        <source>Address book</source>
+        <translation>Adresboek</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="95"/>
+        <source>Organisations</source>
+        <translation>Organisaties</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="96"/>
+        <source>Contacts</source>
+        <translation>Contactpersonen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="100"/>
+        <source>Close</source>
+        <translation>Sluiten</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="123"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="124"/>
+        <source>Search</source>
+        <translation>Zoeken</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="132"/>
+        <source>Find by name, mail domain or contact person</source>
+        <translation>Zoek op naam, maildomein of contactpersoon</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="139"/>
+        <source>Access code</source>
+        <translation>Toegangscode</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="140"/>
+        <source>Show access code</source>
+        <translation>Toegangscode tonen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="142"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="171"/>
+        <source>Add…</source>
+        <translation>Toevoegen…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="144"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="173"/>
+        <source>Edit…</source>
+        <translation>Wijzigen…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="146"/>
+        <source>New access code…</source>
+        <translation>Nieuwe toegangscode…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="150"/>
+        <source>Access code:</source>
+        <translation>Toegangscode:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="168"/>
+        <source>Find by name, e-mail address, mobile number or organisation</source>
+        <translation>Zoek op naam, e-mailadres, mobiel nummer of organisatie</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="175"/>
+        <source>Import…</source>
+        <translation>Importeren…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="277"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="291"/>
+        <source>No access code</source>
+        <translation>Geen toegangscode</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="325"/>
+        <source>New access code saved. Recipients at %1 need the new access code for messages sent from now on.</source>
+        <translation>Nieuwe toegangscode opgeslagen. Ontvangers bij %1 hebben voor berichten die vanaf nu worden verstuurd de nieuwe toegangscode nodig.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="377"/>
+        <source>Organisation %1 saved.</source>
+        <translation>Organisatie %1 opgeslagen.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="408"/>
+        <source>Contact %1 saved.</source>
+        <translation>Contactpersoon %1 opgeslagen.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="415"/>
+        <source>Import contacts</source>
+        <translation>Contactpersonen importeren</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="415"/>
+        <source>Contacts (*.csv *.vcf)</source>
+        <translation>Contactpersonen (*.csv *.vcf)</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="421"/>
+        <source>Importing…</source>
+        <translation>Bezig met importeren…</translation>
+    </message>
+</context>
+<context>
+    <name>AddressBookForm</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="55"/>
+        <source>Save</source>
+        <translation>Opslaan</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="58"/>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="78"/>
+        <source>Saving…</source>
+        <translation>Bezig met opslaan…</translation>
+    </message>
+</context>
+<context>
     <name>ComposerDialog</name>
     <message>
         <location filename="../../zivverdesk/gui/composer.py" line="48"/>
@@ -59,6 +189,67 @@
         <location filename="../../zivverdesk/gui/composer.py" line="138"/>
         <source>Sending…</source>
         <translation>Bezig met verzenden…</translation>
+    </message>
+</context>
+<context>
+    <name>ContactForm</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="163"/>
+        <source>Add contact</source>
+        <translation>Contactpersoon toevoegen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="163"/>
+        <source>Edit contact</source>
+        <translation>Contactpersoon wijzigen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="170"/>
+        <source>(none)</source>
+        <translation>(geen)</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="177"/>
+        <source>&amp;E-mail address:</source>
+        <translation>&amp;E-mailadres:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="178"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Naam:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="179"/>
+        <source>&amp;Mobile number:</source>
+        <translation>&amp;Mobiel nummer:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="180"/>
+        <source>&amp;Organisation:</source>
+        <translation>&amp;Organisatie:</translation>
+    </message>
+</context>
+<context>
+    <name>ContactTableModel</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="139"/>
+        <source>Name</source>
+        <translation>Naam</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="140"/>
+        <source>E-mail address</source>
+        <translation>E-mailadres</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="141"/>
+        <source>Mobile number</source>
+        <translation>Mobiel nummer</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="142"/>
+        <source>Organisation</source>
+        <translation>Organisatie</translation>
     </message>
 </context>
 <context>
@@ -245,7 +436,35 @@
     </message>
 </context>
 <context>
+    <name>ImportReportDialog</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="221"/>
+        <source>Import contacts</source>
+        <translation>Contactpersonen importeren</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="226"/>
+        <source>Close</source>
+        <translation>Sluiten</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="232"/>
+        <source>Remarks:</source>
+        <translation>Opmerkingen:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="239"/>
+        <source>Added: %1, updated: %2, skipped: %3.</source>
+        <translation>Toegevoegd: %1, bijgewerkt: %2, overgeslagen: %3.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="145"/>
+        <source>Address book</source>
+        <translation>Adresboek</translation>
+    </message>
     <message>
         <location filename="../../zivverdesk/gui/main_window.py" line="58"/>
         <source>Something went wrong. The details are in the log file.</source>
@@ -341,6 +560,120 @@
         <location filename="../../zivverdesk/gui/main_window.py" line="406"/>
         <source>Synchronising…</source>
         <translation>Bezig met synchroniseren…</translation>
+    </message>
+</context>
+<context>
+    <name>NewCodeForm</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="197"/>
+        <source>New access code</source>
+        <translation>Nieuwe toegangscode</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="200"/>
+        <source>Recipients at %1 need the new access code for messages sent from now on.</source>
+        <translation>Ontvangers bij %1 hebben voor berichten die vanaf nu worden verstuurd de nieuwe toegangscode nodig.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="207"/>
+        <source>&amp;New access code:</source>
+        <translation>&amp;Nieuwe toegangscode:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="208"/>
+        <source>&amp;Repeat access code:</source>
+        <translation>&amp;Herhaal toegangscode:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="212"/>
+        <source>The two access codes are not the same.</source>
+        <translation>De twee toegangscodes zijn niet gelijk.</translation>
+    </message>
+</context>
+<context>
+    <name>OrganisationForm</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="96"/>
+        <source>Add organisation</source>
+        <translation>Organisatie toevoegen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="96"/>
+        <source>Edit organisation</source>
+        <translation>Organisatie wijzigen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="100"/>
+        <source>example.nl, second.nl</source>
+        <translation>voorbeeld.nl, tweede.nl</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="102"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Naam:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="103"/>
+        <source>Mail &amp;domains:</source>
+        <translation>Mail&amp;domeinen:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="104"/>
+        <source>&amp;Contact person:</source>
+        <translation>&amp;Contactpersoon:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="108"/>
+        <source>&amp;Access code:</source>
+        <translation>&amp;Toegangscode:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="109"/>
+        <source>&amp;Repeat access code:</source>
+        <translation>&amp;Herhaal toegangscode:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="112"/>
+        <source>At least 6 characters. Leave it empty for an organisation without an access code.</source>
+        <translation>Minstens 6 tekens. Laat het leeg voor een organisatie zonder toegangscode.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="122"/>
+        <source>The two access codes are not the same.</source>
+        <translation>De twee toegangscodes zijn niet gelijk.</translation>
+    </message>
+</context>
+<context>
+    <name>OrganisationTableModel</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="80"/>
+        <source>Yes</source>
+        <translation>Ja</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="80"/>
+        <source>No</source>
+        <translation>Nee</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="88"/>
+        <source>Organisation</source>
+        <translation>Organisatie</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="89"/>
+        <source>Mail domains</source>
+        <translation>Maildomeinen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="90"/>
+        <source>Contact person</source>
+        <translation>Contactpersoon</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="91"/>
+        <source>Access code</source>
+        <translation>Toegangscode</translation>
     </message>
 </context>
 </TS>

@@ -142,6 +142,10 @@ class MainWindow(QMainWindow):
         self.review_action.triggered.connect(self.mark_reviewed)
         for action in (self.new_action, self.details_action, self.sync_action, self.review_action):
             bar.addAction(action)
+        self.addressbook_action = QAction(self.tr("Address book"), self)
+        self.addressbook_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
+        self.addressbook_action.triggered.connect(self.show_addressbook)
+        bar.addAction(self.addressbook_action)
         self._build_search(bar)
 
     def _build_search(self, bar: QToolBar) -> None:
@@ -420,3 +424,16 @@ class MainWindow(QMainWindow):
         if sync.problems:
             problems = "; ".join(sync.problems)
             self.status_label.setText(self.tr("Not up to date: %1").replace("%1", problems))
+
+    def show_addressbook(self) -> QWidget:
+        """The address book (S4, S13): one per window, brought to the front when open."""
+        # Imported here, not at the top: the dialog shows failures with `error_text` above.
+        from zivverdesk.gui.addressbook_dialog import AddressBookDialog
+
+        dialog = self.findChild(AddressBookDialog)
+        if dialog is None:
+            dialog = AddressBookDialog(self.backend, self)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
