@@ -4,111 +4,111 @@
 <context>
     <name>AddressBookDialog</name>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="80"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="82"/>
         <source>Address book</source>
         <translation>Address book</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="95"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="97"/>
         <source>Organisations</source>
         <translation>Organisations</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="96"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="98"/>
         <source>Contacts</source>
         <translation>Contacts</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="100"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="102"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="123"/>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="124"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="125"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="126"/>
         <source>Search</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="132"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="134"/>
         <source>Find by name, mail domain or contact person</source>
         <translation>Find by name, mail domain or contact person</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="139"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="141"/>
         <source>Access code</source>
         <translation>Access code</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="140"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="142"/>
         <source>Show access code</source>
         <translation>Show access code</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="142"/>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="171"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="144"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="173"/>
         <source>Add…</source>
         <translation>Add…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="144"/>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="173"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="146"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="175"/>
         <source>Edit…</source>
         <translation>Edit…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="146"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="148"/>
         <source>New access code…</source>
         <translation>New access code…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="150"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="152"/>
         <source>Access code:</source>
         <translation>Access code:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="168"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="170"/>
         <source>Find by name, e-mail address, mobile number or organisation</source>
         <translation>Find by name, e-mail address, mobile number or organisation</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="175"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="177"/>
         <source>Import…</source>
         <translation>Import…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="277"/>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="291"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="279"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="293"/>
         <source>No access code</source>
         <translation>No access code</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="325"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="327"/>
         <source>New access code saved. Recipients at %1 need the new access code for messages sent from now on.</source>
         <translation>New access code saved. Recipients at %1 need the new access code for messages sent from now on.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="377"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="379"/>
         <source>Organisation %1 saved.</source>
         <translation>Organisation %1 saved.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="408"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="410"/>
         <source>Contact %1 saved.</source>
         <translation>Contact %1 saved.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="415"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="417"/>
         <source>Import contacts</source>
         <translation>Import contacts</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="415"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="417"/>
         <source>Contacts (*.csv *.vcf)</source>
         <translation>Contacts (*.csv *.vcf)</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="421"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="423"/>
         <source>Importing…</source>
         <translation>Importing…</translation>
     </message>

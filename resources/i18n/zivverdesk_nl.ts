@@ -4,111 +4,111 @@
 <context>
     <name>AddressBookDialog</name>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="80"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="82"/>
         <source>Address book</source>
         <translation>Adresboek</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="95"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="97"/>
         <source>Organisations</source>
         <translation>Organisaties</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="96"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="98"/>
         <source>Contacts</source>
         <translation>Contactpersonen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="100"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="102"/>
         <source>Close</source>
         <translation>Sluiten</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="123"/>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="124"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="125"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="126"/>
         <source>Search</source>
         <translation>Zoeken</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="132"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="134"/>
         <source>Find by name, mail domain or contact person</source>
         <translation>Zoek op naam, maildomein of contactpersoon</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="139"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="141"/>
         <source>Access code</source>
         <translation>Toegangscode</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="140"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="142"/>
         <source>Show access code</source>
         <translation>Toegangscode tonen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="142"/>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="171"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="144"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="173"/>
         <source>Add…</source>
         <translation>Toevoegen…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="144"/>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="173"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="146"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="175"/>
         <source>Edit…</source>
         <translation>Wijzigen…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="146"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="148"/>
         <source>New access code…</source>
         <translation>Nieuwe toegangscode…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="150"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="152"/>
         <source>Access code:</source>
         <translation>Toegangscode:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="168"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="170"/>
         <source>Find by name, e-mail address, mobile number or organisation</source>
         <translation>Zoek op naam, e-mailadres, mobiel nummer of organisatie</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="175"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="177"/>
         <source>Import…</source>
         <translation>Importeren…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="277"/>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="291"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="279"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="293"/>
         <source>No access code</source>
         <translation>Geen toegangscode</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="325"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="327"/>
         <source>New access code saved. Recipients at %1 need the new access code for messages sent from now on.</source>
         <translation>Nieuwe toegangscode opgeslagen. Ontvangers bij %1 hebben voor berichten die vanaf nu worden verstuurd de nieuwe toegangscode nodig.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="377"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="379"/>
         <source>Organisation %1 saved.</source>
         <translation>Organisatie %1 opgeslagen.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="408"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="410"/>
         <source>Contact %1 saved.</source>
         <translation>Contactpersoon %1 opgeslagen.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="415"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="417"/>
         <source>Import contacts</source>
         <translation>Contactpersonen importeren</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="415"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="417"/>
         <source>Contacts (*.csv *.vcf)</source>
         <translation>Contactpersonen (*.csv *.vcf)</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="421"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="423"/>
         <source>Importing…</source>
         <translation>Bezig met importeren…</translation>
     </message>
