@@ -2,6 +2,136 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>AddressBookDialog</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="82"/>
+        <source>Address book</source>
+        <translation>Address book</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="97"/>
+        <source>Organisations</source>
+        <translation>Organisations</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="98"/>
+        <source>Contacts</source>
+        <translation>Contacts</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="102"/>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="125"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="126"/>
+        <source>Search</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="134"/>
+        <source>Find by name, mail domain or contact person</source>
+        <translation>Find by name, mail domain or contact person</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="141"/>
+        <source>Access code</source>
+        <translation>Access code</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="142"/>
+        <source>Show access code</source>
+        <translation>Show access code</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="144"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="173"/>
+        <source>Add…</source>
+        <translation>Add…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="146"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="175"/>
+        <source>Edit…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="148"/>
+        <source>New access code…</source>
+        <translation>New access code…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="152"/>
+        <source>Access code:</source>
+        <translation>Access code:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="170"/>
+        <source>Find by name, e-mail address, mobile number or organisation</source>
+        <translation>Find by name, e-mail address, mobile number or organisation</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="177"/>
+        <source>Import…</source>
+        <translation>Import…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="279"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="293"/>
+        <source>No access code</source>
+        <translation>No access code</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="327"/>
+        <source>New access code saved. Recipients at %1 need the new access code for messages sent from now on.</source>
+        <translation>New access code saved. Recipients at %1 need the new access code for messages sent from now on.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="379"/>
+        <source>Organisation %1 saved.</source>
+        <translation>Organisation %1 saved.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="410"/>
+        <source>Contact %1 saved.</source>
+        <translation>Contact %1 saved.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="417"/>
+        <source>Import contacts</source>
+        <translation>Import contacts</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="417"/>
+        <source>Contacts (*.csv *.vcf)</source>
+        <translation>Contacts (*.csv *.vcf)</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="423"/>
+        <source>Importing…</source>
+        <translation>Importing…</translation>
+    </message>
+</context>
+<context>
+    <name>AddressBookForm</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="55"/>
+        <source>Save</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="58"/>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="78"/>
+        <source>Saving…</source>
+        <translation>Saving…</translation>
+    </message>
+</context>
+<context>
     <name>ComposerDialog</name>
     <message>
         <location filename="../../zivverdesk/gui/composer.py" line="62"/>
@@ -79,6 +209,67 @@
         <location filename="../../zivverdesk/gui/composer.py" line="204"/>
         <source>Sending…</source>
         <translation>Sending…</translation>
+    </message>
+</context>
+<context>
+    <name>ContactForm</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="163"/>
+        <source>Add contact</source>
+        <translation>Add contact</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="163"/>
+        <source>Edit contact</source>
+        <translation>Edit contact</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="170"/>
+        <source>(none)</source>
+        <translation>(none)</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="177"/>
+        <source>&amp;E-mail address:</source>
+        <translation>&amp;E-mail address:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="178"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="179"/>
+        <source>&amp;Mobile number:</source>
+        <translation>&amp;Mobile number:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="180"/>
+        <source>&amp;Organisation:</source>
+        <translation>&amp;Organisation:</translation>
+    </message>
+</context>
+<context>
+    <name>ContactTableModel</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="139"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="140"/>
+        <source>E-mail address</source>
+        <translation>E-mail address</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="141"/>
+        <source>Mobile number</source>
+        <translation>Mobile number</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="142"/>
+        <source>Organisation</source>
+        <translation>Organisation</translation>
     </message>
 </context>
 <context>
@@ -234,112 +425,140 @@
 <context>
     <name>FolderNames</name>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="89"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="92"/>
         <source>Secure</source>
         <translation>Secure</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="90"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="93"/>
         <source>To review</source>
         <translation>To review</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="91"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="94"/>
         <source>Inbox</source>
         <translation>Inbox</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="92"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="95"/>
         <source>Sent</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="93"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="96"/>
         <source>All mail</source>
         <translation>All mail</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="94"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="97"/>
         <source>Outbox</source>
         <translation>Outbox</translation>
     </message>
 </context>
 <context>
+    <name>ImportReportDialog</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="221"/>
+        <source>Import contacts</source>
+        <translation>Import contacts</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="226"/>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="232"/>
+        <source>Remarks:</source>
+        <translation>Remarks:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="239"/>
+        <source>Added: %1, updated: %2, skipped: %3.</source>
+        <translation>Added: %1, updated: %2, skipped: %3.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="66"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="158"/>
+        <source>Address book</source>
+        <translation>Address book</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="14"/>
         <source>Something went wrong. The details are in the log file.</source>
         <translation>Something went wrong. The details are in the log file.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="80"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="72"/>
         <source>Folders</source>
         <translation>Folders</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="98"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="90"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="137"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="129"/>
         <source>Main</source>
         <translation>Main</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="141"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="133"/>
         <source>New secure message</source>
         <translation>New secure message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="144"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="136"/>
         <source>Message details</source>
         <translation>Message details</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="146"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="138"/>
         <source>Synchronise</source>
         <translation>Synchronise</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="149"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="141"/>
         <source>Mark as reviewed</source>
         <translation>Mark as reviewed</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="151"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="143"/>
         <source>Assign to…</source>
         <translation>Assign to…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="153"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="145"/>
         <source>Reply</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="171"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="172"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="181"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="167"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="168"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="177"/>
         <source>Search</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="173"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="169"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Find mail by contact, subject or text</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="258"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="254"/>
         <source>Searching…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="270"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="266"/>
         <source>Nothing found</source>
         <translation>Nothing found</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="272"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="268"/>
         <source>%n conversation(s) found</source>
         <translation>
             <numerusform>%n conversation found</numerusform>
@@ -347,7 +566,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="274"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="270"/>
         <source>More than %n conversations found</source>
         <translation>
             <numerusform>More than %n conversation found</numerusform>
@@ -355,37 +574,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="391"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="387"/>
         <source>Assigned to: %1</source>
         <translation>Assigned to: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="393"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="389"/>
         <source>Reviewed by: %1</source>
         <translation>Reviewed by: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="468"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="464"/>
         <source>No colleagues known yet: synchronise first.</source>
         <translation>No colleagues known yet: synchronise first.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="473"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="469"/>
         <source>Assign to</source>
         <translation>Assign to</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="474"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="470"/>
         <source>Which colleague reviews this conversation?</source>
         <translation>Which colleague reviews this conversation?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="501"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="497"/>
         <source>Not up to date: %1</source>
         <translation>Not up to date: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="254"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="250"/>
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n conversation</numerusform>
@@ -393,9 +612,123 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="485"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="481"/>
         <source>Synchronising…</source>
         <translation>Synchronising…</translation>
+    </message>
+</context>
+<context>
+    <name>NewCodeForm</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="197"/>
+        <source>New access code</source>
+        <translation>New access code</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="200"/>
+        <source>Recipients at %1 need the new access code for messages sent from now on.</source>
+        <translation>Recipients at %1 need the new access code for messages sent from now on.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="207"/>
+        <source>&amp;New access code:</source>
+        <translation>&amp;New access code:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="208"/>
+        <source>&amp;Repeat access code:</source>
+        <translation>&amp;Repeat access code:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="212"/>
+        <source>The two access codes are not the same.</source>
+        <translation>The two access codes are not the same.</translation>
+    </message>
+</context>
+<context>
+    <name>OrganisationForm</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="96"/>
+        <source>Add organisation</source>
+        <translation>Add organisation</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="96"/>
+        <source>Edit organisation</source>
+        <translation>Edit organisation</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="100"/>
+        <source>example.nl, second.nl</source>
+        <translation>example.nl, second.nl</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="102"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="103"/>
+        <source>Mail &amp;domains:</source>
+        <translation>Mail &amp;domains:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="104"/>
+        <source>&amp;Contact person:</source>
+        <translation>&amp;Contact person:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="108"/>
+        <source>&amp;Access code:</source>
+        <translation>&amp;Access code:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="109"/>
+        <source>&amp;Repeat access code:</source>
+        <translation>&amp;Repeat access code:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="112"/>
+        <source>At least 6 characters. Leave it empty for an organisation without an access code.</source>
+        <translation>At least 6 characters. Leave it empty for an organisation without an access code.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="122"/>
+        <source>The two access codes are not the same.</source>
+        <translation>The two access codes are not the same.</translation>
+    </message>
+</context>
+<context>
+    <name>OrganisationTableModel</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="80"/>
+        <source>Yes</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="80"/>
+        <source>No</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="88"/>
+        <source>Organisation</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="89"/>
+        <source>Mail domains</source>
+        <translation>Mail domains</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="90"/>
+        <source>Contact person</source>
+        <translation>Contact person</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="91"/>
+        <source>Access code</source>
+        <translation>Access code</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,136 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="nl_NL">
 <context>
+    <name>AddressBookDialog</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="82"/>
+        <source>Address book</source>
+        <translation>Adresboek</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="97"/>
+        <source>Organisations</source>
+        <translation>Organisaties</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="98"/>
+        <source>Contacts</source>
+        <translation>Contactpersonen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="102"/>
+        <source>Close</source>
+        <translation>Sluiten</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="125"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="126"/>
+        <source>Search</source>
+        <translation>Zoeken</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="134"/>
+        <source>Find by name, mail domain or contact person</source>
+        <translation>Zoek op naam, maildomein of contactpersoon</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="141"/>
+        <source>Access code</source>
+        <translation>Toegangscode</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="142"/>
+        <source>Show access code</source>
+        <translation>Toegangscode tonen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="144"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="173"/>
+        <source>Add…</source>
+        <translation>Toevoegen…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="146"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="175"/>
+        <source>Edit…</source>
+        <translation>Wijzigen…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="148"/>
+        <source>New access code…</source>
+        <translation>Nieuwe toegangscode…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="152"/>
+        <source>Access code:</source>
+        <translation>Toegangscode:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="170"/>
+        <source>Find by name, e-mail address, mobile number or organisation</source>
+        <translation>Zoek op naam, e-mailadres, mobiel nummer of organisatie</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="177"/>
+        <source>Import…</source>
+        <translation>Importeren…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="279"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="293"/>
+        <source>No access code</source>
+        <translation>Geen toegangscode</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="327"/>
+        <source>New access code saved. Recipients at %1 need the new access code for messages sent from now on.</source>
+        <translation>Nieuwe toegangscode opgeslagen. Ontvangers bij %1 hebben voor berichten die vanaf nu worden verstuurd de nieuwe toegangscode nodig.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="379"/>
+        <source>Organisation %1 saved.</source>
+        <translation>Organisatie %1 opgeslagen.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="410"/>
+        <source>Contact %1 saved.</source>
+        <translation>Contactpersoon %1 opgeslagen.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="417"/>
+        <source>Import contacts</source>
+        <translation>Contactpersonen importeren</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="417"/>
+        <source>Contacts (*.csv *.vcf)</source>
+        <translation>Contactpersonen (*.csv *.vcf)</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="423"/>
+        <source>Importing…</source>
+        <translation>Bezig met importeren…</translation>
+    </message>
+</context>
+<context>
+    <name>AddressBookForm</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="55"/>
+        <source>Save</source>
+        <translation>Opslaan</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="58"/>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="78"/>
+        <source>Saving…</source>
+        <translation>Bezig met opslaan…</translation>
+    </message>
+</context>
+<context>
     <name>ComposerDialog</name>
     <message>
         <location filename="../../zivverdesk/gui/composer.py" line="62"/>
@@ -79,6 +209,67 @@
         <location filename="../../zivverdesk/gui/composer.py" line="204"/>
         <source>Sending…</source>
         <translation>Bezig met verzenden…</translation>
+    </message>
+</context>
+<context>
+    <name>ContactForm</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="163"/>
+        <source>Add contact</source>
+        <translation>Contactpersoon toevoegen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="163"/>
+        <source>Edit contact</source>
+        <translation>Contactpersoon wijzigen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="170"/>
+        <source>(none)</source>
+        <translation>(geen)</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="177"/>
+        <source>&amp;E-mail address:</source>
+        <translation>&amp;E-mailadres:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="178"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Naam:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="179"/>
+        <source>&amp;Mobile number:</source>
+        <translation>&amp;Mobiel nummer:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="180"/>
+        <source>&amp;Organisation:</source>
+        <translation>&amp;Organisatie:</translation>
+    </message>
+</context>
+<context>
+    <name>ContactTableModel</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="139"/>
+        <source>Name</source>
+        <translation>Naam</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="140"/>
+        <source>E-mail address</source>
+        <translation>E-mailadres</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="141"/>
+        <source>Mobile number</source>
+        <translation>Mobiel nummer</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="142"/>
+        <source>Organisation</source>
+        <translation>Organisatie</translation>
     </message>
 </context>
 <context>
@@ -234,112 +425,140 @@
 <context>
     <name>FolderNames</name>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="89"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="92"/>
         <source>Secure</source>
         <translation>Beveiligd</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="90"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="93"/>
         <source>To review</source>
         <translation>Te beoordelen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="91"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="94"/>
         <source>Inbox</source>
         <translation>Postvak IN</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="92"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="95"/>
         <source>Sent</source>
         <translation>Verzonden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="93"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="96"/>
         <source>All mail</source>
         <translation>Alle e-mail</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="94"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="97"/>
         <source>Outbox</source>
         <translation>Postvak UIT</translation>
     </message>
 </context>
 <context>
+    <name>ImportReportDialog</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="221"/>
+        <source>Import contacts</source>
+        <translation>Contactpersonen importeren</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="226"/>
+        <source>Close</source>
+        <translation>Sluiten</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="232"/>
+        <source>Remarks:</source>
+        <translation>Opmerkingen:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="239"/>
+        <source>Added: %1, updated: %2, skipped: %3.</source>
+        <translation>Toegevoegd: %1, bijgewerkt: %2, overgeslagen: %3.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="66"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="158"/>
+        <source>Address book</source>
+        <translation>Adresboek</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="14"/>
         <source>Something went wrong. The details are in the log file.</source>
         <translation>Er ging iets mis. De details staan in het logbestand.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="80"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="72"/>
         <source>Folders</source>
         <translation>Mappen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="98"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="90"/>
         <source>Message</source>
         <translation>Bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="137"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="129"/>
         <source>Main</source>
         <translation>Hoofdbalk</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="141"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="133"/>
         <source>New secure message</source>
         <translation>Nieuw beveiligd bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="144"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="136"/>
         <source>Message details</source>
         <translation>Berichtdetails</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="146"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="138"/>
         <source>Synchronise</source>
         <translation>Synchroniseren</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="149"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="141"/>
         <source>Mark as reviewed</source>
         <translation>Markeren als beoordeeld</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="151"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="143"/>
         <source>Assign to…</source>
         <translation>Toewijzen aan…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="153"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="145"/>
         <source>Reply</source>
         <translation>Beantwoorden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="171"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="172"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="181"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="167"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="168"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="177"/>
         <source>Search</source>
         <translation>Zoeken</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="173"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="169"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Zoek op contactpersoon, onderwerp of tekst</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="258"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="254"/>
         <source>Searching…</source>
         <translation>Bezig met zoeken…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="270"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="266"/>
         <source>Nothing found</source>
         <translation>Niets gevonden</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="272"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="268"/>
         <source>%n conversation(s) found</source>
         <translation>
             <numerusform>%n gesprek gevonden</numerusform>
@@ -347,7 +566,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="274"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="270"/>
         <source>More than %n conversations found</source>
         <translation>
             <numerusform>Meer dan %n gesprek gevonden</numerusform>
@@ -355,37 +574,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="391"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="387"/>
         <source>Assigned to: %1</source>
         <translation>Toegewezen aan: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="393"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="389"/>
         <source>Reviewed by: %1</source>
         <translation>Beoordeeld door: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="468"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="464"/>
         <source>No colleagues known yet: synchronise first.</source>
         <translation>Nog geen collega&apos;s bekend: synchroniseer eerst.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="473"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="469"/>
         <source>Assign to</source>
         <translation>Toewijzen aan</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="474"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="470"/>
         <source>Which colleague reviews this conversation?</source>
         <translation>Welke collega beoordeelt dit gesprek?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="501"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="497"/>
         <source>Not up to date: %1</source>
         <translation>Niet bijgewerkt: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="254"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="250"/>
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n gesprek</numerusform>
@@ -393,9 +612,123 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="485"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="481"/>
         <source>Synchronising…</source>
         <translation>Bezig met synchroniseren…</translation>
+    </message>
+</context>
+<context>
+    <name>NewCodeForm</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="197"/>
+        <source>New access code</source>
+        <translation>Nieuwe toegangscode</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="200"/>
+        <source>Recipients at %1 need the new access code for messages sent from now on.</source>
+        <translation>Ontvangers bij %1 hebben voor berichten die vanaf nu worden verstuurd de nieuwe toegangscode nodig.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="207"/>
+        <source>&amp;New access code:</source>
+        <translation>&amp;Nieuwe toegangscode:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="208"/>
+        <source>&amp;Repeat access code:</source>
+        <translation>&amp;Herhaal toegangscode:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="212"/>
+        <source>The two access codes are not the same.</source>
+        <translation>De twee toegangscodes zijn niet gelijk.</translation>
+    </message>
+</context>
+<context>
+    <name>OrganisationForm</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="96"/>
+        <source>Add organisation</source>
+        <translation>Organisatie toevoegen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="96"/>
+        <source>Edit organisation</source>
+        <translation>Organisatie wijzigen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="100"/>
+        <source>example.nl, second.nl</source>
+        <translation>voorbeeld.nl, tweede.nl</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="102"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Naam:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="103"/>
+        <source>Mail &amp;domains:</source>
+        <translation>Mail&amp;domeinen:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="104"/>
+        <source>&amp;Contact person:</source>
+        <translation>&amp;Contactpersoon:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="108"/>
+        <source>&amp;Access code:</source>
+        <translation>&amp;Toegangscode:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="109"/>
+        <source>&amp;Repeat access code:</source>
+        <translation>&amp;Herhaal toegangscode:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="112"/>
+        <source>At least 6 characters. Leave it empty for an organisation without an access code.</source>
+        <translation>Minstens 6 tekens. Laat het leeg voor een organisatie zonder toegangscode.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="122"/>
+        <source>The two access codes are not the same.</source>
+        <translation>De twee toegangscodes zijn niet gelijk.</translation>
+    </message>
+</context>
+<context>
+    <name>OrganisationTableModel</name>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="80"/>
+        <source>Yes</source>
+        <translation>Ja</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="80"/>
+        <source>No</source>
+        <translation>Nee</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="88"/>
+        <source>Organisation</source>
+        <translation>Organisatie</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="89"/>
+        <source>Mail domains</source>
+        <translation>Maildomeinen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="90"/>
+        <source>Contact person</source>
+        <translation>Contactpersoon</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="91"/>
+        <source>Access code</source>
+        <translation>Toegangscode</translation>
     </message>
 </context>
 <context>

@@ -6,16 +6,21 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from zivverdesk.core.errors import ZivverdeskError
 from zivverdesk.core.model import EnvelopeState
+from zivverdesk.core.secret import Secret
 from zivverdesk.gui.backend import (
     AddressBookCheck,
     Colleague,
+    ContactEntry,
     ConversationDetails,
+    ImportSummary,
     MessageView,
+    OrganisationEntry,
     OutgoingMessage,
     Progress,
     RecipientDetails,
@@ -23,6 +28,7 @@ from zivverdesk.gui.backend import (
     TimelineEntry,
 )
 from zivverdesk.gui.conversation_model import ConversationPage, ConversationRow
+from zivverdesk.services.addressbook import check_access_code
 
 
 class FakeBackend:
@@ -91,6 +97,32 @@ class FakeBackend:
         # The background sync: the passes it reports (or an error that ends it), in order.
         self.passes: queue.Queue[SyncPass | Exception] = queue.Queue()
         self.watching = threading.Event()
+        # The address book: organisations by name with their codes (in the clear: a test
+        # double), contacts by address; the codes read, the codes set by a rotation, and
+        # the files imported with what the import answers.
+        self.organisation_list = [
+            OrganisationEntry(
+                name="Verzekeraar NL",
+                domains=("verzekeraar.nl",),
+                contact_person="M. Bakker",
+                has_access_code=True,
+            ),
+            OrganisationEntry(name="Huisartsenpraktijk Noord", domains=("hapnoord.nl",)),
+        ]
+        self.codes = {"Verzekeraar NL": "zomer-2026"}
+        self.contact_list = [
+            ContactEntry(
+                email="j.devries@verzekeraar.nl",
+                name="J. de Vries",
+                mobile="+31612345678",
+                organisation="Verzekeraar NL",
+            ),
+            ContactEntry(email="balie@hapnoord.nl", name="Balie", organisation=""),
+        ]
+        self.code_reads: list[str] = []
+        self.rotations: list[tuple[str, str]] = []
+        self.imported: list[Path] = []
+        self.import_answer = ImportSummary(added=1, updated=1, skipped=["x: geen e-mailadres"])
 
     def folders(self) -> list[tuple[str, str]]:
         return [("secure", "Beveiligd"), ("inbox", "Postvak IN")]
@@ -194,6 +226,80 @@ class FakeBackend:
             if isinstance(sync, Exception):
                 raise sync
             on_pass(sync)
+
+    # --- address book: the engine's own access-code check, the rest in memory ---
+    def organisations(self) -> list[OrganisationEntry]:
+        return sorted(self.organisation_list, key=lambda o: o.name.casefold())
+
+    def contacts(self) -> list[ContactEntry]:
+        return sorted(self.contact_list, key=lambda c: c.email)
+
+    def _organisation(self, name: str) -> OrganisationEntry:
+        for org in self.organisation_list:
+            if org.name.casefold() == name.casefold():
+                return org
+        raise ZivverdeskError(f"There is no organisation called {name!r}.")
+
+    def access_code(self, organisation: str) -> Secret[str] | None:
+        self.code_reads.append(organisation)
+        code = self.codes.get(self._organisation(organisation).name)
+        return None if code is None else Secret(code)
+
+    def add_organisation(
+        self,
+        *,
+        name: str,
+        domains: Sequence[str],
+        contact_person: str,
+        access_code: Secret[str] | None,
+    ) -> None:
+        if any(o.name.casefold() == name.casefold() for o in self.organisation_list):
+            raise ZivverdeskError(f"Organisation {name!r} already exists.")
+        if access_code:
+            self.codes[name] = check_access_code(access_code.reveal()).reveal()
+        self.organisation_list.append(
+            OrganisationEntry(
+                name=name,
+                domains=tuple(domains),
+                contact_person=contact_person,
+                has_access_code=bool(access_code),
+            )
+        )
+
+    def update_organisation(
+        self, current: str, *, name: str, domains: Sequence[str], contact_person: str
+    ) -> None:
+        org = self._organisation(current)
+        self.organisation_list.remove(org)
+        self.organisation_list.append(
+            replace(org, name=name, domains=tuple(domains), contact_person=contact_person)
+        )
+        if org.name in self.codes:
+            self.codes[name] = self.codes.pop(org.name)
+
+    def rotate_access_code(self, organisation: str, new_code: Secret[str]) -> None:
+        org = self._organisation(organisation)
+        code = check_access_code(new_code.reveal()).reveal()  # raises: nothing saved
+        self.codes[org.name] = code
+        self.rotations.append((org.name, code))
+        self.organisation_list[self.organisation_list.index(org)] = replace(
+            org, has_access_code=True
+        )
+
+    def add_contact(self, contact: ContactEntry) -> None:
+        if "@" not in contact.email:
+            raise ZivverdeskError(f"{contact.email!r} is geen geldig e-mailadres.")
+        if any(c.email == contact.email for c in self.contact_list):
+            raise ZivverdeskError("Er is al een contactpersoon met dit adres.")
+        self.contact_list.append(contact)
+
+    def update_contact(self, contact: ContactEntry) -> None:
+        self.contact_list = [c for c in self.contact_list if c.email != contact.email]
+        self.contact_list.append(contact)
+
+    def import_contacts(self, path: Path) -> ImportSummary:
+        self.imported.append(path)
+        return self.import_answer
 
     def close(self) -> None:
         pass

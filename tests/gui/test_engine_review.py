@@ -58,6 +58,7 @@ def test_the_secretary_assigns_a_conversation_to_an_adviser(
         window.table.selectRow(0)
         qtbot.waitUntil(lambda: "Graag invullen." in window.reader.toPlainText(), timeout=10_000)
         conversation_id = window.current_conversation()
+        assert conversation_id is not None
         window.assign_action.trigger()
         qtbot.waitUntil(
             lambda: f"Assigned to: Dr. Adviseur <{adviser.email}>" in window.reader.toPlainText(),

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from zivverdesk.core.model import VerificationMethod
+from zivverdesk.core.secret import Secret
 from zivverdesk.gui.conversation_model import ConversationPage
 
 
@@ -115,6 +116,35 @@ class SyncPass:
     problems: Sequence[str] = ()
 
 
+@dataclass(frozen=True, kw_only=True)
+class OrganisationEntry:
+    """An organisation of the address book as the window lists it: never its access code,
+    only whether it has one (the code is read on request, with `Backend.access_code`)."""
+
+    name: str
+    domains: Sequence[str] = ()
+    contact_person: str = ""
+    has_access_code: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContactEntry:
+    email: str
+    name: str = ""
+    mobile: str = ""  # "" for none
+    organisation: str = ""  # the organisation's name, "" for none
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImportSummary:
+    """What an import of contacts did; `skipped` holds the engine's reason per skipped row
+    (a row may also be saved with a reason, say without its unknown organisation)."""
+
+    added: int
+    updated: int
+    skipped: Sequence[str] = ()
+
+
 class Backend(Protocol):
     def folders(self) -> Sequence[tuple[str, str]]:
         """(folder key, display name) in display order."""
@@ -173,4 +203,54 @@ class Backend(Protocol):
         """Keep the profile in step with the relay and the mail server until `stop` is set:
         blocks, so it runs on a thread of its own. `on_pass` is called from that thread
         (and from the IMAP IDLE thread) after every pass."""
+        ...
+
+    # --- address book (S4, S13) ---
+    def organisations(self) -> Sequence[OrganisationEntry]:
+        """Every organisation, by name."""
+        ...
+
+    def contacts(self) -> Sequence[ContactEntry]:
+        """Every contact, by e-mail address."""
+        ...
+
+    def access_code(self, organisation: str) -> Secret[str] | None:
+        """The access code of the organisation called `organisation` (None when it has
+        none), read only when the user asks to see it."""
+        ...
+
+    def add_organisation(
+        self,
+        *,
+        name: str,
+        domains: Sequence[str],
+        contact_person: str,
+        access_code: Secret[str] | None,
+    ) -> None:
+        """Raises ZivverdeskError for a name or domain already taken or a refused code."""
+        ...
+
+    def update_organisation(
+        self, current: str, *, name: str, domains: Sequence[str], contact_person: str
+    ) -> None:
+        """Rename the organisation called `current`, set its domains and contact person."""
+        ...
+
+    def rotate_access_code(self, organisation: str, new_code: Secret[str]) -> None:
+        """Replace the organisation's access code; raises ZivverdeskError (nothing saved)
+        when the engine refuses the code."""
+        ...
+
+    def add_contact(self, contact: ContactEntry) -> None:
+        """Raises ZivverdeskError for an invalid or existing address or unknown
+        organisation."""
+        ...
+
+    def update_contact(self, contact: ContactEntry) -> None:
+        """Set every field of the contact with `contact.email`: an empty mobile number or
+        organisation removes it."""
+        ...
+
+    def import_contacts(self, path: Path) -> ImportSummary:
+        """Add or update contacts from a CSV or vCard file."""
         ...

@@ -21,8 +21,11 @@ from zivverdesk.core.secret import Secret
 from zivverdesk.gui.backend import (
     AddressBookCheck,
     Colleague,
+    ContactEntry,
     ConversationDetails,
+    ImportSummary,
     MessageView,
+    OrganisationEntry,
     OutgoingMessage,
     Progress,
     RecipientCheck,
@@ -31,7 +34,7 @@ from zivverdesk.gui.backend import (
     TimelineEntry,
 )
 from zivverdesk.gui.conversation_model import ConversationPage, ConversationRow
-from zivverdesk.services import conversations, mail_sync, outbox_runner
+from zivverdesk.services import addressbook, conversations, mail_sync, outbox_runner
 from zivverdesk.services.connections import Connections
 from zivverdesk.services.errors import RecipientsIncomplete
 from zivverdesk.services.plain_send import queue_plain
@@ -298,6 +301,90 @@ class EngineBackend:
 
         # A shorter long-poll than the command line's: closing the window waits for it.
         watch(self._profile, stop=stop, on_pass=report, feed_wait=WATCH_FEED_WAIT)
+
+    # --- address book (S4, S13): validation and errors come from services.addressbook ---
+    def organisations(self) -> Sequence[OrganisationEntry]:
+        return [
+            OrganisationEntry(
+                name=o.name,
+                domains=o.domains,
+                contact_person=o.contact_person,
+                has_access_code=o.has_access_code,
+            )
+            for o in self._profile.store.addressbook.organisations()
+        ]
+
+    def contacts(self) -> Sequence[ContactEntry]:
+        book = self._profile.store.addressbook
+        names = {o.id: o.name for o in book.organisations()}
+        return [
+            ContactEntry(
+                email=c.email,
+                name=c.name,
+                mobile=c.mobile or "",
+                organisation=names.get(c.organisation_id or "", ""),
+            )
+            for c in book.contacts()
+        ]
+
+    def access_code(self, organisation: str) -> Secret[str] | None:
+        book = self._profile.store.addressbook
+        return book.access_code(book.organisation_by_name(organisation).id)
+
+    def add_organisation(
+        self,
+        *,
+        name: str,
+        domains: Sequence[str],
+        contact_person: str,
+        access_code: Secret[str] | None,
+    ) -> None:
+        addressbook.add_organisation(
+            self._profile.store.addressbook,
+            name=name,
+            domains=list(domains),
+            access_code=access_code.reveal() if access_code else None,
+            contact=contact_person,
+        )
+
+    def update_organisation(
+        self, current: str, *, name: str, domains: Sequence[str], contact_person: str
+    ) -> None:
+        addressbook.update_organisation(
+            self._profile.store.addressbook,
+            current,
+            name=name,
+            domains=list(domains),
+            contact=contact_person,
+        )
+
+    def rotate_access_code(self, organisation: str, new_code: Secret[str]) -> None:
+        addressbook.rotate_access_code(
+            self._profile.store.addressbook, organisation, new_code.reveal()
+        )
+
+    def add_contact(self, contact: ContactEntry) -> None:
+        addressbook.add_contact(
+            self._profile.store.addressbook,
+            email=contact.email,
+            name=contact.name,
+            mobile=contact.mobile or None,
+            organisation=contact.organisation or None,
+            replace=False,
+        )
+
+    def update_contact(self, contact: ContactEntry) -> None:
+        addressbook.edit_contact(
+            self._profile.store.addressbook,
+            email=contact.email,
+            name=contact.name,
+            mobile=contact.mobile or None,
+            organisation=contact.organisation or None,
+        )
+
+    def import_contacts(self, path: Path) -> ImportSummary:
+        report = addressbook.import_contacts(self._profile.store.addressbook, path)
+        return ImportSummary(added=report.added, updated=report.updated, skipped=report.skipped)
 
 
 def _request(address: str, checks: Mapping[str, RecipientCheck]) -> RecipientRequest:

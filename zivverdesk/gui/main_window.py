@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zivverdesk.core.errors import ZivverdeskError
+from zivverdesk.gui.addressbook_dialog import AddressBookDialog
 from zivverdesk.gui.backend import (
     AddressBookCheck,
     Backend,
@@ -47,6 +47,7 @@ from zivverdesk.gui.conversation_model import (
 )
 from zivverdesk.gui.details_dialog import DetailsDialog
 from zivverdesk.gui.envelope_delegate import EnvelopeDelegate
+from zivverdesk.gui.errors import error_text
 from zivverdesk.gui.live_sync import LiveSync
 from zivverdesk.gui.operations import Operation
 from zivverdesk.gui.resources import icon
@@ -57,15 +58,6 @@ log = logging.getLogger(__name__)
 # query the store for words the user has not finished typing. (A plain comment: lupdate would
 # take a "#:" one for a note to the translators of the next translated text.)
 SEARCH_DELAY_MS = 250
-
-
-def error_text(error: BaseException) -> str:
-    """What the user sees for a failure: our own errors speak for themselves."""
-    if isinstance(error, ZivverdeskError):
-        return str(error)
-    return QCoreApplication.translate(
-        "MainWindow", "Something went wrong. The details are in the log file."
-    )
 
 
 class MainWindow(QMainWindow):
@@ -163,6 +155,10 @@ class MainWindow(QMainWindow):
             self.assign_action,
         ):
             bar.addAction(action)
+        self.addressbook_action = QAction(self.tr("Address book"), self)
+        self.addressbook_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
+        self.addressbook_action.triggered.connect(self.show_addressbook)
+        bar.addAction(self.addressbook_action)
         self._build_search(bar)
 
     def _build_search(self, bar: QToolBar) -> None:
@@ -499,3 +495,13 @@ class MainWindow(QMainWindow):
         if sync.problems:
             problems = "; ".join(sync.problems)
             self.status_label.setText(self.tr("Not up to date: %1").replace("%1", problems))
+
+    def show_addressbook(self) -> QWidget:
+        """The address book (S4, S13): one per window, brought to the front when open."""
+        dialog = self.findChild(AddressBookDialog)
+        if dialog is None:
+            dialog = AddressBookDialog(self.backend, self)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog

@@ -17,7 +17,7 @@ from zivverdesk.core.errors import ZivverdeskError
 from zivverdesk.core.secret import Secret
 from zivverdesk.crypto.errors import InvalidAccessCode
 from zivverdesk.crypto.keyschedule import normalise_access_code
-from zivverdesk.store.addressbook import AddressBook, Contact, Organisation
+from zivverdesk.store.addressbook import AddressBook, Contact, NotInAddressBook, Organisation
 
 _ADDRESS = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 _COLUMNS = {
@@ -52,13 +52,52 @@ def check_access_code(code: str) -> Secret[str]:
     return Secret(code)
 
 
+def _check_name(name: str) -> str:
+    clean = name.strip()
+    if not clean:
+        raise ZivverdeskError("Vul de naam van de organisatie in. / The organisation needs a name.")
+    return clean
+
+
+def _named(book: AddressBook, name: str) -> Organisation | None:
+    try:
+        return book.organisation_by_name(name)
+    except NotInAddressBook:
+        return None
+
+
 def add_organisation(
     book: AddressBook, *, name: str, domains: list[str], access_code: str | None, contact: str
 ) -> Organisation:
     code = check_access_code(access_code) if access_code else None
     return book.add_organisation(
-        name=name, domains=domains, access_code=code, contact_person=contact
+        name=_check_name(name), domains=domains, access_code=code, contact_person=contact
     )
+
+
+def update_organisation(
+    book: AddressBook, current: str, *, name: str, domains: list[str], contact: str
+) -> Organisation:
+    """Rename an organisation and set its mail domains and contact person. Checked here as
+    `add_organisation` is checked in the store: a name or a domain that another organisation
+    has would otherwise surface as a database error instead of a sentence."""
+    org = book.organisation_by_name(current)
+    new_name = _check_name(name)
+    other = _named(book, new_name)
+    if other is not None and other.id != org.id:
+        raise ZivverdeskError(
+            f"Er is al een organisatie {new_name!r}. / Organisation {new_name!r} already exists."
+        )
+    # Once each: the store would refuse a domain typed twice with a database error.
+    clean = sorted({d.strip().lower().lstrip("@") for d in domains if d.strip()})
+    for domain in clean:
+        owner = book.organisation_for_address(domain)
+        if owner is not None and owner.id != org.id:
+            raise ZivverdeskError(
+                f"Het maildomein {domain} hoort al bij {owner.name!r}. / The mail domain "
+                f"{domain} already belongs to organisation {owner.name!r}."
+            )
+    return book.update_organisation(org.id, name=new_name, contact_person=contact, domains=clean)
 
 
 def rotate_access_code(book: AddressBook, organisation: str, new_code: str) -> Organisation:
@@ -74,11 +113,27 @@ def add_contact(
     name: str | None,
     mobile: str | None,
     organisation: str | None,
+    replace: bool = True,
 ) -> Contact:
+    """Add a contact; an existing address is updated, or refused when `replace` is false
+    (a form that adds must not overwrite a contact the user did not mean to change)."""
     if not _ADDRESS.match(email.strip()):
         raise ZivverdeskError(f"{email!r} is geen geldig e-mailadres. / Not a valid address.")
+    if not replace and book.contact(email) is not None:
+        raise ZivverdeskError(
+            f"Er is al een contactpersoon met {email.strip()!r}. / A contact with that address "
+            "already exists."
+        )
     org_id = book.organisation_by_name(organisation).id if organisation else None
     return book.upsert_contact(email=email, name=name, mobile=mobile, organisation_id=org_id)
+
+
+def edit_contact(
+    book: AddressBook, *, email: str, name: str, mobile: str | None, organisation: str | None
+) -> Contact:
+    """Set every field of an existing contact: no mobile or organisation removes it."""
+    org_id = book.organisation_by_name(organisation).id if organisation else None
+    return book.set_contact(email, name=name, mobile=mobile or None, organisation_id=org_id)
 
 
 def import_contacts(book: AddressBook, path: Path) -> ImportReport:

@@ -206,6 +206,21 @@ class AddressBook:
         assert contact is not None
         return contact
 
+    def set_contact(
+        self, email: str, *, name: str, mobile: str | None, organisation_id: str | None
+    ) -> Contact:
+        """Set every field of an existing contact as given: unlike `upsert_contact`, None
+        removes the mobile number or the organisation."""
+        changed = self._db.execute(
+            "UPDATE contacts SET name = ?, mobile = ?, organisation_id = ?, updated = ? "
+            "WHERE email = ?",
+            (name, mobile, organisation_id, utc_now(), email.strip().lower()),
+        )
+        contact = self.contact(email)
+        if not changed or contact is None:
+            raise NotInAddressBook("That contact does not exist.")
+        return contact
+
     def contact(self, email: str) -> Contact | None:
         row = self._db.query_one("SELECT * FROM contacts WHERE email = ?", (email.strip().lower(),))
         return None if row is None else _contact(row)
