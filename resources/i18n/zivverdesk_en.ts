@@ -298,47 +298,47 @@
 <context>
     <name>Details</name>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="25"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="26"/>
         <source>Waiting to be sent</source>
         <translation>Waiting to be sent</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="26"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="27"/>
         <source>Not delivered</source>
         <translation>Not delivered</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="27"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="28"/>
         <source>Not opened</source>
         <translation>Not opened</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="28"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="29"/>
         <source>Opened</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="29"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="30"/>
         <source>Revoked</source>
         <translation>Revoked</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="30"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="31"/>
         <source>Expired</source>
         <translation>Expired</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="36"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="37"/>
         <source>Access code</source>
         <translation>Access code</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="37"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="38"/>
         <source>SMS code</source>
         <translation>SMS code</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="38"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="39"/>
         <source>E-mail code</source>
         <translation>E-mail code</translation>
     </message>
@@ -346,49 +346,59 @@
 <context>
     <name>DetailsDialog</name>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="48"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="49"/>
         <source>Message details</source>
         <translation>Message details</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="52"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="53"/>
         <source>Recipient</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="52"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="53"/>
         <source>Check</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="52"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="53"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="63"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="64"/>
         <source>Resend notification</source>
         <translation>Resend notification</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="65"/>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="98"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="66"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="102"/>
         <source>Send to another address</source>
         <translation>Send to another address</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="67"/>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="106"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="68"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="131"/>
         <source>Revoke</source>
         <translation>Revoke</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="98"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="102"/>
         <source>New e-mail address:</source>
         <translation>New e-mail address:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="107"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="119"/>
+        <source>Access code</source>
+        <translation>Access code</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="121"/>
+        <source>The access code you typed for %1 when sending. Leave empty when it is the access code of their organisation.</source>
+        <translation>The access code you typed for %1 when sending. Leave empty when it is the access code of their organisation.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="132"/>
         <source>Nobody will be able to open this message any more. Revoke it?</source>
         <translation>Nobody will be able to open this message any more. Revoke it?</translation>
     </message>
@@ -584,22 +594,27 @@
         <translation>Reviewed by: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="464"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="457"/>
+        <source>Notification sent again to %1</source>
+        <translation>Notification sent again to %1</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="476"/>
         <source>No colleagues known yet: synchronise first.</source>
         <translation>No colleagues known yet: synchronise first.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="469"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="481"/>
         <source>Assign to</source>
         <translation>Assign to</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="470"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="482"/>
         <source>Which colleague reviews this conversation?</source>
         <translation>Which colleague reviews this conversation?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="497"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="509"/>
         <source>Not up to date: %1</source>
         <translation>Not up to date: %1</translation>
     </message>
@@ -612,7 +627,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="481"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="493"/>
         <source>Synchronising…</source>
         <translation>Synchronising…</translation>
     </message>

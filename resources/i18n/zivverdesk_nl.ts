@@ -298,47 +298,47 @@
 <context>
     <name>Details</name>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="25"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="26"/>
         <source>Waiting to be sent</source>
         <translation>Wacht op verzending</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="26"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="27"/>
         <source>Not delivered</source>
         <translation>Niet afgeleverd</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="27"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="28"/>
         <source>Not opened</source>
         <translation>Niet geopend</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="28"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="29"/>
         <source>Opened</source>
         <translation>Geopend</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="29"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="30"/>
         <source>Revoked</source>
         <translation>Ingetrokken</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="30"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="31"/>
         <source>Expired</source>
         <translation>Verlopen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="36"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="37"/>
         <source>Access code</source>
         <translation>Toegangscode</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="37"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="38"/>
         <source>SMS code</source>
         <translation>Sms-code</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="38"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="39"/>
         <source>E-mail code</source>
         <translation>E-mailcode</translation>
     </message>
@@ -346,49 +346,59 @@
 <context>
     <name>DetailsDialog</name>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="48"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="49"/>
         <source>Message details</source>
         <translation>Berichtdetails</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="52"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="53"/>
         <source>Recipient</source>
         <translation>Ontvanger</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="52"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="53"/>
         <source>Check</source>
         <translation>Ontvangerscontrole</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="52"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="53"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="63"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="64"/>
         <source>Resend notification</source>
         <translation>Melding opnieuw versturen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="65"/>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="98"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="66"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="102"/>
         <source>Send to another address</source>
         <translation>Naar ander adres versturen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="67"/>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="106"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="68"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="131"/>
         <source>Revoke</source>
         <translation>Intrekken</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="98"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="102"/>
         <source>New e-mail address:</source>
         <translation>Nieuw e-mailadres:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="107"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="119"/>
+        <source>Access code</source>
+        <translation>Toegangscode</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="121"/>
+        <source>The access code you typed for %1 when sending. Leave empty when it is the access code of their organisation.</source>
+        <translation>De toegangscode die u bij het versturen voor %1 hebt ingetypt. Laat leeg als het de toegangscode van de organisatie is.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="132"/>
         <source>Nobody will be able to open this message any more. Revoke it?</source>
         <translation>Niemand kan dit bericht daarna nog openen. Intrekken?</translation>
     </message>
@@ -584,22 +594,27 @@
         <translation>Beoordeeld door: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="464"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="457"/>
+        <source>Notification sent again to %1</source>
+        <translation>Melding opnieuw verstuurd naar %1</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="476"/>
         <source>No colleagues known yet: synchronise first.</source>
         <translation>Nog geen collega&apos;s bekend: synchroniseer eerst.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="469"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="481"/>
         <source>Assign to</source>
         <translation>Toewijzen aan</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="470"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="482"/>
         <source>Which colleague reviews this conversation?</source>
         <translation>Welke collega beoordeelt dit gesprek?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="497"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="509"/>
         <source>Not up to date: %1</source>
         <translation>Niet bijgewerkt: %1</translation>
     </message>
@@ -612,7 +627,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="481"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="493"/>
         <source>Synchronising…</source>
         <translation>Bezig met synchroniseren…</translation>
     </message>

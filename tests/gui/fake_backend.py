@@ -86,7 +86,7 @@ class FakeBackend:
         self.page_threads: list[bool] = []  # per later page: read on the GUI thread
         self.sent: list[OutgoingMessage] = []
         self.revoked: list[str] = []
-        self.resent: list[tuple[str, str, str | None]] = []
+        self.resent: list[tuple[str, str, str | None, str]] = []
         self.fail_send: str | None = None
         # The office's users on the relay, and the conversations assigned to one of them.
         self.team: list[Colleague] = []
@@ -193,8 +193,10 @@ class FakeBackend:
         self.sent.append(message)
         return "d" * 32
 
-    def resend(self, conversation_id: str, address: str, new_address: str | None) -> None:
-        self.resent.append((conversation_id, address, new_address))
+    def resend(
+        self, conversation_id: str, address: str, new_address: str | None, access_code: str = ""
+    ) -> None:
+        self.resent.append((conversation_id, address, new_address, access_code))
 
     def revoke(self, conversation_id: str) -> None:
         self.revoked.append(conversation_id)

@@ -180,7 +180,13 @@ class Backend(Protocol):
         """Queue and send; returns the message id. Raises ZivverdeskError on a problem."""
         ...
 
-    def resend(self, conversation_id: str, address: str, new_address: str | None) -> None: ...
+    def resend(
+        self, conversation_id: str, address: str, new_address: str | None, access_code: str = ""
+    ) -> None:
+        """A fresh notification (and link) for `address`, or for `new_address` instead; the
+        old link stops working. `access_code`: the one-off code that recipient was given
+        (those are not kept); empty for an organisation's code, SMS or e-mail codes."""
+        ...
 
     def revoke(self, conversation_id: str) -> None: ...
 

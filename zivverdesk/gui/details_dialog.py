@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QTreeWidget,
@@ -40,7 +41,7 @@ def method_text(method: str) -> str:
 
 
 class DetailsDialog(QDialog):
-    resend_requested = Signal(str, object)  # address, new address or None
+    resend_requested = Signal(str, object, str)  # address, new address or None, access code
     revoke_requested = Signal()
 
     def __init__(self, details: ConversationDetails, parent: QWidget | None = None) -> None:
@@ -87,8 +88,11 @@ class DetailsDialog(QDialog):
 
     def _resend(self) -> None:
         address = self._selected_address()
-        if address:
-            self.resend_requested.emit(address, None)
+        if not address:
+            return
+        code = self._access_code_for(address)
+        if code is not None:
+            self.resend_requested.emit(address, None, code)
 
     def _other_address(self) -> None:
         address = self._selected_address()
@@ -97,8 +101,29 @@ class DetailsDialog(QDialog):
         new, ok = QInputDialog.getText(
             self, self.tr("Send to another address"), self.tr("New e-mail address:")
         )
-        if ok and new.strip():
-            self.resend_requested.emit(address, new.strip())
+        if not (ok and new.strip()):
+            return
+        code = self._access_code_for(address)
+        if code is not None:
+            self.resend_requested.emit(address, new.strip(), code)
+
+    def _access_code_for(self, address: str) -> str | None:
+        """The one-off access code to send again with a fresh link ("" when there is none to
+        give); None when the user cancelled. A one-off code is not kept after sending, so it
+        is asked for; an organisation's code is looked up by the engine (left empty)."""
+        method = next((r.method for r in self._details.recipients if r.address == address), "")
+        if method != "access_code":
+            return ""
+        code, ok = QInputDialog.getText(
+            self,
+            self.tr("Access code"),
+            self.tr(
+                "The access code you typed for %1 when sending. Leave empty when it is the "
+                "access code of their organisation."
+            ).replace("%1", address),
+            QLineEdit.EchoMode.Password,
+        )
+        return code.strip() if ok else None
 
     def _revoke(self) -> None:
         answer = QMessageBox.question(

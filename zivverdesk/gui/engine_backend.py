@@ -262,11 +262,20 @@ class EngineBackend:
         # "waiting" is not a failure: the outbox keeps the message and retries it.
         return message_id
 
-    def resend(self, conversation_id: str, address: str, new_address: str | None) -> None:
+    def resend(
+        self, conversation_id: str, address: str, new_address: str | None, access_code: str = ""
+    ) -> None:
+        code = access_code.strip()
         job_id = queue_resend(
-            self._profile, conversation_id, recipient=address, new_address=new_address
+            self._profile,
+            conversation_id,
+            recipient=address,
+            new_address=new_address,
+            access_code=Secret(code) if code else None,
         )
-        outbox_runner.run_job(self._profile, job_id)
+        job = outbox_runner.run_job(self._profile, job_id)
+        if job.status == "failed":
+            raise ZivverdeskError(job.last_error or "Opnieuw versturen mislukt.")
 
     def revoke(self, conversation_id: str) -> None:
         conversations.revoke(self._profile, conversation_id)

@@ -439,13 +439,25 @@ class MainWindow(QMainWindow):
             return None
         dialog = DetailsDialog(self._details, self)
         dialog.resend_requested.connect(
-            lambda address, new: self.run(lambda: self.backend.resend(cid, address, new))
+            lambda address, new, code: self._resend(cid, address, new, code)
         )
         dialog.revoke_requested.connect(
             lambda: self.run(lambda: self.backend.revoke(cid), lambda _r: self.refresh())
         )
         dialog.show()
         return dialog
+
+    def _resend(self, cid: str, address: str, new: str | None, code: str) -> None:
+        """A fresh notification for `address` (or to `new` instead), then say it went."""
+        sent_to = new or address
+
+        def done(_result: object) -> None:
+            self.refresh()  # the new link's state
+            self.status_label.setText(
+                self.tr("Notification sent again to %1").replace("%1", sent_to)
+            )
+
+        self.run(lambda: self.backend.resend(cid, address, new, code), done)
 
     def mark_reviewed(self) -> None:
         cid = self.current_conversation()
