@@ -28,11 +28,6 @@ SHORT_CODE_REFUSED = (
 )
 
 
-@pytest.fixture
-def backend() -> FakeBackend:
-    return FakeBackend()
-
-
 def open_dialog(qtbot: QtBot, backend: FakeBackend) -> AddressBookDialog:
     """A shown address book with both lists loaded, closed after the test once every call it
     started has answered."""

@@ -19,11 +19,6 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def backend() -> FakeBackend:
-    return FakeBackend()
-
-
-@pytest.fixture
 def window(qtbot: QtBot, backend: FakeBackend) -> MainWindow:
     window = shown_window(qtbot, backend)
     window.table.selectRow(0)

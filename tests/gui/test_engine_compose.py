@@ -5,44 +5,29 @@ recipient's side as the web page does it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
-from tests.e2e.harness import Browser, link_of, setup_desk, wait_for_notifications
-from tests.gui.windows import shown_window
-from tests.plugins.mailstack import MailAccount, MailStack
-from tests.plugins.relay import RelayProcess
+from tests.e2e.harness import Browser, link_of, wait_for_notifications
+from tests.gui.windows import Office
 from zivverdesk.core.model import VerificationMethod
-from zivverdesk.crypto.keyring_backend import INSECURE_ENV
-from zivverdesk.gui.engine_backend import EngineBackend
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
 
 def test_a_patient_outside_the_address_book_gets_a_typed_access_code(
-    qtbot: QtBot,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    mailstack: MailStack,
-    mail_account: Callable[[str], MailAccount],
-    relay_server: RelayProcess,
+    qtbot: QtBot, office: Office
 ) -> None:
-    monkeypatch.setenv(INSECURE_ENV, "1")
-    sender, patient = mail_account("secretariaat"), mail_account("patient")
-    desk = setup_desk(tmp_path / "desk", mailstack, sender, relay_server)
+    desk, patient, relay_server = office.desk, office.patient, office.relay
     desk.run(
         "org", "add", "Verzekeraar NL", "--domain", "verzekeraar.test", "--access-code-stdin",
         stdin="Polis-2026\n",
     )  # fmt: skip
     desk.run("contact", "add", "piet@huisarts.test", "--name", "Piet", "--mobile", "+31611122233")
-    backend = EngineBackend(tmp_path / "desk")
-    window = shown_window(qtbot, backend)
+    backend, window = office.open_window(qtbot)
     try:
         dialog = window.compose()
         QTest.keyClicks(

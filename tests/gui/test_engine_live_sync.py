@@ -4,34 +4,21 @@ their reply shows up in the conversation being read. Real relay, SMTP and IMAP s
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.e2e.harness import FAST_KDF, Browser, link_of, setup_desk, wait_for_notifications
-from tests.gui.windows import shown_window
-from tests.plugins.mailstack import MailAccount, MailStack
-from tests.plugins.relay import RelayProcess
-from zivverdesk.crypto.keyring_backend import INSECURE_ENV
+from tests.e2e.harness import FAST_KDF, Browser, link_of, wait_for_notifications
+from tests.gui.windows import Office
 from zivverdesk.gui.conversation_model import ROLE_ENVELOPE, Column
-from zivverdesk.gui.engine_backend import WATCH_FEED_WAIT, EngineBackend
+from zivverdesk.gui.engine_backend import WATCH_FEED_WAIT
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
 
 def test_the_envelope_opens_and_the_reply_appears_by_themselves(
-    qtbot: QtBot,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    mailstack: MailStack,
-    mail_account: Callable[[str], MailAccount],
-    relay_server: RelayProcess,
+    qtbot: QtBot, office: Office
 ) -> None:
-    monkeypatch.setenv(INSECURE_ENV, "1")
-    sender, recipient = mail_account("secretariaat"), mail_account("patient")
-    desk = setup_desk(tmp_path / "desk", mailstack, sender, relay_server)
+    desk, recipient, relay_server = office.desk, office.patient, office.relay
     desk.run(
         "send",
         "--to",
@@ -45,8 +32,7 @@ def test_the_envelope_opens_and_the_reply_appears_by_themselves(
         "--kdf-iterations",
         FAST_KDF,
     )
-    backend = EngineBackend(tmp_path / "desk")
-    window = shown_window(qtbot, backend)
+    backend, window = office.open_window(qtbot)
     try:
         window.start_live_sync()
         envelope = window.proxy.index(0, Column.ENVELOPE)

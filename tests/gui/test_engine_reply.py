@@ -6,9 +6,7 @@ and Dovecot; the patient's side as the web page does it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from email.message import EmailMessage
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -16,12 +14,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
-from tests.e2e.harness import FAST_KDF, Browser, link_of, setup_desk, wait_for_notifications
-from tests.gui.windows import shown_window
-from tests.plugins.mailstack import MailAccount, MailStack
+from tests.e2e.harness import FAST_KDF, Browser, link_of, wait_for_notifications
+from tests.gui.windows import Office
 from tests.plugins.relay import RelayProcess
-from zivverdesk.crypto.keyring_backend import INSECURE_ENV
-from zivverdesk.gui.engine_backend import WATCH_FEED_WAIT, EngineBackend
+from zivverdesk.gui.engine_backend import WATCH_FEED_WAIT
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
@@ -39,16 +35,9 @@ def _read_with_code(relay: RelayProcess, notification: EmailMessage) -> tuple[st
 
 
 def test_the_secretary_answers_the_patient_from_the_window(
-    qtbot: QtBot,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    mailstack: MailStack,
-    mail_account: Callable[[str], MailAccount],
-    relay_server: RelayProcess,
+    qtbot: QtBot, office: Office, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(INSECURE_ENV, "1")
-    sender, patient = mail_account("secretariaat"), mail_account("patient")
-    desk = setup_desk(tmp_path / "desk", mailstack, sender, relay_server)
+    desk, patient, relay_server = office.desk, office.patient, office.relay
     desk.run(
         "send", "--to", patient.email, "--access-code", CODE, "--subject", "Vragenlijst",
         "--body", "Graag invullen.", "--kdf-iterations", FAST_KDF,
@@ -62,8 +51,7 @@ def test_the_secretary_answers_the_patient_from_the_window(
     finally:
         browser.close()
 
-    backend = EngineBackend(tmp_path / "desk")
-    window = shown_window(qtbot, backend)
+    backend, window = office.open_window(qtbot)
     try:
         window.start_live_sync()
         window.table.selectRow(0)

@@ -4,35 +4,21 @@ into an open envelope (S10), and the details list the recipient's timeline."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tests.e2e.harness import FAST_KDF, Browser, link_of, setup_desk, wait_for_notifications
-from tests.plugins.mailstack import MailAccount, MailStack
-from tests.plugins.relay import RelayProcess
-from zivverdesk.crypto.keyring_backend import INSECURE_ENV
+from tests.e2e.harness import FAST_KDF, Browser, link_of, wait_for_notifications
+from tests.gui.windows import Office
 from zivverdesk.gui.conversation_model import ROLE_ENVELOPE, Column
-from zivverdesk.gui.engine_backend import EngineBackend
-from zivverdesk.gui.main_window import MainWindow
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
 
-def test_envelope_closes_then_opens_in_the_window(
-    qtbot: QtBot,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    mailstack: MailStack,
-    mail_account: Callable[[str], MailAccount],
-    relay_server: RelayProcess,
-) -> None:
-    monkeypatch.setenv(INSECURE_ENV, "1")
-    sender, recipient = mail_account("secretariaat"), mail_account("patient")
-    desk = setup_desk(tmp_path / "desk", mailstack, sender, relay_server)
+def test_envelope_closes_then_opens_in_the_window(qtbot: QtBot, office: Office) -> None:
+    desk, recipient, relay_server = office.desk, office.patient, office.relay
     sent = desk.run(
         "send",
         "--to",
@@ -48,9 +34,7 @@ def test_envelope_closes_then_opens_in_the_window(
     )
     message_id = sent.out.strip().splitlines()[-1]
 
-    backend = EngineBackend(tmp_path / "desk")
-    window = MainWindow(backend)
-    qtbot.addWidget(window)
+    backend, window = office.open_window(qtbot)
     try:
         window.show()
         assert window.current_folder() == "secure"

@@ -28,11 +28,6 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def backend() -> FakeBackend:
-    return FakeBackend()
-
-
-@pytest.fixture
 def window(qtbot: QtBot, backend: FakeBackend) -> Iterator[MainWindow]:
     window = shown_window(qtbot, backend)
     window.start_live_sync()

@@ -12,22 +12,11 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from tests.gui.fake_backend import FakeBackend
-from tests.gui.windows import shown_window
 from zivverdesk.gui.backend import ConversationDetails
 from zivverdesk.gui.conversation_model import PAGE_SIZE, Column
 from zivverdesk.gui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def backend() -> FakeBackend:
-    return FakeBackend()
-
-
-@pytest.fixture
-def window(qtbot: QtBot, backend: FakeBackend) -> MainWindow:
-    return shown_window(qtbot, backend)
 
 
 def test_lists_secure_conversations_with_envelopes(window: MainWindow, tmp_path: Path) -> None:

@@ -14,22 +14,11 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.gui.fake_backend import FakeBackend
-from tests.gui.windows import shown_window
 from zivverdesk.gui.conversation_model import Column, ConversationPage
 from zivverdesk.gui.i18n import install_translator
 from zivverdesk.gui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def backend() -> FakeBackend:
-    return FakeBackend()
-
-
-@pytest.fixture
-def window(qtbot: QtBot, backend: FakeBackend) -> MainWindow:
-    return shown_window(qtbot, backend)
 
 
 def _subjects(window: MainWindow) -> list[str]:

@@ -1,12 +1,18 @@
 """Opening a main window for a test, and closing it only once its background calls have
-answered."""
+answered; the office of the tests over the real engine."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from tests.e2e.harness import Desk
+from tests.plugins.mailstack import MailAccount
+from tests.plugins.relay import RelayProcess
 from zivverdesk.gui.backend import Backend
+from zivverdesk.gui.engine_backend import EngineBackend
 from zivverdesk.gui.main_window import MainWindow
 
 
@@ -23,3 +29,18 @@ def shown_window(qtbot: QtBot, backend: Backend) -> MainWindow:
     qtbot.addWidget(window, before_close_func=answered)
     window.show()
     return window
+
+
+@dataclass
+class Office:
+    """The secretary's desk (the command line on its profile), their mailbox, a patient's
+    mailbox and the relay; `open_window` opens the desktop on the same profile."""
+
+    desk: Desk
+    sender: MailAccount
+    patient: MailAccount
+    relay: RelayProcess
+
+    def open_window(self, qtbot: QtBot) -> tuple[EngineBackend, MainWindow]:
+        backend = EngineBackend(self.desk.home)
+        return backend, shown_window(qtbot, backend)

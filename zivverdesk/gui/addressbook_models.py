@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import IntEnum
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -42,34 +43,67 @@ class ContactColumn(IntEnum):
     ORGANISATION = 3
 
 
-class OrganisationTableModel(QAbstractTableModel):
+class _EntryTableModel(QAbstractTableModel):
+    """A read-only table of address book entries, loaded whole; a subclass says what its
+    columns are called and show, and which field is a row's key."""
+
+    columns = 0
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[OrganisationEntry] = []
+        self._rows: list[Any] = []
 
-    def set_rows(self, rows: Sequence[OrganisationEntry]) -> None:
+    def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
-
-    def row_at(self, row: int) -> OrganisationEntry:
-        return self._rows[row]
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(OrganisationColumn)
+        return 0 if parent.isValid() else self.columns
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         entry = self._rows[index.row()]
         if role == ROLE_KEY:
-            return entry.name
+            return self._key(entry)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        match OrganisationColumn(index.column()):
+        return self._cell(entry, index.column())
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        titles = self._titles()
+        return titles[section] if 0 <= section < len(titles) else None
+
+    def _key(self, entry: Any) -> str:
+        raise NotImplementedError
+
+    def _cell(self, entry: Any, column: int) -> str:
+        raise NotImplementedError
+
+    def _titles(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+
+class OrganisationTableModel(_EntryTableModel):
+    columns = len(OrganisationColumn)
+
+    def row_at(self, row: int) -> OrganisationEntry:
+        entry: OrganisationEntry = self._rows[row]
+        return entry
+
+    def _key(self, entry: OrganisationEntry) -> str:
+        return entry.name
+
+    def _cell(self, entry: OrganisationEntry, column: int) -> str:
+        match OrganisationColumn(column):
             case OrganisationColumn.NAME:
                 return entry.name
             case OrganisationColumn.DOMAINS:
@@ -79,48 +113,27 @@ class OrganisationTableModel(QAbstractTableModel):
             case OrganisationColumn.ACCESS_CODE:
                 return self.tr("Yes") if entry.has_access_code else self.tr("No")
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        titles = (
+    def _titles(self) -> tuple[str, ...]:
+        return (  # in OrganisationColumn order
             self.tr("Organisation"),
             self.tr("Mail domains"),
             self.tr("Contact person"),
             self.tr("Access code"),
-        )  # in OrganisationColumn order
-        return titles[section] if 0 <= section < len(titles) else None
+        )
 
 
-class ContactTableModel(QAbstractTableModel):
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ContactEntry] = []
-
-    def set_rows(self, rows: Sequence[ContactEntry]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+class ContactTableModel(_EntryTableModel):
+    columns = len(ContactColumn)
 
     def row_at(self, row: int) -> ContactEntry:
-        return self._rows[row]
+        entry: ContactEntry = self._rows[row]
+        return entry
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
+    def _key(self, entry: ContactEntry) -> str:
+        return entry.email
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(ContactColumn)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        entry = self._rows[index.row()]
-        if role == ROLE_KEY:
-            return entry.email
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        match ContactColumn(index.column()):
+    def _cell(self, entry: ContactEntry, column: int) -> str:
+        match ContactColumn(column):
             case ContactColumn.NAME:
                 return entry.name
             case ContactColumn.EMAIL:
@@ -130,18 +143,13 @@ class ContactTableModel(QAbstractTableModel):
             case ContactColumn.ORGANISATION:
                 return entry.organisation
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        titles = (
+    def _titles(self) -> tuple[str, ...]:
+        return (  # in ContactColumn order
             self.tr("Name"),
             self.tr("E-mail address"),
             self.tr("Mobile number"),
             self.tr("Organisation"),
-        )  # in ContactColumn order
-        return titles[section] if 0 <= section < len(titles) else None
+        )
 
 
 def filtered(model: QAbstractTableModel, parent: QObject) -> QSortFilterProxyModel:
