@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.e2e.harness import FAST_KDF, Browser, link_of, wait_for_notifications
+from tests.e2e.harness import Browser, link_of, wait_for_notifications
 from tests.gui.windows import Office
 from zivverdesk.gui.conversation_model import ROLE_ENVELOPE, Column
 from zivverdesk.gui.engine_backend import WATCH_FEED_WAIT
@@ -18,20 +18,8 @@ pytestmark = [pytest.mark.gui, pytest.mark.integration]
 def test_the_envelope_opens_and_the_reply_appears_by_themselves(
     qtbot: QtBot, office: Office
 ) -> None:
-    desk, recipient, relay_server = office.desk, office.patient, office.relay
-    desk.run(
-        "send",
-        "--to",
-        recipient.email,
-        "--access-code",
-        "ZW-42-kl",
-        "--subject",
-        "Uw rapport",
-        "--body",
-        "Zie bijlage.",
-        "--kdf-iterations",
-        FAST_KDF,
-    )
+    recipient, relay_server = office.patient, office.relay
+    office.send("Uw rapport", "Zie bijlage.")
     backend, window = office.open_window(qtbot)
     try:
         window.start_live_sync()

@@ -14,7 +14,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
-from tests.e2e.harness import FAST_KDF, Browser, link_of, wait_for_notifications
+from tests.e2e.harness import Browser, link_of, wait_for_notifications
 from tests.gui.windows import Office
 from tests.plugins.relay import RelayProcess
 from zivverdesk.gui.engine_backend import WATCH_FEED_WAIT
@@ -37,11 +37,8 @@ def _read_with_code(relay: RelayProcess, notification: EmailMessage) -> tuple[st
 def test_the_secretary_answers_the_patient_from_the_window(
     qtbot: QtBot, office: Office, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    desk, patient, relay_server = office.desk, office.patient, office.relay
-    desk.run(
-        "send", "--to", patient.email, "--access-code", CODE, "--subject", "Vragenlijst",
-        "--body", "Graag invullen.", "--kdf-iterations", FAST_KDF,
-    )  # fmt: skip
+    patient, relay_server = office.patient, office.relay
+    office.send("Vragenlijst", "Graag invullen.", access_code=CODE)
     (first,) = wait_for_notifications(patient, 1)
     browser = Browser(relay_server.url, link_of(first)[0])
     try:

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tests.e2e.harness import FAST_KDF, Browser, link_of, wait_for_notifications
+from tests.e2e.harness import Browser, link_of, wait_for_notifications
 from tests.gui.windows import Office
 from zivverdesk.gui.conversation_model import ROLE_ENVELOPE, Column
 
@@ -18,21 +18,8 @@ pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
 
 def test_envelope_closes_then_opens_in_the_window(qtbot: QtBot, office: Office) -> None:
-    desk, recipient, relay_server = office.desk, office.patient, office.relay
-    sent = desk.run(
-        "send",
-        "--to",
-        recipient.email,
-        "--access-code",
-        "ZW-42-kl",
-        "--subject",
-        "Uw rapport",
-        "--body",
-        "Zie bijlage.",
-        "--kdf-iterations",
-        FAST_KDF,
-    )
-    message_id = sent.out.strip().splitlines()[-1]
+    recipient, relay_server = office.patient, office.relay
+    message_id = office.send("Uw rapport", "Zie bijlage.")
 
     backend, window = office.open_window(qtbot)
     try:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from tests.e2e.harness import Desk
+from tests.e2e.harness import FAST_KDF, Desk
 from tests.plugins.mailstack import MailAccount
 from tests.plugins.relay import RelayProcess
 from zivverdesk.gui.backend import Backend
@@ -40,6 +40,15 @@ class Office:
     sender: MailAccount
     patient: MailAccount
     relay: RelayProcess
+
+    def send(self, subject: str, body: str, *, access_code: str = "ZW-42-kl") -> str:
+        """A secure message from the secretary's desk to the patient, with a one-off access
+        code (fast key derivation); returns its message id."""
+        out = self.desk.run(
+            "send", "--to", self.patient.email, "--access-code", access_code,
+            "--subject", subject, "--body", body, "--kdf-iterations", FAST_KDF,
+        ).out  # fmt: skip
+        return out.strip().splitlines()[-1]
 
     def open_window(self, qtbot: QtBot) -> tuple[EngineBackend, MainWindow]:
         backend = EngineBackend(self.desk.home)
