@@ -134,79 +134,104 @@
 <context>
     <name>ComposerDialog</name>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="62"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="65"/>
         <source>New secure message</source>
         <translation>New secure message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="67"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="70"/>
         <source>name@example.nl; second@example.nl</source>
         <translation>name@example.nl; second@example.nl</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="77"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="80"/>
         <source>&amp;To:</source>
         <translation>&amp;To:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="78"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="81"/>
         <source>Recipient check:</source>
         <translation>Recipient check:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="79"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="82"/>
         <source>&amp;Subject:</source>
         <translation>&amp;Subject:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="81"/>
-        <location filename="../../zivverdesk/gui/composer.py" line="149"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="84"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="218"/>
         <source>Add attachment</source>
         <translation>Add attachment</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="83"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="86"/>
         <source>Remove</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="86"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="89"/>
         <source>Send securely</source>
         <translation>Send securely</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="89"/>
-        <location filename="../../zivverdesk/gui/composer.py" line="193"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="92"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="262"/>
         <source>Send without protection</source>
         <translation>Send without protection</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="108"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="102"/>
+        <source>Save as draft</source>
+        <translation>Save as draft</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="119"/>
         <source>Only if you typed an access code for this recipient yourself</source>
         <translation>Only if you typed an access code for this recipient yourself</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="121"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="132"/>
         <source>Reply</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="135"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="146"/>
         <source>Access code:</source>
         <translation>Access code:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="184"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="165"/>
+        <source>Saving draft…</source>
+        <translation>Saving draft…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="171"/>
+        <source>Draft saved.</source>
+        <translation>Draft saved.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="192"/>
+        <source>Keep as draft?</source>
+        <translation>Keep as draft?</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="193"/>
+        <source>This message has not been sent. Keep it as a draft?</source>
+        <translation>This message has not been sent. Keep it as a draft?</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="253"/>
         <source>Enter at least one recipient.</source>
         <translation>Enter at least one recipient.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="195"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="264"/>
         <source>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</source>
         <translation>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="204"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="273"/>
         <source>Sending…</source>
         <translation>Sending…</translation>
     </message>
@@ -252,22 +277,22 @@
 <context>
     <name>ContactTableModel</name>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_models.py" line="139"/>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="148"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_models.py" line="140"/>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="149"/>
         <source>E-mail address</source>
         <translation>E-mail address</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_models.py" line="141"/>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="150"/>
         <source>Mobile number</source>
         <translation>Mobile number</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_models.py" line="142"/>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="151"/>
         <source>Organisation</source>
         <translation>Organisation</translation>
     </message>
@@ -435,32 +460,37 @@
 <context>
     <name>FolderNames</name>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="92"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="95"/>
         <source>Secure</source>
         <translation>Secure</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="93"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="96"/>
         <source>To review</source>
         <translation>To review</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="94"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="97"/>
         <source>Inbox</source>
         <translation>Inbox</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="95"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="98"/>
         <source>Sent</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="96"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="99"/>
         <source>All mail</source>
         <translation>All mail</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="97"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="100"/>
+        <source>Drafts</source>
+        <translation>Drafts</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="101"/>
         <source>Outbox</source>
         <translation>Outbox</translation>
     </message>
@@ -491,7 +521,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="158"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="161"/>
         <source>Address book</source>
         <translation>Address book</translation>
     </message>
@@ -501,74 +531,74 @@
         <translation>Something went wrong. The details are in the log file.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="72"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="75"/>
         <source>Folders</source>
         <translation>Folders</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="90"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="93"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="129"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="132"/>
         <source>Main</source>
         <translation>Main</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="133"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="136"/>
         <source>New secure message</source>
         <translation>New secure message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="136"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="139"/>
         <source>Message details</source>
         <translation>Message details</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="138"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="141"/>
         <source>Synchronise</source>
         <translation>Synchronise</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="141"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="144"/>
         <source>Mark as reviewed</source>
         <translation>Mark as reviewed</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="143"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="146"/>
         <source>Assign to…</source>
         <translation>Assign to…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="145"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="148"/>
         <source>Reply</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="167"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="168"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="177"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="170"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="171"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="180"/>
         <source>Search</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="169"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="172"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Find mail by contact, subject or text</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="254"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="257"/>
         <source>Searching…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="266"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="269"/>
         <source>Nothing found</source>
         <translation>Nothing found</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="268"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="271"/>
         <source>%n conversation(s) found</source>
         <translation>
             <numerusform>%n conversation found</numerusform>
@@ -576,7 +606,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="270"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="273"/>
         <source>More than %n conversations found</source>
         <translation>
             <numerusform>More than %n conversation found</numerusform>
@@ -584,42 +614,52 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="387"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="390"/>
         <source>Assigned to: %1</source>
         <translation>Assigned to: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="389"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="392"/>
         <source>Reviewed by: %1</source>
         <translation>Reviewed by: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="457"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="493"/>
         <source>Notification sent again to %1</source>
         <translation>Notification sent again to %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="476"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="512"/>
         <source>No colleagues known yet: synchronise first.</source>
         <translation>No colleagues known yet: synchronise first.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="481"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="517"/>
         <source>Assign to</source>
         <translation>Assign to</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="482"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="518"/>
         <source>Which colleague reviews this conversation?</source>
         <translation>Which colleague reviews this conversation?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="509"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="541"/>
+        <source>Close zivverdesk?</source>
+        <translation>Close zivverdesk?</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="543"/>
+        <source>A message you are writing has not been sent or saved as a draft. Close anyway and lose it?</source>
+        <translation>A message you are writing has not been sent or saved as a draft. Close anyway and lose it?</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="568"/>
         <source>Not up to date: %1</source>
         <translation>Not up to date: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="250"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="253"/>
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n conversation</numerusform>
@@ -627,7 +667,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="493"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="529"/>
         <source>Synchronising…</source>
         <translation>Synchronising…</translation>
     </message>
@@ -716,32 +756,32 @@
 <context>
     <name>OrganisationTableModel</name>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_models.py" line="80"/>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="114"/>
         <source>Yes</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_models.py" line="80"/>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="114"/>
         <source>No</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_models.py" line="88"/>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="118"/>
         <source>Organisation</source>
         <translation>Organisation</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_models.py" line="89"/>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="119"/>
         <source>Mail domains</source>
         <translation>Mail domains</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_models.py" line="90"/>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="120"/>
         <source>Contact person</source>
         <translation>Contact person</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_models.py" line="91"/>
+        <location filename="../../zivverdesk/gui/addressbook_models.py" line="121"/>
         <source>Access code</source>
         <translation>Access code</translation>
     </message>

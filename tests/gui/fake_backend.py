@@ -14,6 +14,8 @@ from zivverdesk.core.errors import ZivverdeskError
 from zivverdesk.core.model import EnvelopeState
 from zivverdesk.core.secret import Secret
 from zivverdesk.gui.backend import (
+    DRAFT_PREFIX,
+    FOLDER_DRAFTS,
     AddressBookCheck,
     Colleague,
     ContactEntry,
@@ -88,6 +90,7 @@ class FakeBackend:
         self.revoked: list[str] = []
         self.resent: list[tuple[str, str, str | None, str]] = []
         self.fail_send: str | None = None
+        self.drafts: dict[str, OutgoingMessage] = {}  # by draft id
         # The office's users on the relay, and the conversations assigned to one of them.
         self.team: list[Colleague] = []
         self.assigned: list[tuple[str, str]] = []
@@ -125,7 +128,7 @@ class FakeBackend:
         self.import_answer = ImportSummary(added=1, updated=1, skipped=["x: geen e-mailadres"])
 
     def folders(self) -> list[tuple[str, str]]:
-        return [("secure", "Beveiligd"), ("inbox", "Postvak IN")]
+        return [("secure", "Beveiligd"), ("inbox", "Postvak IN"), (FOLDER_DRAFTS, "Concepten")]
 
     def conversations(
         self, folder: str, after: object | None, limit: int, *, query: str = ""
@@ -136,6 +139,18 @@ class FakeBackend:
         # Pages by position: where a page ends is the offset of the row after it.
         self.listed += 1
         rows = {"secure": self.rows, "inbox": self.inbox}.get(folder, [])
+        if folder == FOLDER_DRAFTS:
+            rows = [
+                ConversationRow(
+                    conversation_id=DRAFT_PREFIX + draft_id,
+                    correspondent="; ".join(m.to),
+                    subject=m.subject,
+                    updated=datetime(2026, 11, 30, 9, 0, tzinfo=UTC),
+                    envelope=None,
+                    secure=False,
+                )
+                for draft_id, m in self.drafts.items()
+            ]
         # A search keeps the rows whose contact or subject holds every word, in any case.
         words = query.casefold().split()
         rows = [
@@ -180,6 +195,17 @@ class FakeBackend:
             raise self.fail_mark_read
         self.marked_read.append((conversation_id, tuple(message_ids)))
         return self.still_unread
+
+    def save_draft(self, message: OutgoingMessage, draft_id: str | None) -> str:
+        draft_id = draft_id or f"d{len(self.drafts) + 1}"
+        self.drafts[draft_id] = message
+        return draft_id
+
+    def load_draft(self, draft_id: str) -> OutgoingMessage:
+        return self.drafts[draft_id]
+
+    def delete_draft(self, draft_id: str) -> None:
+        del self.drafts[draft_id]
 
     def address_book_checks(self, addresses: Sequence[str]) -> Sequence[AddressBookCheck]:
         self.looked_up.append(list(addresses))

@@ -106,6 +106,17 @@ class OutgoingMessage:
 
 Progress = Callable[[int, int], None]
 
+# The folder of unsent drafts, and how its rows' ids say which draft they are.
+FOLDER_DRAFTS = "drafts"
+DRAFT_PREFIX = "draft:"
+
+
+def draft_id_of(conversation_id: str) -> str | None:
+    """The draft a row of the drafts folder stands for; None for any other row."""
+    if conversation_id.startswith(DRAFT_PREFIX):
+        return conversation_id.removeprefix(DRAFT_PREFIX)
+    return None
+
 
 @dataclass(frozen=True, kw_only=True)
 class SyncPass:
@@ -171,6 +182,15 @@ class Backend(Protocol):
         `message_ids` (those shown), so a reply that arrived since stays unread. Returns
         whether the conversation is still unread."""
         ...
+
+    def save_draft(self, message: OutgoingMessage, draft_id: str | None) -> str:
+        """Keep an unsent message in the (encrypted) store; returns its draft id. Access
+        codes typed for recipients are not kept: they are asked for again when it is sent."""
+        ...
+
+    def load_draft(self, draft_id: str) -> OutgoingMessage: ...
+
+    def delete_draft(self, draft_id: str) -> None: ...
 
     def address_book_checks(self, addresses: Sequence[str]) -> Sequence[AddressBookCheck]:
         """For each address, the recipient verification the address book would use."""

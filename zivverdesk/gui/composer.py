@@ -47,9 +47,12 @@ def _human_size(size: int) -> str:
 
 
 class ComposerDialog(QDialog):
-    """Emits `send_requested` with an `OutgoingMessage`; the caller sends it in the background."""
+    """Emits `send_requested` with an `OutgoingMessage`; the caller sends it in the background.
+    `draft_requested` asks the caller to keep it as a draft (then `draft_saved` follows);
+    closing with changes not sent or kept asks whether to keep them."""
 
     send_requested = Signal(object)
+    draft_requested = Signal(object)
 
     def __init__(
         self,
@@ -96,7 +99,15 @@ class ComposerDialog(QDialog):
         attach_row.addWidget(self.remove_attachment_button)
         attach_row.addStretch(1)
         buttons = QHBoxLayout()
+        self.save_draft_button = QPushButton(self.tr("Save as draft"))
+        self.save_draft_button.clicked.connect(self.request_draft)
+        # The draft this message is kept as (None until saved), what was kept last, and
+        # whether the dialog closes once the save asked for at closing is done.
+        self.draft_id: str | None = None
+        self._kept: OutgoingMessage | None = None
+        self._close_when_kept = False
         buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.save_draft_button)
         buttons.addWidget(self.send_plain_button)
         buttons.addWidget(self.send_secure_button)
 
@@ -134,6 +145,64 @@ class ComposerDialog(QDialog):
         form.setRowVisible(self.checks_table, False)
         form.addRow(self.tr("Access code:"), self.reply_code_edit)
         self.send_plain_button.hide()  # a reply in a secure conversation is secure (S8)
+        self.save_draft_button.hide()  # a reply belongs to its conversation, not to drafts
+
+    # --- drafts ---
+    def fill(self, message: OutgoingMessage, draft_id: str) -> None:
+        """Show a kept draft, to go on writing it."""
+        self.draft_id = draft_id
+        self.to_edit.setText("; ".join(message.to))
+        self.subject_edit.setText(message.subject)
+        self.body_edit.setPlainText(message.body)
+        for path in message.attachments:
+            self.add_attachment(path)
+        self._addresses_changed()
+        for address, check in message.checks.items():
+            self.checks_table.choose(address, check.method, check.phone)
+        self._kept = self.message(secure=message.secure)
+
+    def request_draft(self) -> None:
+        self.status.setText(self.tr("Saving draft…"))
+        self.draft_requested.emit(self.message(secure=True))
+
+    def draft_saved(self, draft_id: str, kept: OutgoingMessage) -> None:
+        self.draft_id = draft_id
+        self._kept = kept
+        self.status.setText(self.tr("Draft saved."))
+        if self._close_when_kept:
+            super().reject()
+
+    def draft_failed(self, reason: str) -> None:
+        self._close_when_kept = False
+        self.status.setText(reason)
+
+    def has_unkept_changes(self) -> bool:
+        current = self.message(secure=True)
+        if self._kept is None:
+            return bool(
+                current.to or current.subject or current.body.strip() or current.attachments
+            )
+        return _kept_fields(current) != _kept_fields(self._kept)
+
+    def reject(self) -> None:
+        """Closing: what was written and neither sent nor kept is not thrown away unasked."""
+        if self._reply_to is None and self.isVisible() and self.has_unkept_changes():
+            answer = QMessageBox.question(
+                self,
+                self.tr("Keep as draft?"),
+                self.tr("This message has not been sent. Keep it as a draft?"),
+                QMessageBox.StandardButton.Save
+                | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Save,
+            )
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            if answer == QMessageBox.StandardButton.Save:
+                self._close_when_kept = True
+                self.request_draft()
+                return
+        super().reject()
 
     def add_attachment(self, path: Path) -> None:
         item = QListWidgetItem(f"{path.name} ({_human_size(path.stat().st_size)})")
@@ -210,3 +279,9 @@ class ComposerDialog(QDialog):
         self.status.setText(reason)
         self.send_secure_button.setEnabled(True)
         self.send_plain_button.setEnabled(True)
+
+
+def _kept_fields(message: OutgoingMessage) -> tuple[object, ...]:
+    """What a draft keeps of a message (typed access codes are not kept)."""
+    checks = tuple(sorted((a, c.method, c.phone) for a, c in message.checks.items()))
+    return (tuple(message.to), message.subject, message.body, tuple(message.attachments), checks)

@@ -16,9 +16,11 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 
 from zivverdesk.core.errors import ZivverdeskError
-from zivverdesk.core.model import EnvelopeState
+from zivverdesk.core.model import EnvelopeState, VerificationMethod
 from zivverdesk.core.secret import Secret
 from zivverdesk.gui.backend import (
+    DRAFT_PREFIX,
+    FOLDER_DRAFTS,
     AddressBookCheck,
     Colleague,
     ContactEntry,
@@ -32,6 +34,7 @@ from zivverdesk.gui.backend import (
     RecipientDetails,
     SyncPass,
     TimelineEntry,
+    draft_id_of,
 )
 from zivverdesk.gui.conversation_model import ConversationPage, ConversationRow
 from zivverdesk.services import addressbook, conversations, mail_sync, outbox_runner
@@ -94,6 +97,7 @@ class EngineBackend:
             (FOLDER_INBOX, QCoreApplication.translate("FolderNames", "Inbox")),
             (FOLDER_SENT, QCoreApplication.translate("FolderNames", "Sent")),
             (FOLDER_ALL, QCoreApplication.translate("FolderNames", "All mail")),
+            (FOLDER_DRAFTS, QCoreApplication.translate("FolderNames", "Drafts")),
             (FOLDER_OUTBOX, QCoreApplication.translate("FolderNames", "Outbox")),
         ]
 
@@ -102,6 +106,8 @@ class EngineBackend:
     ) -> ConversationPage:
         if folder == FOLDER_OUTBOX:
             return self._outbox_page(after, limit, query)
+        if folder == FOLDER_DRAFTS:
+            return self._drafts_page(after, limit, query)
         if after is not None and not isinstance(after, conversations.ListCursor):
             raise TypeError(f"Not where a page of this list ends: {after!r}")
         if folder in (FOLDER_INBOX, FOLDER_SENT):
@@ -158,7 +164,77 @@ class EngineBackend:
             rows=rows[offset : offset + limit], next=offset + limit if more else None
         )
 
+    def _drafts_page(self, after: object | None, limit: int, query: str) -> ConversationPage:
+        # A few unsent messages, newest first: paged by position, like the outbox.
+        offset = after if isinstance(after, int) else 0
+        rows = []
+        for draft_id in self._profile.store.drafts.ids():
+            draft = self.load_draft(draft_id)
+            rows.append(
+                ConversationRow(
+                    conversation_id=DRAFT_PREFIX + draft_id,
+                    correspondent="; ".join(draft.to),
+                    subject=draft.subject,
+                    updated=self._draft_saved(draft_id),
+                    envelope=None,
+                    secure=False,  # nothing was sent: no envelope, no secure reply
+                    has_attachments=bool(draft.attachments),
+                )
+            )
+        if query:
+            rows = _matching_rows(rows, query)
+        more = offset + limit < len(rows)
+        return ConversationPage(
+            rows=rows[offset : offset + limit], next=offset + limit if more else None
+        )
+
+    def save_draft(self, message: OutgoingMessage, draft_id: str | None) -> str:
+        content = {
+            "to": list(message.to),
+            "subject": message.subject,
+            "body": message.body,
+            "attachments": [str(p) for p in message.attachments],
+            "secure": message.secure,
+            # The choice of verification, not a typed access code (see the protocol).
+            "checks": {
+                address: {"method": c.method.value if c.method else None, "phone": c.phone}
+                for address, c in message.checks.items()
+            },
+            "saved": datetime.now(UTC).isoformat(),
+        }
+        return self._profile.store.drafts.save(content, draft_id=draft_id)
+
+    def load_draft(self, draft_id: str) -> OutgoingMessage:
+        content = self._profile.store.drafts.load(draft_id)
+        if content is None:
+            raise ZivverdeskError("Dit concept bestaat niet meer. / This draft no longer exists.")
+        return OutgoingMessage(
+            to=list(content.get("to", [])),
+            subject=str(content.get("subject", "")),
+            body=str(content.get("body", "")),
+            attachments=tuple(Path(p) for p in content.get("attachments", [])),
+            secure=bool(content.get("secure", True)),
+            checks={
+                address: RecipientCheck(
+                    method=VerificationMethod(c["method"]) if c.get("method") else None,
+                    phone=str(c.get("phone") or ""),
+                )
+                for address, c in content.get("checks", {}).items()
+            },
+        )
+
+    def _draft_saved(self, draft_id: str) -> datetime:
+        content = self._profile.store.drafts.load(draft_id) or {}
+        saved = content.get("saved")
+        return datetime.fromisoformat(saved) if saved else datetime.now(UTC)
+
+    def delete_draft(self, draft_id: str) -> None:
+        self._profile.store.drafts.delete(draft_id)
+
     def details(self, conversation_id: str) -> ConversationDetails:
+        draft_id = draft_id_of(conversation_id)
+        if draft_id is not None:
+            return self._draft_details(conversation_id, draft_id)
         view = conversations.show(self._profile, conversation_id)
         if isinstance(view, conversations.MessageView):  # a plain mail
             return ConversationDetails(
@@ -200,6 +276,26 @@ class EngineBackend:
             if person.email.lower() == email.lower() and person.name != person.email:
                 return f"{person.name} <{person.email}>"
         return email
+
+    def _draft_details(self, conversation_id: str, draft_id: str) -> ConversationDetails:
+        draft = self.load_draft(draft_id)
+        return ConversationDetails(
+            conversation_id=conversation_id,
+            subject=draft.subject,
+            messages=[
+                MessageView(
+                    message_id=draft_id,
+                    sender="; ".join(draft.to),
+                    sent=self._draft_saved(draft_id),
+                    subject=draft.subject,
+                    body=draft.body,
+                    attachments=[
+                        (p.name, p.stat().st_size if p.exists() else 0) for p in draft.attachments
+                    ],
+                )
+            ],
+            recipients=[],
+        )
 
     def mark_seen(self, conversation_id: str) -> None:
         self._seen.mark(conversation_id)

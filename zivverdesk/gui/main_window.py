@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QPlainTextEdit,
     QSizePolicy,
     QSplitter,
@@ -28,12 +29,14 @@ from PySide6.QtWidgets import (
 
 from zivverdesk.gui.addressbook_dialog import AddressBookDialog
 from zivverdesk.gui.backend import (
+    FOLDER_DRAFTS,
     AddressBookCheck,
     Backend,
     Colleague,
     ConversationDetails,
     OutgoingMessage,
     SyncPass,
+    draft_id_of,
 )
 from zivverdesk.gui.composer import ComposerDialog
 from zivverdesk.gui.conversation_model import (
@@ -102,7 +105,7 @@ class MainWindow(QMainWindow):
 
         self.folder_list.currentItemChanged.connect(self._folder_changed)
         self.table.selectionModel().currentRowChanged.connect(self._conversation_changed)
-        self.table.doubleClicked.connect(lambda _i: self.show_details())
+        self.table.doubleClicked.connect(lambda _i: self.open_current())
         self._details: ConversationDetails | None = None
         self._operations: set[Operation] = set()
         # A reload of the list (a sync, a search, another folder) keeps the conversation
@@ -401,8 +404,37 @@ class MainWindow(QMainWindow):
     def compose(self) -> ComposerDialog:
         dialog = ComposerDialog(self, lookup=self._look_up_checks)
         dialog.send_requested.connect(lambda message: self._send(dialog, message))
+        dialog.draft_requested.connect(lambda message: self._save_draft(dialog, message))
         dialog.show()
         return dialog
+
+    def open_current(self) -> None:
+        """What a double click does: a draft opens in the composer, anything else shows
+        its details."""
+        cid = self.current_conversation()
+        draft_id = draft_id_of(cid) if cid is not None else None
+        if draft_id is None:
+            self.show_details()
+        else:
+            self.open_draft(draft_id)
+
+    def open_draft(self, draft_id: str) -> None:
+        self.run(
+            lambda: self.backend.load_draft(draft_id),
+            lambda message: self.compose().fill(message, draft_id),
+        )
+
+    def _save_draft(self, dialog: ComposerDialog, message: OutgoingMessage) -> None:
+        draft_id = dialog.draft_id
+        op = self._track(Operation(self, lambda: self.backend.save_draft(message, draft_id)))
+        op.on_success(lambda saved_id: self._draft_saved(dialog, saved_id, message))
+        op.on_failure(lambda error: dialog.draft_failed(error_text(error)))
+        op.run()
+
+    def _draft_saved(self, dialog: ComposerDialog, draft_id: str, message: OutgoingMessage) -> None:
+        dialog.draft_saved(draft_id, message)
+        if self.current_folder() == FOLDER_DRAFTS:
+            self.refresh()
 
     def reply(self) -> ComposerDialog | None:
         """A secure reply in the shown conversation, to everyone its first message went to
@@ -431,7 +463,11 @@ class MainWindow(QMainWindow):
 
     def _sent(self, dialog: ComposerDialog) -> None:
         dialog.accept()
-        self.refresh()
+        if dialog.draft_id is not None:  # sent: no longer a draft
+            draft_id = dialog.draft_id
+            self.run(lambda: self.backend.delete_draft(draft_id), lambda _r: self.refresh())
+        else:
+            self.refresh()
 
     def show_details(self) -> DetailsDialog | None:
         cid = self.current_conversation()
@@ -492,6 +528,29 @@ class MainWindow(QMainWindow):
     def sync(self) -> None:
         self.status_label.setText(self.tr("Synchronising…"))
         self.run(self.backend.sync, lambda _r: self.refresh())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the program with a message being written that is neither sent nor kept
+        as a draft asks first: closing would throw it away."""
+        unkept = [
+            d for d in self.findChildren(ComposerDialog) if d.isVisible() and d.has_unkept_changes()
+        ]
+        if unkept:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Close zivverdesk?"),
+                self.tr(
+                    "A message you are writing has not been sent or saved as a draft. Close "
+                    "anyway and lose it?"
+                ),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                unkept[0].raise_()
+                event.ignore()
+                return
+        super().closeEvent(event)
 
     def start_live_sync(self) -> None:
         """Keep the lists up to date from now on: envelopes, replies, new mail, the outbox."""
