@@ -12,6 +12,7 @@ from tests.e2e.harness import FAST_KDF, Desk
 from tests.plugins.mailstack import MailAccount
 from tests.plugins.relay import RelayProcess
 from zivverdesk.gui.backend import Backend
+from zivverdesk.gui.composer import ComposerDialog
 from zivverdesk.gui.engine_backend import EngineBackend
 from zivverdesk.gui.main_window import MainWindow
 
@@ -25,6 +26,9 @@ def shown_window(qtbot: QtBot, backend: Backend) -> MainWindow:
 
     def answered(_closing: QWidget) -> None:
         qtbot.waitUntil(lambda: not window._operations)
+        # A composer the test left open would make closing the window ask the user.
+        for dialog in window.findChildren(ComposerDialog):
+            dialog.hide()
 
     qtbot.addWidget(window, before_close_func=answered)
     window.show()
