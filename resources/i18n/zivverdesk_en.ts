@@ -631,6 +631,11 @@
         <source>Synchronising…</source>
         <translation>Synchronising…</translation>
     </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="164"/>
+        <source>Set up…</source>
+        <translation>Set up…</translation>
+    </message>
 </context>
 <context>
     <name>NewCodeForm</name>
@@ -839,6 +844,278 @@
         <location filename="../../zivverdesk/gui/recipient_checks.py" line="176"/>
         <source>Not in the address book: choose a check</source>
         <translation>Not in the address book: choose a check</translation>
+    </message>
+</context>
+<context>
+    <name>SetupDialog</name>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="83"/>
+        <source>Set up</source>
+        <translation>Set up</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="93"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="261"/>
+        <source>Advanced</source>
+        <translation>Advanced</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="98"/>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="115"/>
+        <source>Mail account</source>
+        <translation>Mail account</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="120"/>
+        <source>name@example.nl</source>
+        <translation>name@example.nl</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="123"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="372"/>
+        <source>Microsoft 365</source>
+        <translation>Microsoft 365</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="124"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="372"/>
+        <source>Google</source>
+        <translation>Google</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="125"/>
+        <source>Other mail server</source>
+        <translation>Other mail server</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="138"/>
+        <source>&amp;E-mail address:</source>
+        <translation>&amp;E-mail address:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="139"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="140"/>
+        <source>&amp;Organisation:</source>
+        <translation>&amp;Organisation:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="141"/>
+        <source>Mail provider:</source>
+        <translation>Mail provider:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="148"/>
+        <source>Test connection</source>
+        <translation>Test connection</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="150"/>
+        <source>Save</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="172"/>
+        <source>Same as the e-mail address</source>
+        <translation>Same as the e-mail address</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="182"/>
+        <source>&amp;User name:</source>
+        <translation>&amp;User name:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="183"/>
+        <source>&amp;Password:</source>
+        <translation>&amp;Password:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="185"/>
+        <source>&amp;IMAP server:</source>
+        <translation>&amp;IMAP server:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="189"/>
+        <source>&amp;SMTP server:</source>
+        <translation>&amp;SMTP server:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="197"/>
+        <source>Port:</source>
+        <translation>Port:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="206"/>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="211"/>
+        <source>TLS</source>
+        <translation>TLS</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="212"/>
+        <source>STARTTLS</source>
+        <translation>STARTTLS</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="213"/>
+        <source>None (unencrypted)</source>
+        <translation>None (unencrypted)</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="215"/>
+        <source>Security</source>
+        <translation>Security</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="230"/>
+        <source>Enrol this workstation</source>
+        <translation>Enrol this workstation</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="240"/>
+        <source>The one-time code your administrator gave you.</source>
+        <translation>The one-time code your administrator gave you.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="242"/>
+        <source>Enrol</source>
+        <translation>Enrol</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="244"/>
+        <source>&amp;Relay address:</source>
+        <translation>&amp;Relay address:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="245"/>
+        <source>Enrollment &amp;code:</source>
+        <translation>Enrollment &amp;code:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="263"/>
+        <source>Browse…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="269"/>
+        <source>Only for a mail server or relay with a certificate of its own; usually empty.</source>
+        <translation>Only for a mail server or relay with a certificate of its own; usually empty.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="273"/>
+        <source>CA &amp;file:</source>
+        <translation>CA &amp;file:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="280"/>
+        <source>Choose a CA file</source>
+        <translation>Choose a CA file</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="282"/>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="336"/>
+        <source>The mail account %1 is set up.</source>
+        <translation>The mail account %1 is set up.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="342"/>
+        <source>This workstation is enrolled with %1 as %2.</source>
+        <translation>This workstation is enrolled with %1 as %2.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="347"/>
+        <source>This workstation is set up.</source>
+        <translation>This workstation is set up.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="349"/>
+        <source>Still to do: enrol this workstation with the relay.</source>
+        <translation>Still to do: enrol this workstation with the relay.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="351"/>
+        <source>Still to do: add the mail account.</source>
+        <translation>Still to do: add the mail account.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="354"/>
+        <source>Still to do: add the mail account and enrol this workstation.</source>
+        <translation>Still to do: add the mail account and enrol this workstation.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="375"/>
+        <source>Save opens the sign-in page of %1 in your browser; sign in there with this e-mail address.</source>
+        <translation>Save opens the sign-in page of %1 in your browser; sign in there with this e-mail address.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="389"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="419"/>
+        <source>Fill in the e-mail address.</source>
+        <translation>Fill in the e-mail address.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="393"/>
+        <source>Fill in the IMAP server and the SMTP server.</source>
+        <translation>Fill in the IMAP server and the SMTP server.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="396"/>
+        <source>Fill in the password.</source>
+        <translation>Fill in the password.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="442"/>
+        <source>Testing the connection…</source>
+        <translation>Testing the connection…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="446"/>
+        <source>The connection works: the IMAP and SMTP servers accepted the sign-in.</source>
+        <translation>The connection works: the IMAP and SMTP servers accepted the sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="469"/>
+        <source>Testing the connection and saving…</source>
+        <translation>Testing the connection and saving…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="477"/>
+        <source>Sign in in your browser…</source>
+        <translation>Sign in in your browser…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="484"/>
+        <source>Mail account %1 saved.</source>
+        <translation>Mail account %1 saved.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="502"/>
+        <source>Fill in the relay address.</source>
+        <translation>Fill in the relay address.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="505"/>
+        <source>Fill in the enrollment code.</source>
+        <translation>Fill in the enrollment code.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="509"/>
+        <source>Enrolling…</source>
+        <translation>Enrolling…</translation>
     </message>
 </context>
 </TS>
