@@ -71,6 +71,14 @@ def _masked_field() -> QLineEdit:
     return field
 
 
+def _label(text: str, buddy: QWidget) -> QLabel:
+    """A form label whose shortcut (the letter after "&") goes to `buddy`: a row whose field
+    is a layout gets no buddy from QFormLayout, and would show the "&" itself."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
 class SetupDialog(QDialog):
     """The mail-account part and the relay part; each says when it is done already."""
 
@@ -172,21 +180,21 @@ class SetupDialog(QDialog):
         self.username_edit.setPlaceholderText(self.tr("Same as the e-mail address"))
         self.password_edit = _masked_field()
         self.imap_host_edit = QLineEdit()
-        self.imap_host_edit.setPlaceholderText("imap.example.nl")
+        self.imap_host_edit.setPlaceholderText(self.tr("imap.example.nl"))
         self.imap_port = self._port(DEFAULT_PORTS[DEFAULT_IMAP_SECURITY][0])
         self.imap_security = self._security(DEFAULT_IMAP_SECURITY, self.imap_port, 0)
         self.smtp_host_edit = QLineEdit()
-        self.smtp_host_edit.setPlaceholderText("smtp.example.nl")
+        self.smtp_host_edit.setPlaceholderText(self.tr("smtp.example.nl"))
         self.smtp_port = self._port(DEFAULT_PORTS[DEFAULT_SMTP_SECURITY][1])
         self.smtp_security = self._security(DEFAULT_SMTP_SECURITY, self.smtp_port, 1)
         form.addRow(self.tr("&User name:"), self.username_edit)
         form.addRow(self.tr("&Password:"), self.password_edit)
         form.addRow(
-            self.tr("&IMAP server:"),
+            _label(self.tr("&IMAP server:"), self.imap_host_edit),
             self._server_row(self.imap_host_edit, self.imap_port, self.imap_security),
         )
         form.addRow(
-            self.tr("&SMTP server:"),
+            _label(self.tr("&SMTP server:"), self.smtp_host_edit),
             self._server_row(self.smtp_host_edit, self.smtp_port, self.smtp_security),
         )
         return fields
@@ -235,7 +243,7 @@ class SetupDialog(QDialog):
         form = QFormLayout(self.relay_form)
         form.setContentsMargins(0, 0, 0, 0)
         self.relay_url_edit = QLineEdit()
-        self.relay_url_edit.setPlaceholderText("https://relay.example.nl")
+        self.relay_url_edit.setPlaceholderText(self.tr("https://relay.example.nl"))
         self.code_edit = _masked_field()
         hint = QLabel(self.tr("The one-time code your administrator gave you."))
         hint.setWordWrap(True)
@@ -258,7 +266,7 @@ class SetupDialog(QDialog):
         return box
 
     def _advanced_part(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Advanced"))
+        box = QGroupBox()  # untitled: the "Advanced" button above it names it
         self.ca_file_edit = QLineEdit()
         browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._choose_ca_file)
@@ -270,7 +278,7 @@ class SetupDialog(QDialog):
         )
         hint.setWordWrap(True)
         form = QFormLayout(box)
-        form.addRow(self.tr("CA &file:"), row)
+        form.addRow(_label(self.tr("CA &file:"), self.ca_file_edit), row)
         form.addRow(hint)
         return box
 
