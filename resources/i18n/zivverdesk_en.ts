@@ -671,6 +671,11 @@
         <source>Synchronising…</source>
         <translation>Synchronising…</translation>
     </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="164"/>
+        <source>Set up…</source>
+        <translation>Set up…</translation>
+    </message>
 </context>
 <context>
     <name>NewCodeForm</name>
@@ -879,6 +884,292 @@
         <location filename="../../zivverdesk/gui/recipient_checks.py" line="176"/>
         <source>Not in the address book: choose a check</source>
         <translation>Not in the address book: choose a check</translation>
+    </message>
+</context>
+<context>
+    <name>SetupDialog</name>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="91"/>
+        <source>Set up</source>
+        <translation>Set up</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="101"/>
+        <source>Advanced</source>
+        <translation>Advanced</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="106"/>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="123"/>
+        <source>Mail account</source>
+        <translation>Mail account</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="128"/>
+        <source>name@example.nl</source>
+        <translation>name@example.nl</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="131"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="380"/>
+        <source>Microsoft 365</source>
+        <translation>Microsoft 365</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="132"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="380"/>
+        <source>Google</source>
+        <translation>Google</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="133"/>
+        <source>Other mail server</source>
+        <translation>Other mail server</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="146"/>
+        <source>&amp;E-mail address:</source>
+        <translation>&amp;E-mail address:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="147"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="148"/>
+        <source>&amp;Organisation:</source>
+        <translation>&amp;Organisation:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="149"/>
+        <source>Mail provider:</source>
+        <translation>Mail provider:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="156"/>
+        <source>Test connection</source>
+        <translation>Test connection</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="158"/>
+        <source>Save</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="180"/>
+        <source>Same as the e-mail address</source>
+        <translation>Same as the e-mail address</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="183"/>
+        <source>imap.example.nl</source>
+        <translation>imap.example.nl</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="187"/>
+        <source>smtp.example.nl</source>
+        <translation>smtp.example.nl</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="190"/>
+        <source>&amp;User name:</source>
+        <translation>&amp;User name:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="191"/>
+        <source>&amp;Password:</source>
+        <translation>&amp;Password:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="193"/>
+        <source>&amp;IMAP server:</source>
+        <translation>&amp;IMAP server:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="197"/>
+        <source>&amp;SMTP server:</source>
+        <translation>&amp;SMTP server:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="205"/>
+        <source>Port:</source>
+        <translation>Port:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="214"/>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="219"/>
+        <source>TLS</source>
+        <translation>TLS</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="220"/>
+        <source>STARTTLS</source>
+        <translation>STARTTLS</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="221"/>
+        <source>None (unencrypted)</source>
+        <translation>None (unencrypted)</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="223"/>
+        <source>Security</source>
+        <translation>Security</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="238"/>
+        <source>Enrol this workstation</source>
+        <translation>Enrol this workstation</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="246"/>
+        <source>https://relay.example.nl</source>
+        <translation>https://relay.example.nl</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="248"/>
+        <source>The one-time code your administrator gave you.</source>
+        <translation>The one-time code your administrator gave you.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="250"/>
+        <source>Enrol</source>
+        <translation>Enrol</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="252"/>
+        <source>&amp;Relay address:</source>
+        <translation>&amp;Relay address:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="253"/>
+        <source>Enrollment &amp;code:</source>
+        <translation>Enrollment &amp;code:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="271"/>
+        <source>Browse…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="277"/>
+        <source>Only for a mail server or relay with a certificate of its own; usually empty.</source>
+        <translation>Only for a mail server or relay with a certificate of its own; usually empty.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="281"/>
+        <source>CA &amp;file:</source>
+        <translation>CA &amp;file:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="288"/>
+        <source>Choose a CA file</source>
+        <translation>Choose a CA file</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="290"/>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>Certificates (*.pem *.crt *.cer);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="344"/>
+        <source>The mail account %1 is set up.</source>
+        <translation>The mail account %1 is set up.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="350"/>
+        <source>This workstation is enrolled with %1 as %2.</source>
+        <translation>This workstation is enrolled with %1 as %2.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="355"/>
+        <source>This workstation is set up.</source>
+        <translation>This workstation is set up.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="357"/>
+        <source>Still to do: enrol this workstation with the relay.</source>
+        <translation>Still to do: enrol this workstation with the relay.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="359"/>
+        <source>Still to do: add the mail account.</source>
+        <translation>Still to do: add the mail account.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="362"/>
+        <source>Still to do: add the mail account and enrol this workstation.</source>
+        <translation>Still to do: add the mail account and enrol this workstation.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="383"/>
+        <source>Save opens the sign-in page of %1 in your browser; sign in there with this e-mail address.</source>
+        <translation>Save opens the sign-in page of %1 in your browser; sign in there with this e-mail address.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="397"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="427"/>
+        <source>Fill in the e-mail address.</source>
+        <translation>Fill in the e-mail address.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="401"/>
+        <source>Fill in the IMAP server and the SMTP server.</source>
+        <translation>Fill in the IMAP server and the SMTP server.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="404"/>
+        <source>Fill in the password.</source>
+        <translation>Fill in the password.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="450"/>
+        <source>Testing the connection…</source>
+        <translation>Testing the connection…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="454"/>
+        <source>The connection works: the IMAP and SMTP servers accepted the sign-in.</source>
+        <translation>The connection works: the IMAP and SMTP servers accepted the sign-in.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="477"/>
+        <source>Testing the connection and saving…</source>
+        <translation>Testing the connection and saving…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="485"/>
+        <source>Sign in in your browser…</source>
+        <translation>Sign in in your browser…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="492"/>
+        <source>Mail account %1 saved.</source>
+        <translation>Mail account %1 saved.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="510"/>
+        <source>Fill in the relay address.</source>
+        <translation>Fill in the relay address.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="513"/>
+        <source>Fill in the enrollment code.</source>
+        <translation>Fill in the enrollment code.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="517"/>
+        <source>Enrolling…</source>
+        <translation>Enrolling…</translation>
     </message>
 </context>
 </TS>

@@ -671,6 +671,11 @@
         <source>Synchronising…</source>
         <translation>Bezig met synchroniseren…</translation>
     </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="164"/>
+        <source>Set up…</source>
+        <translation>Instellen…</translation>
+    </message>
 </context>
 <context>
     <name>NewCodeForm</name>
@@ -879,6 +884,292 @@
         <location filename="../../zivverdesk/gui/recipient_checks.py" line="176"/>
         <source>Not in the address book: choose a check</source>
         <translation>Niet in het adresboek: kies een controle</translation>
+    </message>
+</context>
+<context>
+    <name>SetupDialog</name>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="91"/>
+        <source>Set up</source>
+        <translation>Instellen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="101"/>
+        <source>Advanced</source>
+        <translation>Geavanceerd</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="106"/>
+        <source>Close</source>
+        <translation>Sluiten</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="123"/>
+        <source>Mail account</source>
+        <translation>E-mailaccount</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="128"/>
+        <source>name@example.nl</source>
+        <translation>naam@voorbeeld.nl</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="131"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="380"/>
+        <source>Microsoft 365</source>
+        <translation>Microsoft 365</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="132"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="380"/>
+        <source>Google</source>
+        <translation>Google</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="133"/>
+        <source>Other mail server</source>
+        <translation>Andere mailserver</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="146"/>
+        <source>&amp;E-mail address:</source>
+        <translation>&amp;E-mailadres:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="147"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Naam:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="148"/>
+        <source>&amp;Organisation:</source>
+        <translation>&amp;Organisatie:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="149"/>
+        <source>Mail provider:</source>
+        <translation>Soort account:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="156"/>
+        <source>Test connection</source>
+        <translation>Verbinding testen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="158"/>
+        <source>Save</source>
+        <translation>Opslaan</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="180"/>
+        <source>Same as the e-mail address</source>
+        <translation>Gelijk aan het e-mailadres</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="183"/>
+        <source>imap.example.nl</source>
+        <translation>imap.voorbeeld.nl</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="187"/>
+        <source>smtp.example.nl</source>
+        <translation>smtp.voorbeeld.nl</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="190"/>
+        <source>&amp;User name:</source>
+        <translation>&amp;Gebruikersnaam:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="191"/>
+        <source>&amp;Password:</source>
+        <translation>&amp;Wachtwoord:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="193"/>
+        <source>&amp;IMAP server:</source>
+        <translation>&amp;IMAP-server:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="197"/>
+        <source>&amp;SMTP server:</source>
+        <translation>&amp;SMTP-server:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="205"/>
+        <source>Port:</source>
+        <translation>Poort:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="214"/>
+        <source>Port</source>
+        <translation>Poort</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="219"/>
+        <source>TLS</source>
+        <translation>TLS</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="220"/>
+        <source>STARTTLS</source>
+        <translation>STARTTLS</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="221"/>
+        <source>None (unencrypted)</source>
+        <translation>Geen (onversleuteld)</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="223"/>
+        <source>Security</source>
+        <translation>Beveiliging</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="238"/>
+        <source>Enrol this workstation</source>
+        <translation>Werkplek inschrijven</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="246"/>
+        <source>https://relay.example.nl</source>
+        <translation>https://relay.voorbeeld.nl</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="248"/>
+        <source>The one-time code your administrator gave you.</source>
+        <translation>De eenmalige code die u van uw beheerder hebt gekregen.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="250"/>
+        <source>Enrol</source>
+        <translation>Inschrijven</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="252"/>
+        <source>&amp;Relay address:</source>
+        <translation>&amp;Relay-adres:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="253"/>
+        <source>Enrollment &amp;code:</source>
+        <translation>Inschrijvings&amp;code:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="271"/>
+        <source>Browse…</source>
+        <translation>Bladeren…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="277"/>
+        <source>Only for a mail server or relay with a certificate of its own; usually empty.</source>
+        <translation>Alleen voor een mailserver of relay met een eigen certificaat; meestal leeg.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="281"/>
+        <source>CA &amp;file:</source>
+        <translation>CA-&amp;bestand:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="288"/>
+        <source>Choose a CA file</source>
+        <translation>CA-bestand kiezen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="290"/>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>Certificaten (*.pem *.crt *.cer);;Alle bestanden (*)</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="344"/>
+        <source>The mail account %1 is set up.</source>
+        <translation>Het e-mailaccount %1 is ingesteld.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="350"/>
+        <source>This workstation is enrolled with %1 as %2.</source>
+        <translation>Deze werkplek is ingeschreven bij %1 als %2.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="355"/>
+        <source>This workstation is set up.</source>
+        <translation>Deze werkplek is ingesteld.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="357"/>
+        <source>Still to do: enrol this workstation with the relay.</source>
+        <translation>Nog te doen: deze werkplek inschrijven bij de relay.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="359"/>
+        <source>Still to do: add the mail account.</source>
+        <translation>Nog te doen: het e-mailaccount toevoegen.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="362"/>
+        <source>Still to do: add the mail account and enrol this workstation.</source>
+        <translation>Nog te doen: het e-mailaccount toevoegen en deze werkplek inschrijven.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="383"/>
+        <source>Save opens the sign-in page of %1 in your browser; sign in there with this e-mail address.</source>
+        <translation>Opslaan opent de aanmeldpagina van %1 in uw browser; meld u daar aan met dit e-mailadres.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="397"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="427"/>
+        <source>Fill in the e-mail address.</source>
+        <translation>Vul het e-mailadres in.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="401"/>
+        <source>Fill in the IMAP server and the SMTP server.</source>
+        <translation>Vul de IMAP-server en de SMTP-server in.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="404"/>
+        <source>Fill in the password.</source>
+        <translation>Vul het wachtwoord in.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="450"/>
+        <source>Testing the connection…</source>
+        <translation>Bezig met verbinding testen…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="454"/>
+        <source>The connection works: the IMAP and SMTP servers accepted the sign-in.</source>
+        <translation>De verbinding werkt: de IMAP- en de SMTP-server accepteren de aanmelding.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="477"/>
+        <source>Testing the connection and saving…</source>
+        <translation>Bezig met verbinding testen en opslaan…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="485"/>
+        <source>Sign in in your browser…</source>
+        <translation>Meld u aan in uw browser…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="492"/>
+        <source>Mail account %1 saved.</source>
+        <translation>E-mailaccount %1 opgeslagen.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="510"/>
+        <source>Fill in the relay address.</source>
+        <translation>Vul het relay-adres in.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="513"/>
+        <source>Fill in the enrollment code.</source>
+        <translation>Vul de inschrijvingscode in.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="517"/>
+        <source>Enrolling…</source>
+        <translation>Bezig met inschrijven…</translation>
     </message>
 </context>
 </TS>

@@ -22,15 +22,24 @@ from zivverdesk.gui.backend import (
     ConversationDetails,
     ImportSummary,
     MessageView,
+    OAuthAccount,
     OrganisationEntry,
     OutgoingMessage,
+    PasswordAccount,
     Progress,
     RecipientDetails,
+    SetupState,
     SyncPass,
     TimelineEntry,
 )
 from zivverdesk.gui.conversation_model import ConversationPage, ConversationRow
+from zivverdesk.mail.auth import AuthenticationFailed
+from zivverdesk.relayclient.errors import RelayError
 from zivverdesk.services.addressbook import check_access_code
+
+# What the fake's mail server and relay accept.
+MAIL_PASSWORD = "Juist-wachtwoord-1"
+ENROLLMENT_CODE = "K7QF-2M9X-TR4D"
 
 
 class FakeBackend:
@@ -126,6 +135,24 @@ class FakeBackend:
         self.rotations: list[tuple[str, str]] = []
         self.imported: list[Path] = []
         self.import_answer = ImportSummary(added=1, updated=1, skipped=["x: geen e-mailadres"])
+        # This workstation's set-up: by default a desk that is set up (the other windows'
+        # tests); `fresh()` gives one that is not. The sign-ins tested, the accounts added
+        # and the enrollments made, in order.
+        self.setup = SetupState(
+            account="secretariaat@advies.test",
+            enrolled_as="secretariaat@advies.test",
+            relay_url="https://relay.advies.test",
+        )
+        self.login_tests: list[PasswordAccount] = []
+        self.accounts_added: list[PasswordAccount | OAuthAccount] = []
+        self.enrollments: list[tuple[str, str, Path | None]] = []  # (url, code, CA file)
+
+    @classmethod
+    def fresh(cls) -> FakeBackend:
+        """A backend on a profile that has neither a mail account nor an enrollment."""
+        backend = cls()
+        backend.setup = SetupState()
+        return backend
 
     def folders(self) -> list[tuple[str, str]]:
         return [("secure", "Beveiligd"), ("inbox", "Postvak IN"), (FOLDER_DRAFTS, "Concepten")]
@@ -331,3 +358,36 @@ class FakeBackend:
 
     def close(self) -> None:
         pass
+
+    # --- setting up: a mail server that takes MAIL_PASSWORD, a relay that takes
+    # ENROLLMENT_CODE once ---
+    def setup_state(self) -> SetupState:
+        return self.setup
+
+    def test_mail_login(self, account: PasswordAccount) -> None:
+        self.login_tests.append(account)
+        if account.password.reveal() != MAIL_PASSWORD:
+            raise AuthenticationFailed(
+                f"{account.imap.host}:{account.imap.port} weigert gebruikersnaam of wachtwoord."
+            )
+
+    def add_password_account(self, account: PasswordAccount) -> None:
+        self.test_mail_login(account)
+        self.accounts_added.append(account)
+        self.setup = replace(self.setup, account=account.email)
+
+    def add_oauth_account(self, account: OAuthAccount) -> None:
+        self.accounts_added.append(account)
+        self.setup = replace(self.setup, account=account.email)
+
+    def enroll(self, relay_url: str, code: Secret[str], *, ca_file: Path | None = None) -> None:
+        if code.reveal() != ENROLLMENT_CODE or self.setup.enrolled_as:
+            raise RelayError(
+                "Deze inschrijvingscode is onbekend of al gebruikt.", status=403, error="forbidden"
+            )
+        self.enrollments.append((relay_url, code.reveal(), ca_file))
+        self.setup = replace(
+            self.setup,
+            enrolled_as=self.setup.account or "medewerker@advies.test",
+            relay_url=relay_url,
+        )

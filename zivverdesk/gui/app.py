@@ -32,7 +32,7 @@ def run(profile: Path | None = None, *, language: str | None = None) -> int:
     backend = EngineBackend(profile)
     window = MainWindow(backend)
     window.show()
-    window.start_live_sync()
+    window.start_after_setup()  # offers the set-up first on a fresh profile
     log.info("desktop started")
     try:
         return app.exec()

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 from zivverdesk.core.model import VerificationMethod
 from zivverdesk.core.secret import Secret
@@ -156,6 +156,62 @@ class ImportSummary:
     skipped: Sequence[str] = ()
 
 
+# How a mail server connection is secured, as the engine names it: "ssl" is TLS from the
+# first byte (IMAP 993, SMTP 465), "starttls" upgrades a plain connection (IMAP 143,
+# SMTP 587), "none" is unencrypted (a test server only).
+MailSecurity = Literal["ssl", "starttls", "none"]
+OAuthProvider = Literal["microsoft", "google"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetupState:
+    """What of this workstation's set-up is done: its mail account ("" for none) and its
+    enrollment with the office's relay ("" when not enrolled)."""
+
+    account: str = ""  # the mail account's e-mail address
+    enrolled_as: str = ""  # the relay user this workstation is enrolled as
+    relay_url: str = ""
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.account and self.enrolled_as)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MailServer:
+    host: str
+    port: int
+    security: MailSecurity
+
+
+@dataclass(frozen=True, kw_only=True)
+class PasswordAccount:
+    """A mail account that signs in with a user name and password (IMAP and SMTP).
+    `ca_file`: a CA or self-signed certificate to trust besides the system's (a server of
+    the office's own); None for an ordinary mail provider."""
+
+    email: str
+    display_name: str = ""
+    organisation: str = ""
+    username: str
+    password: Secret[str] = field(repr=False, hash=False)  # never in a repr or a log
+    imap: MailServer
+    smtp: MailServer
+    ca_file: Path | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class OAuthAccount:
+    """A Microsoft 365 or Google mail account: adding it opens the provider's sign-in page
+    in the browser, so the engine never sees a password."""
+
+    email: str
+    provider: OAuthProvider
+    display_name: str = ""
+    organisation: str = ""
+    ca_file: Path | None = None
+
+
 class Backend(Protocol):
     def folders(self) -> Sequence[tuple[str, str]]:
         """(folder key, display name) in display order."""
@@ -279,4 +335,30 @@ class Backend(Protocol):
 
     def import_contacts(self, path: Path) -> ImportSummary:
         """Add or update contacts from a CSV or vCard file."""
+        ...
+
+    # --- setting up this workstation ---
+    def setup_state(self) -> SetupState:
+        """Whether the profile has a mail account and is enrolled with the relay."""
+        ...
+
+    def test_mail_login(self, account: PasswordAccount) -> None:
+        """Sign in to the account's IMAP and SMTP servers once each, saving nothing; raises
+        ZivverdeskError saying which server refused or could not be reached."""
+        ...
+
+    def add_password_account(self, account: PasswordAccount) -> None:
+        """Test the sign-in as `test_mail_login` does, then save the account (the password
+        in the system's keyring); raises ZivverdeskError with nothing saved."""
+        ...
+
+    def add_oauth_account(self, account: OAuthAccount) -> None:
+        """Open the provider's sign-in in the browser and wait for it (minutes, at most),
+        test the mail servers with the token, then save the account."""
+        ...
+
+    def enroll(self, relay_url: str, code: Secret[str], *, ca_file: Path | None = None) -> None:
+        """Register this workstation with the relay with the administrator's one-time
+        enrollment code; raises ZivverdeskError (a refused code, an unreachable relay) with
+        nothing saved."""
         ...

@@ -7,6 +7,7 @@ serialises access internally.
 
 from __future__ import annotations
 
+import platform
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -26,18 +27,24 @@ from zivverdesk.gui.backend import (
     ContactEntry,
     ConversationDetails,
     ImportSummary,
+    MailServer,
     MessageView,
+    OAuthAccount,
     OrganisationEntry,
     OutgoingMessage,
+    PasswordAccount,
     Progress,
     RecipientCheck,
     RecipientDetails,
+    SetupState,
     SyncPass,
     TimelineEntry,
     draft_id_of,
 )
 from zivverdesk.gui.conversation_model import ConversationPage, ConversationRow
-from zivverdesk.services import addressbook, conversations, mail_sync, outbox_runner
+from zivverdesk.mail.auth import PasswordAuth
+from zivverdesk.mail.settings import Security, ServerSettings
+from zivverdesk.services import addressbook, conversations, mail_sync, outbox_runner, setup
 from zivverdesk.services.connections import Connections
 from zivverdesk.services.errors import RecipientsIncomplete
 from zivverdesk.services.plain_send import queue_plain
@@ -61,6 +68,10 @@ FOLDER_OUTBOX = "outbox"
 # Seconds one long-poll of the relay's feed may wait in the background sync; stopping the
 # sync (closing the window) may wait that long.
 WATCH_FEED_WAIT = 10
+
+
+# Seconds a connection test waits for each mail server: what the command line allows too.
+LOGIN_TIMEOUT = 15
 
 
 def parse_date(text: str) -> datetime:
@@ -490,6 +501,82 @@ class EngineBackend:
     def import_contacts(self, path: Path) -> ImportSummary:
         report = addressbook.import_contacts(self._profile.store.addressbook, path)
         return ImportSummary(added=report.added, updated=report.updated, skipped=report.skipped)
+
+    # --- setting up this workstation: over services.setup, as `zivverdesk account add` and
+    # `zivverdesk enroll` do ---
+    def setup_state(self) -> SetupState:
+        accounts = self._profile.store.accounts.all()
+        enrollment = self._profile.store.relay.enrollment()
+        return SetupState(
+            account=accounts[0].email if accounts else "",
+            enrolled_as=enrollment.email if enrollment else "",
+            relay_url=enrollment.relay_url if enrollment else "",
+        )
+
+    def test_mail_login(self, account: PasswordAccount) -> None:
+        ca = _ca_file(account.ca_file)
+        setup.check_mail_login(
+            _server(account.imap, ca),
+            _server(account.smtp, ca),
+            PasswordAuth(username=account.username, password=account.password),
+        )
+
+    def add_password_account(self, account: PasswordAccount) -> None:
+        setup.add_password_account(
+            self._profile,
+            email=account.email,
+            username=account.username,
+            password=account.password,
+            imap_host=account.imap.host,
+            imap_port=account.imap.port,
+            imap_security=account.imap.security,
+            smtp_host=account.smtp.host,
+            smtp_port=account.smtp.port,
+            smtp_security=account.smtp.security,
+            ca_file=account.ca_file,
+            display_name=account.display_name,
+            organisation=account.organisation,
+        )
+
+    def add_oauth_account(self, account: OAuthAccount) -> None:
+        setup.add_oauth_account(
+            self._profile,
+            email=account.email,
+            provider=account.provider,
+            ca_file=account.ca_file,
+            display_name=account.display_name,
+            organisation=account.organisation,
+        )
+
+    def enroll(self, relay_url: str, code: Secret[str], *, ca_file: Path | None = None) -> None:
+        setup.enroll(
+            self._profile,
+            relay_url=relay_url,
+            code=code,
+            # The name the administrator sees in the relay's device list, as the command
+            # line gives it.
+            device_name=platform.node() or "werkplek",
+            ca_file=_ca_file(ca_file),
+        )
+
+
+def _ca_file(path: Path | None) -> Path | None:
+    """A CA file the user chose, checked as `services.setup` checks it when saving."""
+    if path is None:
+        return None
+    if not path.is_file():
+        raise ZivverdeskError(f"CA-bestand {path} bestaat niet. / CA file not found.")
+    return path.resolve()
+
+
+def _server(server: MailServer, ca_file: Path | None) -> ServerSettings:
+    return ServerSettings(
+        host=server.host,
+        port=server.port,
+        security=Security(server.security),
+        ca_file=ca_file,
+        timeout=LOGIN_TIMEOUT,
+    )
 
 
 def _request(address: str, checks: Mapping[str, RecipientCheck]) -> RecipientRequest:

@@ -35,6 +35,7 @@ from zivverdesk.gui.backend import (
     Colleague,
     ConversationDetails,
     OutgoingMessage,
+    SetupState,
     SyncPass,
     draft_id_of,
 )
@@ -54,6 +55,7 @@ from zivverdesk.gui.errors import error_text
 from zivverdesk.gui.live_sync import LiveSync
 from zivverdesk.gui.operations import Operation
 from zivverdesk.gui.resources import icon
+from zivverdesk.gui.setup_dialog import SetupDialog
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +164,9 @@ class MainWindow(QMainWindow):
         self.addressbook_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
         self.addressbook_action.triggered.connect(self.show_addressbook)
         bar.addAction(self.addressbook_action)
+        self.setup_action = QAction(self.tr("Set up…"), self)
+        self.setup_action.triggered.connect(self.show_setup)
+        bar.addAction(self.setup_action)
         self._build_search(bar)
 
     def _build_search(self, bar: QToolBar) -> None:
@@ -576,3 +581,34 @@ class MainWindow(QMainWindow):
         dialog.raise_()
         dialog.activateWindow()
         return dialog
+
+    def show_setup(self) -> SetupDialog:
+        """Setting up the mail account and the relay enrollment: one dialog per window,
+        brought to the front when open."""
+        dialog = self.findChild(SetupDialog)
+        if dialog is None:
+            dialog = SetupDialog(self.backend, self)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def start_after_setup(self) -> None:
+        """At start: offer the set-up when the profile has no mail account or is not
+        enrolled, and start the background sync once that dialog is closed (the sync reads
+        the account when it starts); on a profile that is set up, start the sync at once."""
+
+        def checked(state: SetupState) -> None:
+            if state.complete:
+                self.start_live_sync()
+                return
+            self.show_setup().finished.connect(lambda _result: self.start_live_sync())
+
+        def failed(error: BaseException) -> None:
+            self.show_error(error)
+            self.start_live_sync()
+
+        op = self._track(Operation(self, self.backend.setup_state))
+        op.on_success(checked)
+        op.on_failure(failed)
+        op.run()
