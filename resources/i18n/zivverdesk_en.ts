@@ -460,37 +460,37 @@
 <context>
     <name>FolderNames</name>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="95"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="106"/>
         <source>Secure</source>
         <translation>Secure</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="96"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="107"/>
         <source>To review</source>
         <translation>To review</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="97"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="108"/>
         <source>Inbox</source>
         <translation>Inbox</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="98"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="109"/>
         <source>Sent</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="99"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="110"/>
         <source>All mail</source>
         <translation>All mail</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="100"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="111"/>
         <source>Drafts</source>
         <translation>Drafts</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="101"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="112"/>
         <source>Outbox</source>
         <translation>Outbox</translation>
     </message>
@@ -521,7 +521,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="161"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="163"/>
         <source>Address book</source>
         <translation>Address book</translation>
     </message>
@@ -531,74 +531,74 @@
         <translation>Something went wrong. The details are in the log file.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="75"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="77"/>
         <source>Folders</source>
         <translation>Folders</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="93"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="95"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="132"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="134"/>
         <source>Main</source>
         <translation>Main</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="136"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="138"/>
         <source>New secure message</source>
         <translation>New secure message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="139"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="141"/>
         <source>Message details</source>
         <translation>Message details</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="141"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="143"/>
         <source>Synchronise</source>
         <translation>Synchronise</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="144"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="146"/>
         <source>Mark as reviewed</source>
         <translation>Mark as reviewed</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="146"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="148"/>
         <source>Assign to…</source>
         <translation>Assign to…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="148"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="150"/>
         <source>Reply</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="170"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="171"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="180"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="175"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="176"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="185"/>
         <source>Search</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="172"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="177"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Find mail by contact, subject or text</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="257"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="262"/>
         <source>Searching…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="269"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="274"/>
         <source>Nothing found</source>
         <translation>Nothing found</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="271"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="276"/>
         <source>%n conversation(s) found</source>
         <translation>
             <numerusform>%n conversation found</numerusform>
@@ -606,7 +606,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="273"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="278"/>
         <source>More than %n conversations found</source>
         <translation>
             <numerusform>More than %n conversation found</numerusform>
@@ -614,52 +614,52 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="390"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="395"/>
         <source>Assigned to: %1</source>
         <translation>Assigned to: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="392"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="397"/>
         <source>Reviewed by: %1</source>
         <translation>Reviewed by: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="493"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="498"/>
         <source>Notification sent again to %1</source>
         <translation>Notification sent again to %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="512"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="517"/>
         <source>No colleagues known yet: synchronise first.</source>
         <translation>No colleagues known yet: synchronise first.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="517"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="522"/>
         <source>Assign to</source>
         <translation>Assign to</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="518"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="523"/>
         <source>Which colleague reviews this conversation?</source>
         <translation>Which colleague reviews this conversation?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="541"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="546"/>
         <source>Close zivverdesk?</source>
         <translation>Close zivverdesk?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="543"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="548"/>
         <source>A message you are writing has not been sent or saved as a draft. Close anyway and lose it?</source>
         <translation>A message you are writing has not been sent or saved as a draft. Close anyway and lose it?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="568"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="573"/>
         <source>Not up to date: %1</source>
         <translation>Not up to date: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="253"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="258"/>
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n conversation</numerusform>
@@ -667,12 +667,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="529"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="534"/>
         <source>Synchronising…</source>
         <translation>Synchronising…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="164"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="167"/>
         <source>Set up…</source>
         <translation>Set up…</translation>
     </message>

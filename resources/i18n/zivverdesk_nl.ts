@@ -460,37 +460,37 @@
 <context>
     <name>FolderNames</name>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="95"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="106"/>
         <source>Secure</source>
         <translation>Beveiligd</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="96"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="107"/>
         <source>To review</source>
         <translation>Te beoordelen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="97"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="108"/>
         <source>Inbox</source>
         <translation>Postvak IN</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="98"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="109"/>
         <source>Sent</source>
         <translation>Verzonden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="99"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="110"/>
         <source>All mail</source>
         <translation>Alle e-mail</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="100"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="111"/>
         <source>Drafts</source>
         <translation>Concepten</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="101"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="112"/>
         <source>Outbox</source>
         <translation>Postvak UIT</translation>
     </message>
@@ -521,7 +521,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="161"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="163"/>
         <source>Address book</source>
         <translation>Adresboek</translation>
     </message>
@@ -531,74 +531,74 @@
         <translation>Er ging iets mis. De details staan in het logbestand.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="75"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="77"/>
         <source>Folders</source>
         <translation>Mappen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="93"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="95"/>
         <source>Message</source>
         <translation>Bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="132"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="134"/>
         <source>Main</source>
         <translation>Hoofdbalk</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="136"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="138"/>
         <source>New secure message</source>
         <translation>Nieuw beveiligd bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="139"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="141"/>
         <source>Message details</source>
         <translation>Berichtdetails</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="141"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="143"/>
         <source>Synchronise</source>
         <translation>Synchroniseren</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="144"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="146"/>
         <source>Mark as reviewed</source>
         <translation>Markeren als beoordeeld</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="146"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="148"/>
         <source>Assign to…</source>
         <translation>Toewijzen aan…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="148"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="150"/>
         <source>Reply</source>
         <translation>Beantwoorden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="170"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="171"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="180"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="175"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="176"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="185"/>
         <source>Search</source>
         <translation>Zoeken</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="172"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="177"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Zoek op contactpersoon, onderwerp of tekst</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="257"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="262"/>
         <source>Searching…</source>
         <translation>Bezig met zoeken…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="269"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="274"/>
         <source>Nothing found</source>
         <translation>Niets gevonden</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="271"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="276"/>
         <source>%n conversation(s) found</source>
         <translation>
             <numerusform>%n gesprek gevonden</numerusform>
@@ -606,7 +606,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="273"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="278"/>
         <source>More than %n conversations found</source>
         <translation>
             <numerusform>Meer dan %n gesprek gevonden</numerusform>
@@ -614,52 +614,52 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="390"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="395"/>
         <source>Assigned to: %1</source>
         <translation>Toegewezen aan: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="392"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="397"/>
         <source>Reviewed by: %1</source>
         <translation>Beoordeeld door: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="493"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="498"/>
         <source>Notification sent again to %1</source>
         <translation>Melding opnieuw verstuurd naar %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="512"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="517"/>
         <source>No colleagues known yet: synchronise first.</source>
         <translation>Nog geen collega&apos;s bekend: synchroniseer eerst.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="517"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="522"/>
         <source>Assign to</source>
         <translation>Toewijzen aan</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="518"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="523"/>
         <source>Which colleague reviews this conversation?</source>
         <translation>Welke collega beoordeelt dit gesprek?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="541"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="546"/>
         <source>Close zivverdesk?</source>
         <translation>zivverdesk afsluiten?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="543"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="548"/>
         <source>A message you are writing has not been sent or saved as a draft. Close anyway and lose it?</source>
         <translation>Een bericht dat u aan het schrijven bent, is niet verzonden en niet als concept bewaard. Toch afsluiten? Het bericht gaat dan verloren.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="568"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="573"/>
         <source>Not up to date: %1</source>
         <translation>Niet bijgewerkt: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="253"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="258"/>
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n gesprek</numerusform>
@@ -667,12 +667,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="529"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="534"/>
         <source>Synchronising…</source>
         <translation>Bezig met synchroniseren…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="164"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="167"/>
         <source>Set up…</source>
         <translation>Instellen…</translation>
     </message>
