@@ -54,6 +54,7 @@ from zivverdesk.services.relay_sync import save_attachment
 from zivverdesk.services.resend import queue_resend
 from zivverdesk.services.secure_send import SecureDraft, queue_secure
 from zivverdesk.services.sync import SyncSummary, sync_once, watch
+from zivverdesk.store.outbox import OutboxJob
 from zivverdesk.store.search import SearchIndex
 
 # Folder keys; the services list secure conversations and plain mail together, the folders
@@ -158,21 +159,31 @@ class EngineBackend:
         # The outbox holds the few jobs not yet sent: it pages by position.
         offset = after if isinstance(after, int) else 0
         rows = [
-            ConversationRow(
-                conversation_id=job.message_id or job.id,
-                correspondent=job.last_error or "",
-                subject=job.kind,
-                updated=parse_date(job.created),
-                envelope=None,
-                secure=job.kind != "plain",
-            )
-            for job in self._profile.store.outbox.jobs(include_done=False)
+            self._outbox_row(job) for job in self._profile.store.outbox.jobs(include_done=False)
         ]
         if query:
             rows = _matching_rows(rows, query)
         more = offset + limit < len(rows)
         return ConversationPage(
             rows=rows[offset : offset + limit], next=offset + limit if more else None
+        )
+
+    def _outbox_row(self, job: OutboxJob) -> ConversationRow:
+        """A waiting message as the user wrote it: to whom and its subject, with why it
+        waits in the recipient column's place when it does (the job's kind only when the
+        message is not in the store, as for a resend of a revoked one)."""
+        mailbox = self._profile.store.mailbox
+        subject, to = job.kind, ""
+        if job.message_id and mailbox.has_message(job.message_id):
+            message = mailbox.message(job.message_id)
+            subject, to = message.subject, message.recipients
+        return ConversationRow(
+            conversation_id=job.message_id or job.id,
+            correspondent=job.last_error or to,
+            subject=subject,
+            updated=parse_date(job.created),
+            envelope=None,
+            secure=job.kind != "plain",
         )
 
     def _drafts_page(self, after: object | None, limit: int, query: str) -> ConversationPage:
