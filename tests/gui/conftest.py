@@ -4,7 +4,7 @@ relay and mail servers, with a patient's mailbox."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,9 @@ from tests.gui.windows import Office, shown_window
 from tests.plugins.mailstack import MailAccount, MailStack
 from tests.plugins.relay import RelayProcess
 from zivverdesk.crypto.keyring_backend import INSECURE_ENV
+from zivverdesk.gui.engine_backend import EngineBackend
 from zivverdesk.gui.main_window import MainWindow
+from zivverdesk.services.profile import Profile
 
 
 @pytest.fixture
@@ -27,6 +29,22 @@ def backend() -> FakeBackend:
 @pytest.fixture
 def window(qtbot: QtBot, backend: FakeBackend) -> MainWindow:
     return shown_window(qtbot, backend)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty profile (no servers are contacted)."""
+    monkeypatch.setenv(INSECURE_ENV, "1")
+    home = tmp_path / "desk"
+    Profile.open(home).close()
+    return home
+
+
+@pytest.fixture
+def engine(home: Path) -> Iterator[EngineBackend]:
+    backend = EngineBackend(home)
+    yield backend
+    backend.close()
 
 
 @pytest.fixture

@@ -6,14 +6,12 @@ exactly that, with the code sealed at rest."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from zivverdesk.crypto.keyring_backend import INSECURE_ENV
 from zivverdesk.gui.addressbook_dialog import MASK, AddressBookDialog
 from zivverdesk.gui.engine_backend import EngineBackend
 from zivverdesk.services.profile import Profile
@@ -22,21 +20,6 @@ pytestmark = pytest.mark.gui
 
 FIRST_CODE = "lente-2026-Kx7"
 SECOND_CODE = "herfst-2026-Qm4"
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(INSECURE_ENV, "1")
-    home = tmp_path / "desk"
-    Profile.open(home).close()  # a fresh, empty profile
-    return home
-
-
-@pytest.fixture
-def engine(home: Path) -> Iterator[EngineBackend]:
-    backend = EngineBackend(home)
-    yield backend
-    backend.close()
 
 
 @pytest.fixture

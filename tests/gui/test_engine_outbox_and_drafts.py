@@ -5,7 +5,6 @@ typed access code not kept at all), read back as it was, listed and removed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import pytest
 
 from tests.store.mail_data import offline_account
 from zivverdesk.core.model import VerificationMethod
-from zivverdesk.crypto.keyring_backend import INSECURE_ENV
 from zivverdesk.gui.backend import DRAFT_PREFIX, FOLDER_DRAFTS, OutgoingMessage, RecipientCheck
 from zivverdesk.gui.engine_backend import FOLDER_OUTBOX, EngineBackend
 from zivverdesk.services.plain_send import queue_plain
@@ -25,19 +23,11 @@ SUBJECT = "Verwijzing dr. Bakker"
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(INSECURE_ENV, "1")
-    home = tmp_path / "desk"
+def home(home: Path) -> Path:
+    """The fresh profile with a mail account whose servers are never contacted."""
     with Profile.open(home) as profile:
         offline_account(profile.store)
     return home
-
-
-@pytest.fixture
-def engine(home: Path) -> Iterator[EngineBackend]:
-    backend = EngineBackend(home)
-    yield backend
-    backend.close()
 
 
 def test_a_waiting_message_is_listed_as_written(home: Path, engine: EngineBackend) -> None:

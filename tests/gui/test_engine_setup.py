@@ -8,7 +8,7 @@ Postfix (or aiosmtpd) and relay on 127.0.0.1."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.plugins.mailstack import MailAccount, MailStack
 from tests.plugins.relay import RelayProcess
-from zivverdesk.crypto.keyring_backend import INSECURE_ENV, INSECURE_FILE_NAME
+from zivverdesk.crypto.keyring_backend import INSECURE_FILE_NAME
 from zivverdesk.gui.engine_backend import EngineBackend
 from zivverdesk.gui.setup_dialog import SetupDialog
 from zivverdesk.services.profile import Profile
@@ -27,21 +27,6 @@ pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
 # Long enough for Dovecot's delay after a failed sign-in and the relay's key check.
 SERVER_WAIT_MS = 30_000
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(INSECURE_ENV, "1")
-    home = tmp_path / "desk"
-    Profile.open(home).close()  # a fresh, empty profile
-    return home
-
-
-@pytest.fixture
-def engine(home: Path) -> Iterator[EngineBackend]:
-    backend = EngineBackend(home)
-    yield backend
-    backend.close()
 
 
 @pytest.fixture
