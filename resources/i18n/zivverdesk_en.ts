@@ -132,106 +132,125 @@
     </message>
 </context>
 <context>
+    <name>AttachmentsPanel</name>
+    <message>
+        <location filename="../../zivverdesk/gui/attachments_panel.py" line="44"/>
+        <location filename="../../zivverdesk/gui/attachments_panel.py" line="50"/>
+        <source>Attachments</source>
+        <translation>Attachments</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/attachments_panel.py" line="47"/>
+        <source>Save…</source>
+        <translation>Save…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/attachments_panel.py" line="77"/>
+        <source>Save attachment</source>
+        <translation>Save attachment</translation>
+    </message>
+</context>
+<context>
     <name>ComposerDialog</name>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="65"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="57"/>
         <source>New secure message</source>
         <translation>New secure message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="70"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="62"/>
         <source>name@example.nl; second@example.nl</source>
         <translation>name@example.nl; second@example.nl</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="80"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="72"/>
         <source>&amp;To:</source>
         <translation>&amp;To:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="81"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="73"/>
         <source>Recipient check:</source>
         <translation>Recipient check:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="82"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="74"/>
         <source>&amp;Subject:</source>
         <translation>&amp;Subject:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="84"/>
-        <location filename="../../zivverdesk/gui/composer.py" line="218"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="76"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="210"/>
         <source>Add attachment</source>
         <translation>Add attachment</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="86"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="78"/>
         <source>Remove</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="89"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="81"/>
         <source>Send securely</source>
         <translation>Send securely</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="92"/>
-        <location filename="../../zivverdesk/gui/composer.py" line="262"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="84"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="254"/>
         <source>Send without protection</source>
         <translation>Send without protection</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="102"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="94"/>
         <source>Save as draft</source>
         <translation>Save as draft</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="119"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="111"/>
         <source>Only if you typed an access code for this recipient yourself</source>
         <translation>Only if you typed an access code for this recipient yourself</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="132"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="124"/>
         <source>Reply</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="146"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="138"/>
         <source>Access code:</source>
         <translation>Access code:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="165"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="157"/>
         <source>Saving draft…</source>
         <translation>Saving draft…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="171"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="163"/>
         <source>Draft saved.</source>
         <translation>Draft saved.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="192"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="184"/>
         <source>Keep as draft?</source>
         <translation>Keep as draft?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="193"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="185"/>
         <source>This message has not been sent. Keep it as a draft?</source>
         <translation>This message has not been sent. Keep it as a draft?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="253"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="245"/>
         <source>Enter at least one recipient.</source>
         <translation>Enter at least one recipient.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="264"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="256"/>
         <source>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</source>
         <translation>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="273"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="265"/>
         <source>Sending…</source>
         <translation>Sending…</translation>
     </message>
@@ -460,37 +479,37 @@
 <context>
     <name>FolderNames</name>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="106"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="107"/>
         <source>Secure</source>
         <translation>Secure</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="107"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="108"/>
         <source>To review</source>
         <translation>To review</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="108"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="109"/>
         <source>Inbox</source>
         <translation>Inbox</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="109"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="110"/>
         <source>Sent</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="110"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="111"/>
         <source>All mail</source>
         <translation>All mail</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="111"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="112"/>
         <source>Drafts</source>
         <translation>Drafts</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="112"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="113"/>
         <source>Outbox</source>
         <translation>Outbox</translation>
     </message>
@@ -521,7 +540,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="163"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="174"/>
         <source>Address book</source>
         <translation>Address book</translation>
     </message>
@@ -531,74 +550,74 @@
         <translation>Something went wrong. The details are in the log file.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="77"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="80"/>
         <source>Folders</source>
         <translation>Folders</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="95"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="98"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="134"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="145"/>
         <source>Main</source>
         <translation>Main</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="138"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="149"/>
         <source>New secure message</source>
         <translation>New secure message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="141"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="152"/>
         <source>Message details</source>
         <translation>Message details</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="143"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="154"/>
         <source>Synchronise</source>
         <translation>Synchronise</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="146"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="157"/>
         <source>Mark as reviewed</source>
         <translation>Mark as reviewed</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="148"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="159"/>
         <source>Assign to…</source>
         <translation>Assign to…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="150"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="161"/>
         <source>Reply</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="175"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="176"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="185"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="186"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="187"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="196"/>
         <source>Search</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="177"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="188"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Find mail by contact, subject or text</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="262"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="273"/>
         <source>Searching…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="274"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="285"/>
         <source>Nothing found</source>
         <translation>Nothing found</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="276"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="287"/>
         <source>%n conversation(s) found</source>
         <translation>
             <numerusform>%n conversation found</numerusform>
@@ -606,7 +625,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="278"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="289"/>
         <source>More than %n conversations found</source>
         <translation>
             <numerusform>More than %n conversation found</numerusform>
@@ -614,52 +633,57 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="395"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="407"/>
         <source>Assigned to: %1</source>
         <translation>Assigned to: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="397"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="409"/>
         <source>Reviewed by: %1</source>
         <translation>Reviewed by: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="498"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="425"/>
+        <source>Saved: %1</source>
+        <translation>Saved: %1</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="519"/>
         <source>Notification sent again to %1</source>
         <translation>Notification sent again to %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="517"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="538"/>
         <source>No colleagues known yet: synchronise first.</source>
         <translation>No colleagues known yet: synchronise first.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="522"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="543"/>
         <source>Assign to</source>
         <translation>Assign to</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="523"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="544"/>
         <source>Which colleague reviews this conversation?</source>
         <translation>Which colleague reviews this conversation?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="546"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="567"/>
         <source>Close zivverdesk?</source>
         <translation>Close zivverdesk?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="548"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="569"/>
         <source>A message you are writing has not been sent or saved as a draft. Close anyway and lose it?</source>
         <translation>A message you are writing has not been sent or saved as a draft. Close anyway and lose it?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="573"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="594"/>
         <source>Not up to date: %1</source>
         <translation>Not up to date: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="258"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="269"/>
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n conversation</numerusform>
@@ -667,12 +691,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="534"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="555"/>
         <source>Synchronising…</source>
         <translation>Synchronising…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="167"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="178"/>
         <source>Set up…</source>
         <translation>Set up…</translation>
     </message>

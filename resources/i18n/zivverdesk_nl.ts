@@ -132,106 +132,125 @@
     </message>
 </context>
 <context>
+    <name>AttachmentsPanel</name>
+    <message>
+        <location filename="../../zivverdesk/gui/attachments_panel.py" line="44"/>
+        <location filename="../../zivverdesk/gui/attachments_panel.py" line="50"/>
+        <source>Attachments</source>
+        <translation>Bijlagen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/attachments_panel.py" line="47"/>
+        <source>Save…</source>
+        <translation>Opslaan…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/attachments_panel.py" line="77"/>
+        <source>Save attachment</source>
+        <translation>Bijlage opslaan</translation>
+    </message>
+</context>
+<context>
     <name>ComposerDialog</name>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="65"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="57"/>
         <source>New secure message</source>
         <translation>Nieuw beveiligd bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="70"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="62"/>
         <source>name@example.nl; second@example.nl</source>
         <translation>naam@voorbeeld.nl; tweede@voorbeeld.nl</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="80"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="72"/>
         <source>&amp;To:</source>
         <translation>&amp;Aan:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="81"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="73"/>
         <source>Recipient check:</source>
         <translation>Ontvangerscontrole:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="82"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="74"/>
         <source>&amp;Subject:</source>
         <translation>&amp;Onderwerp:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="84"/>
-        <location filename="../../zivverdesk/gui/composer.py" line="218"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="76"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="210"/>
         <source>Add attachment</source>
         <translation>Bijlage toevoegen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="86"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="78"/>
         <source>Remove</source>
         <translation>Verwijderen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="89"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="81"/>
         <source>Send securely</source>
         <translation>Veilig verzenden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="92"/>
-        <location filename="../../zivverdesk/gui/composer.py" line="262"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="84"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="254"/>
         <source>Send without protection</source>
         <translation>Verzenden zonder beveiliging</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="102"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="94"/>
         <source>Save as draft</source>
         <translation>Opslaan als concept</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="119"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="111"/>
         <source>Only if you typed an access code for this recipient yourself</source>
         <translation>Alleen als u voor deze ontvanger zelf een toegangscode hebt ingetypt</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="132"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="124"/>
         <source>Reply</source>
         <translation>Beantwoorden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="146"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="138"/>
         <source>Access code:</source>
         <translation>Toegangscode:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="165"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="157"/>
         <source>Saving draft…</source>
         <translation>Concept opslaan…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="171"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="163"/>
         <source>Draft saved.</source>
         <translation>Concept opgeslagen.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="192"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="184"/>
         <source>Keep as draft?</source>
         <translation>Als concept bewaren?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="193"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="185"/>
         <source>This message has not been sent. Keep it as a draft?</source>
         <translation>Dit bericht is niet verzonden. Als concept bewaren?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="253"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="245"/>
         <source>Enter at least one recipient.</source>
         <translation>Vul minstens één ontvanger in.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="264"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="256"/>
         <source>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</source>
         <translation>Dit bericht en de bijlagen worden als gewone e-mail verstuurd die anderen kunnen lezen. Doe dit alleen als er geen persoonlijke of medische gegevens in staan. Verzenden zonder beveiliging?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="273"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="265"/>
         <source>Sending…</source>
         <translation>Bezig met verzenden…</translation>
     </message>
@@ -460,37 +479,37 @@
 <context>
     <name>FolderNames</name>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="106"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="107"/>
         <source>Secure</source>
         <translation>Beveiligd</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="107"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="108"/>
         <source>To review</source>
         <translation>Te beoordelen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="108"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="109"/>
         <source>Inbox</source>
         <translation>Postvak IN</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="109"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="110"/>
         <source>Sent</source>
         <translation>Verzonden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="110"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="111"/>
         <source>All mail</source>
         <translation>Alle e-mail</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="111"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="112"/>
         <source>Drafts</source>
         <translation>Concepten</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="112"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="113"/>
         <source>Outbox</source>
         <translation>Postvak UIT</translation>
     </message>
@@ -521,7 +540,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="163"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="174"/>
         <source>Address book</source>
         <translation>Adresboek</translation>
     </message>
@@ -531,74 +550,74 @@
         <translation>Er ging iets mis. De details staan in het logbestand.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="77"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="80"/>
         <source>Folders</source>
         <translation>Mappen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="95"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="98"/>
         <source>Message</source>
         <translation>Bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="134"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="145"/>
         <source>Main</source>
         <translation>Hoofdbalk</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="138"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="149"/>
         <source>New secure message</source>
         <translation>Nieuw beveiligd bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="141"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="152"/>
         <source>Message details</source>
         <translation>Berichtdetails</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="143"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="154"/>
         <source>Synchronise</source>
         <translation>Synchroniseren</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="146"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="157"/>
         <source>Mark as reviewed</source>
         <translation>Markeren als beoordeeld</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="148"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="159"/>
         <source>Assign to…</source>
         <translation>Toewijzen aan…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="150"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="161"/>
         <source>Reply</source>
         <translation>Beantwoorden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="175"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="176"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="185"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="186"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="187"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="196"/>
         <source>Search</source>
         <translation>Zoeken</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="177"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="188"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Zoek op contactpersoon, onderwerp of tekst</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="262"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="273"/>
         <source>Searching…</source>
         <translation>Bezig met zoeken…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="274"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="285"/>
         <source>Nothing found</source>
         <translation>Niets gevonden</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="276"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="287"/>
         <source>%n conversation(s) found</source>
         <translation>
             <numerusform>%n gesprek gevonden</numerusform>
@@ -606,7 +625,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="278"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="289"/>
         <source>More than %n conversations found</source>
         <translation>
             <numerusform>Meer dan %n gesprek gevonden</numerusform>
@@ -614,52 +633,57 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="395"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="407"/>
         <source>Assigned to: %1</source>
         <translation>Toegewezen aan: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="397"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="409"/>
         <source>Reviewed by: %1</source>
         <translation>Beoordeeld door: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="498"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="425"/>
+        <source>Saved: %1</source>
+        <translation>Opgeslagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="519"/>
         <source>Notification sent again to %1</source>
         <translation>Melding opnieuw verstuurd naar %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="517"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="538"/>
         <source>No colleagues known yet: synchronise first.</source>
         <translation>Nog geen collega&apos;s bekend: synchroniseer eerst.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="522"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="543"/>
         <source>Assign to</source>
         <translation>Toewijzen aan</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="523"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="544"/>
         <source>Which colleague reviews this conversation?</source>
         <translation>Welke collega beoordeelt dit gesprek?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="546"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="567"/>
         <source>Close zivverdesk?</source>
         <translation>zivverdesk afsluiten?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="548"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="569"/>
         <source>A message you are writing has not been sent or saved as a draft. Close anyway and lose it?</source>
         <translation>Een bericht dat u aan het schrijven bent, is niet verzonden en niet als concept bewaard. Toch afsluiten? Het bericht gaat dan verloren.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="573"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="594"/>
         <source>Not up to date: %1</source>
         <translation>Niet bijgewerkt: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="258"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="269"/>
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n gesprek</numerusform>
@@ -667,12 +691,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="534"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="555"/>
         <source>Synchronising…</source>
         <translation>Bezig met synchroniseren…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="167"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="178"/>
         <source>Set up…</source>
         <translation>Instellen…</translation>
     </message>

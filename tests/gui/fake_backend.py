@@ -100,6 +100,7 @@ class FakeBackend:
         self.resent: list[tuple[str, str, str | None, str]] = []
         self.fail_send: str | None = None
         self.drafts: dict[str, OutgoingMessage] = {}  # by draft id
+        self.saved: list[tuple[str, str, Path]] = []  # attachments saved: message, name, file
         # The office's users on the relay, and the conversations assigned to one of them.
         self.team: list[Colleague] = []
         self.assigned: list[tuple[str, str]] = []
@@ -264,7 +265,8 @@ class FakeBackend:
         self.assigned.append((conversation_id, email))
 
     def save_attachment(self, message_id: str, name: str, target: Path) -> None:
-        pass
+        self.saved.append((message_id, name, target))
+        target.write_bytes(f"{name} of {message_id}".encode())
 
     def sync(self) -> None:
         pass

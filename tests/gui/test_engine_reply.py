@@ -1,17 +1,19 @@
 """Answering from the window over the real engine (S6, S8, S9): the patient's secure reply
-appears by itself; the secretary answers in the thread from the window, giving the one-off
-access code of the first send again, and the patient reads the answer with that code; a
-fresh notification from the message details works with the code too. Real relay, Postfix
-and Dovecot; the patient's side as the web page does it."""
+appears by itself and its attachment is saved to a file; the secretary answers in the
+thread from the window, giving the one-off access code of the first send again, and the
+patient reads the answer with that code; a fresh notification from the message details
+works with the code too. Real relay, Postfix and Dovecot; the patient's side as the web
+page does it."""
 
 from __future__ import annotations
 
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QFileDialog, QInputDialog
 from pytestqt.qtbot import QtBot
 
 from tests.e2e.harness import Browser, link_of, wait_for_notifications
@@ -35,7 +37,7 @@ def _read_with_code(relay: RelayProcess, notification: EmailMessage) -> tuple[st
 
 
 def test_the_secretary_answers_the_patient_from_the_window(
-    qtbot: QtBot, office: Office, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, office: Office, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     patient, relay_server = office.patient, office.relay
     office.send("Vragenlijst", "Graag invullen.", access_code=CODE)
@@ -56,6 +58,17 @@ def test_the_secretary_answers_the_patient_from_the_window(
             lambda: "Ingevuld, zie bijlage." in window.reader.toPlainText(),
             timeout=(WATCH_FEED_WAIT + 15) * 1000,
         )
+        # The patient's attachment, decrypted by the engine into the file chosen.
+        target = tmp_path / "antwoorden van de patient.txt"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+        panel = window.attachments
+        names = [panel.list.item(i).text() for i in range(panel.list.count())]
+        assert any(n.startswith("antwoorden.txt (11 B)") for n in names), names
+        panel.list.setCurrentRow(next(i for i, n in enumerate(names) if "antwoorden" in n))
+        panel.save_selected()
+        qtbot.waitUntil(lambda: target.exists(), timeout=20_000)
+        assert target.read_bytes() == b"ja, nee, ja"
+
         qtbot.waitUntil(window.reply_action.isEnabled)
         dialog = window.reply()
         assert dialog is not None

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zivverdesk.gui.attachments_panel import size_text
 from zivverdesk.gui.backend import AddressBookCheck, ConversationDetails, OutgoingMessage
 from zivverdesk.gui.recipient_checks import RecipientChecksTable
 from zivverdesk.gui.resources import icon
@@ -35,15 +36,6 @@ from zivverdesk.gui.resources import icon
 # Looks up what the address book gives some addresses, in the background, and hands the
 # answer to the callable (on the GUI thread).
 CheckLookup = Callable[[list[str], Callable[[Sequence[AddressBookCheck]], None]], None]
-
-
-def _human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"
 
 
 class ComposerDialog(QDialog):
@@ -205,7 +197,7 @@ class ComposerDialog(QDialog):
         super().reject()
 
     def add_attachment(self, path: Path) -> None:
-        item = QListWidgetItem(f"{path.name} ({_human_size(path.stat().st_size)})")
+        item = QListWidgetItem(f"{path.name} ({size_text(path.stat().st_size)})")
         item.setData(0x0100, str(path))
         self.attachments.addItem(item)
 

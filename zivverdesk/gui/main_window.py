@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -24,10 +25,12 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
 from zivverdesk.gui.addressbook_dialog import AddressBookDialog
+from zivverdesk.gui.attachments_panel import AttachmentsPanel
 from zivverdesk.gui.backend import (
     FOLDER_DRAFTS,
     AddressBookCheck,
@@ -94,10 +97,18 @@ class MainWindow(QMainWindow):
         self.reader.setReadOnly(True)
         self.reader.setAccessibleName(self.tr("Message"))
 
+        self.attachments = AttachmentsPanel()
+        self.attachments.save_requested.connect(self._save_attachment)
+        reading = QWidget()
+        reading_layout = QVBoxLayout(reading)
+        reading_layout.setContentsMargins(0, 0, 0, 0)
+        reading_layout.addWidget(self.reader, 1)
+        reading_layout.addWidget(self.attachments)
+
         splitter = QSplitter()
         splitter.addWidget(self.folder_list)
         splitter.addWidget(self.table)
-        splitter.addWidget(self.reader)
+        splitter.addWidget(reading)
         splitter.setSizes([200, 560, 440])
         self.setCentralWidget(splitter)
 
@@ -333,6 +344,7 @@ class MainWindow(QMainWindow):
     def _clear_reader(self) -> None:
         self._details = None
         self.reader.clear()
+        self.attachments.show_attachments(None)
         self.reply_action.setEnabled(False)
 
     def _conversation_changed(self, *_args: object) -> None:
@@ -404,6 +416,15 @@ class MainWindow(QMainWindow):
                 lines.append(f"📎 {name} ({size} B)")
             parts.append("\n".join(lines))
         self.reader.setPlainText("\n\n――――――――――\n\n".join(parts))
+        self.attachments.show_attachments(details)
+
+    def _save_attachment(self, message_id: str, name: str, target: Path) -> None:
+        """Decrypt an attachment into the file the user chose, then say where it went."""
+
+        def saved(_result: object) -> None:
+            self.status_label.setText(self.tr("Saved: %1").replace("%1", str(target)))
+
+        self.run(lambda: self.backend.save_attachment(message_id, name, target), saved)
 
     # --- actions ---
     def compose(self) -> ComposerDialog:
