@@ -88,27 +88,27 @@
         <translation>New access code saved. Recipients at %1 need the new access code for messages sent from now on.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="379"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="375"/>
         <source>Organisation %1 saved.</source>
         <translation>Organisation %1 saved.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="410"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="408"/>
         <source>Contact %1 saved.</source>
         <translation>Contact %1 saved.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="417"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="415"/>
         <source>Import contacts</source>
         <translation>Import contacts</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="417"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="415"/>
         <source>Contacts (*.csv *.vcf)</source>
         <translation>Contacts (*.csv *.vcf)</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="423"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="421"/>
         <source>Importing…</source>
         <translation>Importing…</translation>
     </message>
@@ -479,37 +479,37 @@
 <context>
     <name>FolderNames</name>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="107"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="100"/>
         <source>Secure</source>
         <translation>Secure</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="108"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="101"/>
         <source>To review</source>
         <translation>To review</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="109"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="102"/>
         <source>Inbox</source>
         <translation>Inbox</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="110"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="103"/>
         <source>Sent</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="111"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="104"/>
         <source>All mail</source>
         <translation>All mail</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="112"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="105"/>
         <source>Drafts</source>
         <translation>Drafts</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="113"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="106"/>
         <source>Outbox</source>
         <translation>Outbox</translation>
     </message>

@@ -88,27 +88,27 @@
         <translation>Nieuwe toegangscode opgeslagen. Ontvangers bij %1 hebben voor berichten die vanaf nu worden verstuurd de nieuwe toegangscode nodig.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="379"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="375"/>
         <source>Organisation %1 saved.</source>
         <translation>Organisatie %1 opgeslagen.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="410"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="408"/>
         <source>Contact %1 saved.</source>
         <translation>Contactpersoon %1 opgeslagen.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="417"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="415"/>
         <source>Import contacts</source>
         <translation>Contactpersonen importeren</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="417"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="415"/>
         <source>Contacts (*.csv *.vcf)</source>
         <translation>Contactpersonen (*.csv *.vcf)</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="423"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="421"/>
         <source>Importing…</source>
         <translation>Bezig met importeren…</translation>
     </message>
@@ -479,37 +479,37 @@
 <context>
     <name>FolderNames</name>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="107"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="100"/>
         <source>Secure</source>
         <translation>Beveiligd</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="108"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="101"/>
         <source>To review</source>
         <translation>Te beoordelen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="109"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="102"/>
         <source>Inbox</source>
         <translation>Postvak IN</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="110"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="103"/>
         <source>Sent</source>
         <translation>Verzonden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="111"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="104"/>
         <source>All mail</source>
         <translation>Alle e-mail</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="112"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="105"/>
         <source>Drafts</source>
         <translation>Concepten</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="113"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="106"/>
         <source>Outbox</source>
         <translation>Postvak UIT</translation>
     </message>

@@ -334,20 +334,15 @@ class AddressBookDialog(QDialog):
     def add_organisation(self) -> OrganisationForm:
         form = OrganisationForm(self)
 
-        def save(value: OrganisationValue) -> None:
-            self._run(
-                lambda: self.backend.add_organisation(
-                    name=value.name,
-                    domains=value.domains,
-                    contact_person=value.contact_person,
-                    access_code=value.access_code,
-                ),
-                lambda _r: self._organisation_saved(form, value.name),
-                self._failed_in(form),
-                writes_store=True,
+        def add(value: OrganisationValue) -> None:
+            self.backend.add_organisation(
+                name=value.name,
+                domains=value.domains,
+                contact_person=value.contact_person,
+                access_code=value.access_code,
             )
 
-        form.submitted.connect(save)
+        form.submitted.connect(lambda value: self._save_organisation(form, value, add))
         form.open()
         return form
 
@@ -357,27 +352,30 @@ class AddressBookDialog(QDialog):
             return None
         form = OrganisationForm(self, org)
 
-        def save(value: OrganisationValue) -> None:
-            self._run(
-                lambda: self.backend.update_organisation(
-                    org.name,
-                    name=value.name,
-                    domains=value.domains,
-                    contact_person=value.contact_person,
-                ),
-                lambda _r: self._organisation_saved(form, value.name),
-                self._failed_in(form),
-                writes_store=True,
+        def update(value: OrganisationValue) -> None:
+            self.backend.update_organisation(
+                org.name,
+                name=value.name,
+                domains=value.domains,
+                contact_person=value.contact_person,
             )
 
-        form.submitted.connect(save)
+        form.submitted.connect(lambda value: self._save_organisation(form, value, update))
         form.open()
         return form
 
-    def _organisation_saved(self, form: OrganisationForm, name: str) -> None:
-        form.accept()
-        self.status.setText(self.tr("Organisation %1 saved.").replace("%1", name))
-        self.refresh(organisation=name)
+    def _save_organisation(
+        self,
+        form: OrganisationForm,
+        value: OrganisationValue,
+        save: Callable[[OrganisationValue], None],
+    ) -> None:
+        def saved(_result: object) -> None:
+            form.accept()
+            self.status.setText(self.tr("Organisation %1 saved.").replace("%1", value.name))
+            self.refresh(organisation=value.name)
+
+        self._run(lambda: save(value), saved, self._failed_in(form), writes_store=True)
 
     # --- contacts (S13) ---
     def _organisation_names(self) -> list[str]:

@@ -27,7 +27,6 @@ from zivverdesk.gui.backend import (
     ContactEntry,
     ConversationDetails,
     ImportSummary,
-    MailServer,
     MessageView,
     OAuthAccount,
     OrganisationEntry,
@@ -42,8 +41,6 @@ from zivverdesk.gui.backend import (
     draft_id_of,
 )
 from zivverdesk.gui.conversation_model import ConversationPage, ConversationRow
-from zivverdesk.mail.auth import PasswordAuth
-from zivverdesk.mail.settings import Security, ServerSettings
 from zivverdesk.services import addressbook, conversations, mail_sync, outbox_runner, setup
 from zivverdesk.services.connections import Connections
 from zivverdesk.services.errors import RecipientsIncomplete
@@ -69,10 +66,6 @@ FOLDER_OUTBOX = "outbox"
 # Seconds one long-poll of the relay's feed may wait in the background sync; stopping the
 # sync (closing the window) may wait that long.
 WATCH_FEED_WAIT = 10
-
-
-# Seconds a connection test waits for each mail server: what the command line allows too.
-LOGIN_TIMEOUT = 15
 
 
 def parse_date(text: str) -> datetime:
@@ -191,13 +184,13 @@ class EngineBackend:
         offset = after if isinstance(after, int) else 0
         rows = []
         for draft_id in self._profile.store.drafts.ids():
-            draft = self.load_draft(draft_id)
+            draft, saved = self._draft(draft_id)
             rows.append(
                 ConversationRow(
                     conversation_id=DRAFT_PREFIX + draft_id,
                     correspondent="; ".join(draft.to),
                     subject=draft.subject,
-                    updated=self._draft_saved(draft_id),
+                    updated=saved,
                     envelope=None,
                     secure=False,  # nothing was sent: no envelope, no secure reply
                     has_attachments=bool(draft.attachments),
@@ -227,10 +220,14 @@ class EngineBackend:
         return self._profile.store.drafts.save(content, draft_id=draft_id)
 
     def load_draft(self, draft_id: str) -> OutgoingMessage:
+        return self._draft(draft_id)[0]
+
+    def _draft(self, draft_id: str) -> tuple[OutgoingMessage, datetime]:
+        """A kept draft, opened once, and when it was saved."""
         content = self._profile.store.drafts.load(draft_id)
         if content is None:
             raise ZivverdeskError("Dit concept bestaat niet meer. / This draft no longer exists.")
-        return OutgoingMessage(
+        message = OutgoingMessage(
             to=list(content.get("to", [])),
             subject=str(content.get("subject", "")),
             body=str(content.get("body", "")),
@@ -244,11 +241,8 @@ class EngineBackend:
                 for address, c in content.get("checks", {}).items()
             },
         )
-
-    def _draft_saved(self, draft_id: str) -> datetime:
-        content = self._profile.store.drafts.load(draft_id) or {}
         saved = content.get("saved")
-        return datetime.fromisoformat(saved) if saved else datetime.now(UTC)
+        return message, datetime.fromisoformat(saved) if saved else datetime.now(UTC)
 
     def delete_draft(self, draft_id: str) -> None:
         self._profile.store.drafts.delete(draft_id)
@@ -285,11 +279,11 @@ class EngineBackend:
             messages=[_message(m) for m in view.messages],
             recipients=recipients,
             to_review=view.to_review,
-            assigned_to=self._colleague(view.assigned_to),
-            reviewed_by=self._colleague(view.reviewed_by),
+            assigned_to=self._with_name(view.assigned_to),
+            reviewed_by=self._with_name(view.reviewed_by),
         )
 
-    def _colleague(self, email: str | None) -> str | None:
+    def _with_name(self, email: str | None) -> str | None:
         """A colleague's address as the reader shows it: with their name when the relay's
         directory has one."""
         if not email:
@@ -300,7 +294,7 @@ class EngineBackend:
         return email
 
     def _draft_details(self, conversation_id: str, draft_id: str) -> ConversationDetails:
-        draft = self.load_draft(draft_id)
+        draft, saved = self._draft(draft_id)
         return ConversationDetails(
             conversation_id=conversation_id,
             subject=draft.subject,
@@ -308,7 +302,7 @@ class EngineBackend:
                 MessageView(
                     message_id=draft_id,
                     sender="; ".join(draft.to),
-                    sent=self._draft_saved(draft_id),
+                    sent=saved,
                     subject=draft.subject,
                     body=draft.body,
                     attachments=[
@@ -525,11 +519,16 @@ class EngineBackend:
         )
 
     def test_mail_login(self, account: PasswordAccount) -> None:
-        ca = _ca_file(account.ca_file)
-        setup.check_mail_login(
-            _server(account.imap, ca),
-            _server(account.smtp, ca),
-            PasswordAuth(username=account.username, password=account.password),
+        setup.check_password_login(
+            username=account.username,
+            password=account.password,
+            imap_host=account.imap.host,
+            imap_port=account.imap.port,
+            imap_security=account.imap.security,
+            smtp_host=account.smtp.host,
+            smtp_port=account.smtp.port,
+            smtp_security=account.smtp.security,
+            ca_file=account.ca_file,
         )
 
     def add_password_account(self, account: PasswordAccount) -> None:
@@ -567,27 +566,8 @@ class EngineBackend:
             # The name the administrator sees in the relay's device list, as the command
             # line gives it.
             device_name=platform.node() or "werkplek",
-            ca_file=_ca_file(ca_file),
+            ca_file=setup.check_ca_file(ca_file),
         )
-
-
-def _ca_file(path: Path | None) -> Path | None:
-    """A CA file the user chose, checked as `services.setup` checks it when saving."""
-    if path is None:
-        return None
-    if not path.is_file():
-        raise ZivverdeskError(f"CA-bestand {path} bestaat niet. / CA file not found.")
-    return path.resolve()
-
-
-def _server(server: MailServer, ca_file: Path | None) -> ServerSettings:
-    return ServerSettings(
-        host=server.host,
-        port=server.port,
-        security=Security(server.security),
-        ca_file=ca_file,
-        timeout=LOGIN_TIMEOUT,
-    )
 
 
 def _request(address: str, checks: Mapping[str, RecipientCheck]) -> RecipientRequest:

@@ -593,11 +593,15 @@ class MainWindow(QMainWindow):
             problems = "; ".join(sync.problems)
             self.status_label.setText(self.tr("Not up to date: %1").replace("%1", problems))
 
-    def show_addressbook(self) -> QWidget:
+    def show_addressbook(self) -> AddressBookDialog:
         """The address book (S4, S13): one per window, brought to the front when open."""
-        dialog = self.findChild(AddressBookDialog)
+        return self._one_dialog(AddressBookDialog)
+
+    def _one_dialog[D: AddressBookDialog | SetupDialog](self, kind: type[D]) -> D:
+        """The window's one dialog of `kind` (made on first use), shown in front."""
+        dialog = self.findChild(kind)
         if dialog is None:
-            dialog = AddressBookDialog(self.backend, self)
+            dialog = kind(self.backend, self)
         dialog.show()
         dialog.raise_()
         dialog.activateWindow()
@@ -606,13 +610,7 @@ class MainWindow(QMainWindow):
     def show_setup(self) -> SetupDialog:
         """Setting up the mail account and the relay enrollment: one dialog per window,
         brought to the front when open."""
-        dialog = self.findChild(SetupDialog)
-        if dialog is None:
-            dialog = SetupDialog(self.backend, self)
-        dialog.show()
-        dialog.raise_()
-        dialog.activateWindow()
-        return dialog
+        return self._one_dialog(SetupDialog)
 
     def start_after_setup(self) -> None:
         """At start: offer the set-up when the profile has no mail account or is not

@@ -30,6 +30,39 @@ def check_mail_login(imap: ServerSettings, smtp: ServerSettings, auth: MailAuth)
         raise ServerUnreachable(smtp.label, "time-out") from exc
 
 
+def check_ca_file(ca_file: Path | None) -> Path | None:
+    """The CA file to trust besides the system's, resolved; an error names a missing one."""
+    if ca_file is None:
+        return None
+    if not ca_file.is_file():
+        raise ZivverdeskError(f"CA-bestand {ca_file} bestaat niet. / CA file not found.")
+    return ca_file.resolve()
+
+
+def check_password_login(
+    *,
+    username: str,
+    password: Secret[str],
+    imap_host: str,
+    imap_port: int,
+    imap_security: SecurityName,
+    smtp_host: str,
+    smtp_port: int,
+    smtp_security: SecurityName,
+    ca_file: Path | None = None,
+) -> None:
+    """Log in to IMAP and SMTP with a password once each, saving nothing ("Verbinding
+    testen"); raises a typed error naming what failed."""
+    ca = check_ca_file(ca_file)
+    imap = ServerSettings(
+        host=imap_host, port=imap_port, security=Security(imap_security), ca_file=ca, timeout=15
+    )
+    smtp = ServerSettings(
+        host=smtp_host, port=smtp_port, security=Security(smtp_security), ca_file=ca, timeout=15
+    )
+    check_mail_login(imap, smtp, PasswordAuth(username=username, password=password))
+
+
 def add_password_account(
     profile: Profile,
     *,
@@ -48,17 +81,19 @@ def add_password_account(
     test_connection: bool = True,
 ) -> Account:
     """Test IMAP and SMTP with the credentials, then save (password into the keyring)."""
-    ca = ca_file.resolve() if ca_file else None
-    if ca is not None and not ca.is_file():
-        raise ZivverdeskError(f"CA-bestand {ca_file} bestaat niet. / CA file not found.")
+    ca = check_ca_file(ca_file)
     if test_connection:
-        imap = ServerSettings(
-            host=imap_host, port=imap_port, security=Security(imap_security), ca_file=ca, timeout=15
+        check_password_login(
+            username=username,
+            password=password,
+            imap_host=imap_host,
+            imap_port=imap_port,
+            imap_security=imap_security,
+            smtp_host=smtp_host,
+            smtp_port=smtp_port,
+            smtp_security=smtp_security,
+            ca_file=ca,
         )
-        smtp = ServerSettings(
-            host=smtp_host, port=smtp_port, security=Security(smtp_security), ca_file=ca, timeout=15
-        )
-        check_mail_login(imap, smtp, PasswordAuth(username=username, password=password))
     account = profile.store.accounts.add(
         email=email,
         auth_kind="password",
