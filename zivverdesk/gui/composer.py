@@ -28,14 +28,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zivverdesk.gui.address_completer import AddressCompleter
 from zivverdesk.gui.attachments_panel import size_text
-from zivverdesk.gui.backend import AddressBookCheck, ConversationDetails, OutgoingMessage
+from zivverdesk.gui.backend import (
+    AddressBookCheck,
+    ContactEntry,
+    ConversationDetails,
+    OutgoingMessage,
+)
 from zivverdesk.gui.recipient_checks import RecipientChecksTable
 from zivverdesk.gui.resources import icon
 
 # Looks up what the address book gives some addresses, in the background, and hands the
 # answer to the callable (on the GUI thread).
 CheckLookup = Callable[[list[str], Callable[[Sequence[AddressBookCheck]], None]], None]
+# Reads the address book's contacts in the background and hands them to the callable.
+ContactsLoader = Callable[[Callable[[Sequence[ContactEntry]], None]], None]
 
 
 class ComposerDialog(QDialog):
@@ -51,6 +59,7 @@ class ComposerDialog(QDialog):
         parent: QWidget | None = None,
         *,
         lookup: CheckLookup | None = None,
+        contacts: ContactsLoader | None = None,
         reply_to: ConversationDetails | None = None,
     ) -> None:
         super().__init__(parent)
@@ -63,6 +72,9 @@ class ComposerDialog(QDialog):
         self.checks_table = RecipientChecksTable()
         self.checks_table.setMaximumHeight(140)
         self.to_edit.editingFinished.connect(self._addresses_changed)
+        self.completer = AddressCompleter(self.to_edit, self)
+        if contacts is not None and reply_to is None:
+            contacts(self.completer.set_contacts)
         self.subject_edit = QLineEdit()
         self.body_edit = QPlainTextEdit()
         self.attachments = QListWidget()
@@ -222,6 +234,10 @@ class ComposerDialog(QDialog):
         """A row per recipient; what the address book gives new ones is looked up."""
         if self._reply_to is not None:
             return  # the reply goes to whom the conversation went, verified as then
+        if self.completer.list_view().isVisible():
+            # Return in the completer's list reaches the field before the choice is put
+            # in: the half-typed word is no recipient; the choice looks up again.
+            return
         new = self.checks_table.set_addresses(self.addresses())
         if new and self._lookup is not None:
             self._lookup(new, self.checks_table.set_address_book)

@@ -36,6 +36,7 @@ from zivverdesk.gui.backend import (
     AddressBookCheck,
     Backend,
     Colleague,
+    ContactEntry,
     ConversationDetails,
     OutgoingMessage,
     SetupState,
@@ -428,7 +429,11 @@ class MainWindow(QMainWindow):
 
     # --- actions ---
     def compose(self) -> ComposerDialog:
-        dialog = ComposerDialog(self, lookup=self._look_up_checks)
+        dialog = ComposerDialog(
+            self,
+            lookup=self._look_up_checks,
+            contacts=self._load_contacts,
+        )
         dialog.send_requested.connect(lambda message: self._send(dialog, message))
         dialog.draft_requested.connect(lambda message: self._save_draft(dialog, message))
         dialog.show()
@@ -475,6 +480,9 @@ class MainWindow(QMainWindow):
         dialog.send_requested.connect(lambda message: self._send(dialog, message))
         dialog.show()
         return dialog
+
+    def _load_contacts(self, done: Callable[[Sequence[ContactEntry]], None]) -> None:
+        self.run(self.backend.contacts, done)
 
     def _look_up_checks(
         self, addresses: list[str], done: Callable[[Sequence[AddressBookCheck]], None]
