@@ -153,104 +153,104 @@
 <context>
     <name>ComposerDialog</name>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="57"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="66"/>
         <source>New secure message</source>
         <translation>New secure message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="62"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="71"/>
         <source>name@example.nl; second@example.nl</source>
         <translation>name@example.nl; second@example.nl</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="72"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="84"/>
         <source>&amp;To:</source>
         <translation>&amp;To:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="73"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="85"/>
         <source>Recipient check:</source>
         <translation>Recipient check:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="74"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="86"/>
         <source>&amp;Subject:</source>
         <translation>&amp;Subject:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="76"/>
-        <location filename="../../zivverdesk/gui/composer.py" line="210"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="88"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="222"/>
         <source>Add attachment</source>
         <translation>Add attachment</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="78"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="90"/>
         <source>Remove</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="81"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="93"/>
         <source>Send securely</source>
         <translation>Send securely</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="84"/>
-        <location filename="../../zivverdesk/gui/composer.py" line="254"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="96"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="270"/>
         <source>Send without protection</source>
         <translation>Send without protection</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="94"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="106"/>
         <source>Save as draft</source>
         <translation>Save as draft</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="111"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="123"/>
         <source>Only if you typed an access code for this recipient yourself</source>
         <translation>Only if you typed an access code for this recipient yourself</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="124"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="136"/>
         <source>Reply</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="138"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="150"/>
         <source>Access code:</source>
         <translation>Access code:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="157"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="169"/>
         <source>Saving draft…</source>
         <translation>Saving draft…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="163"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="175"/>
         <source>Draft saved.</source>
         <translation>Draft saved.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="184"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="196"/>
         <source>Keep as draft?</source>
         <translation>Keep as draft?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="185"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="197"/>
         <source>This message has not been sent. Keep it as a draft?</source>
         <translation>This message has not been sent. Keep it as a draft?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="245"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="261"/>
         <source>Enter at least one recipient.</source>
         <translation>Enter at least one recipient.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="256"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="272"/>
         <source>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</source>
         <translation>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="265"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="281"/>
         <source>Sending…</source>
         <translation>Sending…</translation>
     </message>
@@ -540,7 +540,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="174"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="178"/>
         <source>Address book</source>
         <translation>Address book</translation>
     </message>
@@ -550,74 +550,79 @@
         <translation>Something went wrong. The details are in the log file.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="80"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="82"/>
         <source>Folders</source>
         <translation>Folders</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="98"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="100"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="145"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="147"/>
         <source>Main</source>
         <translation>Main</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="149"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="151"/>
         <source>New secure message</source>
         <translation>New secure message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="152"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="154"/>
         <source>Message details</source>
         <translation>Message details</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="154"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="156"/>
         <source>Synchronise</source>
         <translation>Synchronise</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="157"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="161"/>
         <source>Mark as reviewed</source>
         <translation>Mark as reviewed</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="159"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="163"/>
         <source>Assign to…</source>
         <translation>Assign to…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="161"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="165"/>
         <source>Reply</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="186"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="187"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="182"/>
+        <source>Print…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="195"/>
         <location filename="../../zivverdesk/gui/main_window.py" line="196"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="205"/>
         <source>Search</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="188"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="197"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Find mail by contact, subject or text</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="273"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="282"/>
         <source>Searching…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="285"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="294"/>
         <source>Nothing found</source>
         <translation>Nothing found</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="287"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="296"/>
         <source>%n conversation(s) found</source>
         <translation>
             <numerusform>%n conversation found</numerusform>
@@ -625,7 +630,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="289"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="298"/>
         <source>More than %n conversations found</source>
         <translation>
             <numerusform>More than %n conversation found</numerusform>
@@ -633,57 +638,57 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="407"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="417"/>
         <source>Assigned to: %1</source>
         <translation>Assigned to: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="409"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="419"/>
         <source>Reviewed by: %1</source>
         <translation>Reviewed by: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="425"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="442"/>
         <source>Saved: %1</source>
         <translation>Saved: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="519"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="543"/>
         <source>Notification sent again to %1</source>
         <translation>Notification sent again to %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="538"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="562"/>
         <source>No colleagues known yet: synchronise first.</source>
         <translation>No colleagues known yet: synchronise first.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="543"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="567"/>
         <source>Assign to</source>
         <translation>Assign to</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="544"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="568"/>
         <source>Which colleague reviews this conversation?</source>
         <translation>Which colleague reviews this conversation?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="567"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="591"/>
         <source>Close zivverdesk?</source>
         <translation>Close zivverdesk?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="569"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="593"/>
         <source>A message you are writing has not been sent or saved as a draft. Close anyway and lose it?</source>
         <translation>A message you are writing has not been sent or saved as a draft. Close anyway and lose it?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="594"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="618"/>
         <source>Not up to date: %1</source>
         <translation>Not up to date: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="269"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="278"/>
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n conversation</numerusform>
@@ -691,12 +696,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="555"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="579"/>
         <source>Synchronising…</source>
         <translation>Synchronising…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="178"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="187"/>
         <source>Set up…</source>
         <translation>Set up…</translation>
     </message>
@@ -813,6 +818,14 @@
         <location filename="../../zivverdesk/gui/addressbook_models.py" line="121"/>
         <source>Access code</source>
         <translation>Access code</translation>
+    </message>
+</context>
+<context>
+    <name>Printing</name>
+    <message>
+        <location filename="../../zivverdesk/gui/printing.py" line="46"/>
+        <source>Print conversation</source>
+        <translation>Print conversation</translation>
     </message>
 </context>
 <context>

@@ -153,104 +153,104 @@
 <context>
     <name>ComposerDialog</name>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="57"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="66"/>
         <source>New secure message</source>
         <translation>Nieuw beveiligd bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="62"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="71"/>
         <source>name@example.nl; second@example.nl</source>
         <translation>naam@voorbeeld.nl; tweede@voorbeeld.nl</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="72"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="84"/>
         <source>&amp;To:</source>
         <translation>&amp;Aan:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="73"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="85"/>
         <source>Recipient check:</source>
         <translation>Ontvangerscontrole:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="74"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="86"/>
         <source>&amp;Subject:</source>
         <translation>&amp;Onderwerp:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="76"/>
-        <location filename="../../zivverdesk/gui/composer.py" line="210"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="88"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="222"/>
         <source>Add attachment</source>
         <translation>Bijlage toevoegen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="78"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="90"/>
         <source>Remove</source>
         <translation>Verwijderen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="81"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="93"/>
         <source>Send securely</source>
         <translation>Veilig verzenden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="84"/>
-        <location filename="../../zivverdesk/gui/composer.py" line="254"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="96"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="270"/>
         <source>Send without protection</source>
         <translation>Verzenden zonder beveiliging</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="94"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="106"/>
         <source>Save as draft</source>
         <translation>Opslaan als concept</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="111"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="123"/>
         <source>Only if you typed an access code for this recipient yourself</source>
         <translation>Alleen als u voor deze ontvanger zelf een toegangscode hebt ingetypt</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="124"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="136"/>
         <source>Reply</source>
         <translation>Beantwoorden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="138"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="150"/>
         <source>Access code:</source>
         <translation>Toegangscode:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="157"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="169"/>
         <source>Saving draft…</source>
         <translation>Concept opslaan…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="163"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="175"/>
         <source>Draft saved.</source>
         <translation>Concept opgeslagen.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="184"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="196"/>
         <source>Keep as draft?</source>
         <translation>Als concept bewaren?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="185"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="197"/>
         <source>This message has not been sent. Keep it as a draft?</source>
         <translation>Dit bericht is niet verzonden. Als concept bewaren?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="245"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="261"/>
         <source>Enter at least one recipient.</source>
         <translation>Vul minstens één ontvanger in.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="256"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="272"/>
         <source>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</source>
         <translation>Dit bericht en de bijlagen worden als gewone e-mail verstuurd die anderen kunnen lezen. Doe dit alleen als er geen persoonlijke of medische gegevens in staan. Verzenden zonder beveiliging?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="265"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="281"/>
         <source>Sending…</source>
         <translation>Bezig met verzenden…</translation>
     </message>
@@ -540,7 +540,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="174"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="178"/>
         <source>Address book</source>
         <translation>Adresboek</translation>
     </message>
@@ -550,74 +550,79 @@
         <translation>Er ging iets mis. De details staan in het logbestand.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="80"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="82"/>
         <source>Folders</source>
         <translation>Mappen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="98"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="100"/>
         <source>Message</source>
         <translation>Bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="145"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="147"/>
         <source>Main</source>
         <translation>Hoofdbalk</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="149"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="151"/>
         <source>New secure message</source>
         <translation>Nieuw beveiligd bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="152"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="154"/>
         <source>Message details</source>
         <translation>Berichtdetails</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="154"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="156"/>
         <source>Synchronise</source>
         <translation>Synchroniseren</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="157"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="161"/>
         <source>Mark as reviewed</source>
         <translation>Markeren als beoordeeld</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="159"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="163"/>
         <source>Assign to…</source>
         <translation>Toewijzen aan…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="161"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="165"/>
         <source>Reply</source>
         <translation>Beantwoorden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="186"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="187"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="182"/>
+        <source>Print…</source>
+        <translation>Afdrukken…</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="195"/>
         <location filename="../../zivverdesk/gui/main_window.py" line="196"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="205"/>
         <source>Search</source>
         <translation>Zoeken</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="188"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="197"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Zoek op contactpersoon, onderwerp of tekst</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="273"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="282"/>
         <source>Searching…</source>
         <translation>Bezig met zoeken…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="285"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="294"/>
         <source>Nothing found</source>
         <translation>Niets gevonden</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="287"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="296"/>
         <source>%n conversation(s) found</source>
         <translation>
             <numerusform>%n gesprek gevonden</numerusform>
@@ -625,7 +630,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="289"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="298"/>
         <source>More than %n conversations found</source>
         <translation>
             <numerusform>Meer dan %n gesprek gevonden</numerusform>
@@ -633,57 +638,57 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="407"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="417"/>
         <source>Assigned to: %1</source>
         <translation>Toegewezen aan: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="409"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="419"/>
         <source>Reviewed by: %1</source>
         <translation>Beoordeeld door: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="425"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="442"/>
         <source>Saved: %1</source>
         <translation>Opgeslagen: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="519"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="543"/>
         <source>Notification sent again to %1</source>
         <translation>Melding opnieuw verstuurd naar %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="538"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="562"/>
         <source>No colleagues known yet: synchronise first.</source>
         <translation>Nog geen collega&apos;s bekend: synchroniseer eerst.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="543"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="567"/>
         <source>Assign to</source>
         <translation>Toewijzen aan</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="544"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="568"/>
         <source>Which colleague reviews this conversation?</source>
         <translation>Welke collega beoordeelt dit gesprek?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="567"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="591"/>
         <source>Close zivverdesk?</source>
         <translation>zivverdesk afsluiten?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="569"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="593"/>
         <source>A message you are writing has not been sent or saved as a draft. Close anyway and lose it?</source>
         <translation>Een bericht dat u aan het schrijven bent, is niet verzonden en niet als concept bewaard. Toch afsluiten? Het bericht gaat dan verloren.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="594"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="618"/>
         <source>Not up to date: %1</source>
         <translation>Niet bijgewerkt: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="269"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="278"/>
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n gesprek</numerusform>
@@ -691,12 +696,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="555"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="579"/>
         <source>Synchronising…</source>
         <translation>Bezig met synchroniseren…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="178"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="187"/>
         <source>Set up…</source>
         <translation>Instellen…</translation>
     </message>
@@ -813,6 +818,14 @@
         <location filename="../../zivverdesk/gui/addressbook_models.py" line="121"/>
         <source>Access code</source>
         <translation>Toegangscode</translation>
+    </message>
+</context>
+<context>
+    <name>Printing</name>
+    <message>
+        <location filename="../../zivverdesk/gui/printing.py" line="46"/>
+        <source>Print conversation</source>
+        <translation>Gesprek afdrukken</translation>
     </message>
 </context>
 <context>

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zivverdesk.gui import printing
 from zivverdesk.gui.addressbook_dialog import AddressBookDialog
 from zivverdesk.gui.attachments_panel import AttachmentsPanel
 from zivverdesk.gui.backend import (
@@ -153,7 +154,9 @@ class MainWindow(QMainWindow):
         self.details_action = QAction(icon("envelope-open"), self.tr("Message details"), self)
         self.details_action.triggered.connect(self.show_details)
         self.sync_action = QAction(self.tr("Synchronise"), self)
-        self.sync_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        # F5 as on Windows; the platform's Refresh is also Ctrl+R on some Linux desktops,
+        # which is Reply here.
+        self.sync_action.setShortcut(QKeySequence("F5"))
         self.sync_action.triggered.connect(self.sync)
         self.review_action = QAction(self.tr("Mark as reviewed"), self)
         self.review_action.triggered.connect(self.mark_reviewed)
@@ -176,6 +179,11 @@ class MainWindow(QMainWindow):
         self.addressbook_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
         self.addressbook_action.triggered.connect(self.show_addressbook)
         bar.addAction(self.addressbook_action)
+        self.print_action = QAction(self.tr("Print…"), self)
+        self.print_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_action.triggered.connect(self.print_conversation)
+        self.print_action.setEnabled(False)  # until a conversation is shown
+        bar.addAction(self.print_action)
         self.setup_action = QAction(self.tr("Set up…"), self)
         self.setup_action.triggered.connect(self.show_setup)
         bar.addAction(self.setup_action)
@@ -347,6 +355,7 @@ class MainWindow(QMainWindow):
         self.reader.clear()
         self.attachments.show_attachments(None)
         self.reply_action.setEnabled(False)
+        self.print_action.setEnabled(False)
 
     def _conversation_changed(self, *_args: object) -> None:
         cid = self.current_conversation()
@@ -418,6 +427,13 @@ class MainWindow(QMainWindow):
             parts.append("\n".join(lines))
         self.reader.setPlainText("\n\n――――――――――\n\n".join(parts))
         self.attachments.show_attachments(details)
+        self.print_action.setEnabled(True)
+
+    def print_conversation(self) -> bool:
+        """The shown conversation on paper or as PDF, after the system's print dialog."""
+        if self._details is None:
+            return False
+        return printing.ask_and_print(self, self._details, self.reader.toPlainText())
 
     def _save_attachment(self, message_id: str, name: str, target: Path) -> None:
         """Decrypt an attachment into the file the user chose, then say where it went."""
