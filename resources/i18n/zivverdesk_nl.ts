@@ -4,111 +4,159 @@
 <context>
     <name>AddressBookDialog</name>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="82"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="87"/>
         <source>Address book</source>
         <translation>Adresboek</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="97"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="103"/>
         <source>Organisations</source>
         <translation>Organisaties</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="98"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="104"/>
         <source>Contacts</source>
         <translation>Contactpersonen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="102"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="108"/>
         <source>Close</source>
         <translation>Sluiten</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="125"/>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="126"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="134"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="135"/>
         <source>Search</source>
         <translation>Zoeken</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="134"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="143"/>
         <source>Find by name, mail domain or contact person</source>
         <translation>Zoek op naam, maildomein of contactpersoon</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="141"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="150"/>
         <source>Access code</source>
         <translation>Toegangscode</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="142"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="151"/>
         <source>Show access code</source>
         <translation>Toegangscode tonen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="144"/>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="173"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="153"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="185"/>
         <source>Add…</source>
         <translation>Toevoegen…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="146"/>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="175"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="155"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="187"/>
         <source>Edit…</source>
         <translation>Wijzigen…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="148"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="157"/>
         <source>New access code…</source>
         <translation>Nieuwe toegangscode…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="152"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="159"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="189"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="449"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="451"/>
+        <source>Delete</source>
+        <translation>Verwijderen</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="163"/>
         <source>Access code:</source>
         <translation>Toegangscode:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="170"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="182"/>
         <source>Find by name, e-mail address, mobile number or organisation</source>
         <translation>Zoek op naam, e-mailadres, mobiel nummer of organisatie</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="177"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="191"/>
         <source>Import…</source>
         <translation>Importeren…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="279"/>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="293"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="297"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="311"/>
         <source>No access code</source>
         <translation>Geen toegangscode</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="327"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="345"/>
         <source>New access code saved. Recipients at %1 need the new access code for messages sent from now on.</source>
         <translation>Nieuwe toegangscode opgeslagen. Ontvangers bij %1 hebben voor berichten die vanaf nu worden verstuurd de nieuwe toegangscode nodig.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="375"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="393"/>
         <source>Organisation %1 saved.</source>
         <translation>Organisatie %1 opgeslagen.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="408"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="426"/>
         <source>Contact %1 saved.</source>
         <translation>Contactpersoon %1 opgeslagen.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="415"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="452"/>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="483"/>
+        <source>Its mail domains and its access code are deleted from this computer. Messages already sent stay as they are.</source>
+        <translation>De maildomeinen en de toegangscode worden van deze computer verwijderd. Berichten die al zijn verstuurd, blijven zoals ze zijn.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="489"/>
+        <source>These contacts belong to it: %1. They stay in the address book without an organisation; the next message to them needs a check of its own (a code by SMS or by e-mail).</source>
+        <translation>Deze contactpersonen horen erbij: %1. Zij blijven in het adresboek zonder organisatie; voor het volgende bericht aan hen is een eigen controle nodig (een code per sms of per e-mail).</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="498"/>
+        <source>Organisation %1 deleted.</source>
+        <translation>Organisatie %1 verwijderd.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="503"/>
+        <source>Delete organisation %1?</source>
+        <translation>Organisatie %1 verwijderen?</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="517"/>
+        <source>Contact %1 deleted.</source>
+        <translation>Contactpersoon %1 verwijderd.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="522"/>
+        <source>Delete contact %1?</source>
+        <translation>Contactpersoon %1 verwijderen?</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="524"/>
+        <source>The name and mobile number are deleted from this computer. Messages already sent stay as they are.</source>
+        <translation>De naam en het mobiele nummer worden van deze computer verwijderd. Berichten die al zijn verstuurd, blijven zoals ze zijn.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="536"/>
         <source>Import contacts</source>
         <translation>Contactpersonen importeren</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="415"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="536"/>
         <source>Contacts (*.csv *.vcf)</source>
         <translation>Contactpersonen (*.csv *.vcf)</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="421"/>
+        <location filename="../../zivverdesk/gui/addressbook_dialog.py" line="542"/>
         <source>Importing…</source>
         <translation>Bezig met importeren…</translation>
     </message>
@@ -116,17 +164,17 @@
 <context>
     <name>AddressBookForm</name>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="55"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="56"/>
         <source>Save</source>
         <translation>Opslaan</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="58"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="59"/>
         <source>Cancel</source>
         <translation>Annuleren</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="78"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="80"/>
         <source>Saving…</source>
         <translation>Bezig met opslaan…</translation>
     </message>
@@ -258,39 +306,44 @@
 <context>
     <name>ContactForm</name>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="163"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="165"/>
         <source>Add contact</source>
         <translation>Contactpersoon toevoegen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="163"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="165"/>
         <source>Edit contact</source>
         <translation>Contactpersoon wijzigen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="170"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="179"/>
         <source>(none)</source>
         <translation>(geen)</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="177"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="186"/>
         <source>&amp;E-mail address:</source>
         <translation>&amp;E-mailadres:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="178"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="187"/>
         <source>&amp;Name:</source>
         <translation>&amp;Naam:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="179"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="188"/>
         <source>&amp;Mobile number:</source>
         <translation>&amp;Mobiel nummer:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="180"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="190"/>
         <source>&amp;Organisation:</source>
         <translation>&amp;Organisatie:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="200"/>
+        <source>Not a valid mobile number. Type it as 06 12345678 or +31 6 12345678; a Dutch mobile number starts with 06.</source>
+        <translation>Geen geldig mobiel nummer. Typ het als 06 12345678 of +31 6 12345678; een Nederlands mobiel nummer begint met 06.</translation>
     </message>
 </context>
 <context>
@@ -517,22 +570,22 @@
 <context>
     <name>ImportReportDialog</name>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="221"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="246"/>
         <source>Import contacts</source>
         <translation>Contactpersonen importeren</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="226"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="251"/>
         <source>Close</source>
         <translation>Sluiten</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="232"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="257"/>
         <source>Remarks:</source>
         <translation>Opmerkingen:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="239"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="264"/>
         <source>Added: %1, updated: %2, skipped: %3.</source>
         <translation>Toegevoegd: %1, bijgewerkt: %2, overgeslagen: %3.</translation>
     </message>
@@ -709,27 +762,27 @@
 <context>
     <name>NewCodeForm</name>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="197"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="222"/>
         <source>New access code</source>
         <translation>Nieuwe toegangscode</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="200"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="225"/>
         <source>Recipients at %1 need the new access code for messages sent from now on.</source>
         <translation>Ontvangers bij %1 hebben voor berichten die vanaf nu worden verstuurd de nieuwe toegangscode nodig.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="207"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="232"/>
         <source>&amp;New access code:</source>
         <translation>&amp;Nieuwe toegangscode:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="208"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="233"/>
         <source>&amp;Repeat access code:</source>
         <translation>&amp;Herhaal toegangscode:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="212"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="237"/>
         <source>The two access codes are not the same.</source>
         <translation>De twee toegangscodes zijn niet gelijk.</translation>
     </message>
@@ -737,52 +790,52 @@
 <context>
     <name>OrganisationForm</name>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="96"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="98"/>
         <source>Add organisation</source>
         <translation>Organisatie toevoegen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="96"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="98"/>
         <source>Edit organisation</source>
         <translation>Organisatie wijzigen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="100"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="102"/>
         <source>example.nl, second.nl</source>
         <translation>voorbeeld.nl, tweede.nl</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="102"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="104"/>
         <source>&amp;Name:</source>
         <translation>&amp;Naam:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="103"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="105"/>
         <source>Mail &amp;domains:</source>
         <translation>Mail&amp;domeinen:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="104"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="106"/>
         <source>&amp;Contact person:</source>
         <translation>&amp;Contactpersoon:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="108"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="110"/>
         <source>&amp;Access code:</source>
         <translation>&amp;Toegangscode:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="109"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="111"/>
         <source>&amp;Repeat access code:</source>
         <translation>&amp;Herhaal toegangscode:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="112"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="114"/>
         <source>At least 6 characters. Leave it empty for an organisation without an access code.</source>
         <translation>Minstens 6 tekens. Laat het leeg voor een organisatie zonder toegangscode.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="122"/>
+        <location filename="../../zivverdesk/gui/addressbook_forms.py" line="124"/>
         <source>The two access codes are not the same.</source>
         <translation>De twee toegangscodes zijn niet gelijk.</translation>
     </message>

@@ -135,6 +135,9 @@ class FakeBackend:
         self.code_reads: list[str] = []
         self.rotations: list[tuple[str, str]] = []
         self.imported: list[Path] = []
+        # What was deleted, in order: ("organisation", name, detach_contacts) or
+        # ("contact", address, False).
+        self.deleted: list[tuple[str, str, bool]] = []
         self.import_answer = ImportSummary(added=1, updated=1, skipped=["x: geen e-mailadres"])
         # This workstation's set-up: by default a desk that is set up (the other windows'
         # tests); `fresh()` gives one that is not. The sign-ins tested, the accounts added
@@ -357,6 +360,24 @@ class FakeBackend:
     def import_contacts(self, path: Path) -> ImportSummary:
         self.imported.append(path)
         return self.import_answer
+
+    def delete_organisation(self, name: str, *, detach_contacts: bool) -> None:
+        org = self._organisation(name)
+        members = [c for c in self.contact_list if c.organisation == org.name]
+        if members and not detach_contacts:
+            raise ZivverdeskError(f"Niet verwijderd: {len(members)} contactpersonen.")
+        self.contact_list = [
+            replace(c, organisation="") if c in members else c for c in self.contact_list
+        ]
+        self.organisation_list.remove(org)
+        self.codes.pop(org.name, None)
+        self.deleted.append(("organisation", org.name, detach_contacts))
+
+    def delete_contact(self, email: str) -> None:
+        if not any(c.email == email for c in self.contact_list):
+            raise ZivverdeskError(f"Er is geen contactpersoon {email!r}.")
+        self.contact_list = [c for c in self.contact_list if c.email != email]
+        self.deleted.append(("contact", email, False))
 
     def close(self) -> None:
         pass

@@ -1,7 +1,9 @@
 """The address book dialog over the in-memory backend: it lists organisations and contacts,
 adds and edits them, shows an access code only on request and masks it again on another
 selection, rotates a code (asked twice; a code the engine refuses is shown as a sentence and
-nothing is saved), imports contacts with a report, filters, and speaks Dutch."""
+nothing is saved), imports contacts with a report, filters, deletes after asking (button or
+Delete key; an organisation's contacts are named and detached), refuses a wrong mobile number
+beside its field, and speaks Dutch."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -109,7 +111,7 @@ def test_adding_a_contact_with_a_mobile_number_shows_it(
     assert dialog.selected_contact() == ContactEntry(
         email="a.smit@verzekeraar.nl",
         name="A. Smit",
-        mobile="+31 6 87654321",
+        mobile="+31687654321",  # in the international form the engine keeps
         organisation="Verzekeraar NL",
     )
     assert "a.smit@verzekeraar.nl" in column(dialog.contact_proxy, ContactColumn.EMAIL)
@@ -130,7 +132,7 @@ def test_editing_a_contact_can_remove_its_organisation(
     form.save_button.click()
     qtbot.waitUntil(lambda: form.isHidden())
     saved = next(c for c in backend.contact_list if c.email == "j.devries@verzekeraar.nl")
-    assert saved.organisation == "" and saved.mobile == "+31 6 11112222"
+    assert saved.organisation == "" and saved.mobile == "+31611112222"
 
 
 def test_the_code_is_masked_until_asked_and_again_on_another_selection(
@@ -307,5 +309,144 @@ def test_the_dialog_speaks_dutch(qapp: QApplication, qtbot: QtBot, backend: Fake
         assert contact.windowTitle() == "Contactpersoon toevoegen"
         assert contact.organisation_box.itemText(0) == "(geen)"
         contact.reject()
+    finally:
+        qapp.removeTranslator(translator)
+
+
+def answer(box: QMessageBox | None, role: QMessageBox.ButtonRole) -> None:
+    """Click the question's button with `role`, as the user would."""
+    assert box is not None and box.isVisible()
+    (button,) = [b for b in box.buttons() if box.buttonRole(b) == role]
+    button.click()
+
+
+def test_deleting_an_organisation_asks_first_and_cancel_keeps_it(
+    dialog: AddressBookDialog, backend: FakeBackend, qtbot: QtBot
+) -> None:
+    assert not dialog.delete_organisation_button.isEnabled()  # nothing selected
+    select(dialog, "Huisartsenpraktijk Noord")
+    assert dialog.delete_organisation_button.isEnabled()
+    dialog.delete_organisation_button.click()
+    box = dialog.delete_question
+    assert box is not None
+    assert box.text() == "Delete organisation Huisartsenpraktijk Noord?"
+    assert "access code are deleted" in box.informativeText()
+    assert "contacts belong" not in box.informativeText()  # it has none
+    assert box.defaultButton() is box.escapeButton()  # Enter or Escape keeps it
+    answer(box, QMessageBox.ButtonRole.RejectRole)
+    assert backend.deleted == [] and not dialog.busy()
+    assert "Huisartsenpraktijk Noord" in column(dialog.organisation_proxy, OrganisationColumn.NAME)
+
+    dialog.delete_organisation_button.click()
+    answer(dialog.delete_question, QMessageBox.ButtonRole.DestructiveRole)
+    qtbot.waitUntil(lambda: dialog.organisations.rowCount() == 1 and not dialog.busy())
+    assert backend.deleted == [("organisation", "Huisartsenpraktijk Noord", False)]
+    assert dialog.status.text() == "Organisation Huisartsenpraktijk Noord deleted."
+    assert dialog.selected_organisation() is None
+
+
+def test_deleting_an_organisation_names_its_contacts_and_detaches_them(
+    dialog: AddressBookDialog, backend: FakeBackend, qtbot: QtBot
+) -> None:
+    select(dialog, "Verzekeraar NL")
+    dialog.organisation_table.setFocus()
+    QTest.keyClick(dialog.organisation_table, Qt.Key.Key_Delete)
+    box = dialog.delete_question
+    assert box is not None and box.text() == "Delete organisation Verzekeraar NL?"
+    assert "These contacts belong to it: J. de Vries." in box.informativeText()
+    assert "a check of its own" in box.informativeText()
+    answer(box, QMessageBox.ButtonRole.DestructiveRole)
+    qtbot.waitUntil(lambda: backend.deleted != [] and not dialog.busy())
+    assert backend.deleted == [("organisation", "Verzekeraar NL", True)]
+    assert "zomer-2026" not in backend.codes.values()
+    qtbot.waitUntil(lambda: dialog.organisations.rowCount() == 1)
+    assert column(dialog.contact_proxy, ContactColumn.ORGANISATION) == ["", ""]
+
+
+def test_an_organisation_that_got_a_contact_after_the_question_is_not_deleted(
+    dialog: AddressBookDialog, backend: FakeBackend, qtbot: QtBot
+) -> None:
+    select(dialog, "Huisartsenpraktijk Noord")
+    box = dialog.delete_organisation()
+    # Meanwhile (another window, an import) a contact came to belong to it.
+    backend.contact_list.append(
+        ContactEntry(email="arts@hapnoord.nl", organisation="Huisartsenpraktijk Noord")
+    )
+    answer(box, QMessageBox.ButtonRole.DestructiveRole)
+    qtbot.waitUntil(lambda: "Niet verwijderd" in dialog.status.text() and not dialog.busy())
+    assert backend.deleted == []
+    assert [o.name for o in backend.organisation_list] == [
+        "Verzekeraar NL",
+        "Huisartsenpraktijk Noord",
+    ]
+
+
+def test_the_delete_key_deletes_the_selected_contact_after_asking(
+    dialog: AddressBookDialog, backend: FakeBackend, qtbot: QtBot
+) -> None:
+    dialog.tabs.setCurrentIndex(1)
+    assert not dialog.delete_contact_button.isEnabled()
+    emails = column(dialog.contact_proxy, ContactColumn.EMAIL)
+    dialog.contact_table.selectRow(emails.index("j.devries@verzekeraar.nl"))
+    assert dialog.delete_contact_button.isEnabled()
+    QTest.keyClick(dialog.contact_table, Qt.Key.Key_Delete)
+    box = dialog.delete_question
+    assert box is not None
+    assert box.text() == "Delete contact J. de Vries <j.devries@verzekeraar.nl>?"
+    assert "name and mobile number are deleted" in box.informativeText()
+    QTest.keyClick(box, Qt.Key.Key_Escape)  # declined
+    assert dialog.delete_question is None  # answered and closed
+    assert backend.deleted == [] and len(backend.contact_list) == 2
+
+    QTest.keyClick(dialog.contact_table, Qt.Key.Key_Delete)
+    answer(dialog.delete_question, QMessageBox.ButtonRole.DestructiveRole)
+    qtbot.waitUntil(lambda: dialog.contacts.rowCount() == 1 and not dialog.busy())
+    assert backend.deleted == [("contact", "j.devries@verzekeraar.nl", False)]
+    assert column(dialog.contact_proxy, ContactColumn.EMAIL) == ["balie@hapnoord.nl"]
+    assert dialog.status.text() == "Contact j.devries@verzekeraar.nl deleted."
+
+
+def test_a_wrong_mobile_number_is_said_beside_the_field_and_nothing_is_saved(
+    dialog: AddressBookDialog, backend: FakeBackend, qtbot: QtBot
+) -> None:
+    dialog.tabs.setCurrentIndex(1)
+    form = dialog.add_contact()
+    form.email_edit.setText("p.jansen@voorbeeld.nl")
+    form.mobile_edit.setText("020-1234567")
+    form.save_button.click()
+    assert form.mobile_problem.isVisible()
+    assert "Not a valid mobile number" in form.mobile_problem.text()
+    assert form.problem.text() == "" and form.isVisible() and form.save_button.isEnabled()
+    assert not dialog.busy() and len(backend.contact_list) == 2  # nothing was sent
+    QTest.keyClicks(form.mobile_edit, "x")  # typing again takes the remark away
+    assert not form.mobile_problem.isVisible()
+    form.mobile_edit.setText("06-87 65 43 21")
+    form.save_button.click()
+    qtbot.waitUntil(lambda: form.isHidden())
+    saved = next(c for c in backend.contact_list if c.email == "p.jansen@voorbeeld.nl")
+    assert saved.mobile == "+31687654321"  # stored as SMS gateways take it
+
+
+def test_deleting_and_the_mobile_remark_speak_dutch(
+    qapp: QApplication, qtbot: QtBot, backend: FakeBackend
+) -> None:
+    translator = install_translator(qapp, "nl")
+    try:
+        dialog = open_dialog(qtbot, backend)
+        assert dialog.delete_organisation_button.text() == "Verwijderen"
+        select(dialog, "Verzekeraar NL")
+        box = dialog.delete_organisation()
+        assert box is not None
+        assert box.text() == "Organisatie Verzekeraar NL verwijderen?"
+        assert "Deze contactpersonen horen erbij: J. de Vries." in box.informativeText()
+        assert sorted(b.text() for b in box.buttons()) == ["Annuleren", "Verwijderen"]
+        answer(box, QMessageBox.ButtonRole.RejectRole)
+        dialog.tabs.setCurrentIndex(1)
+        form = dialog.add_contact()
+        form.email_edit.setText("p@voorbeeld.nl")
+        form.mobile_edit.setText("12345")
+        form.save_button.click()
+        assert form.mobile_problem.text().startswith("Geen geldig mobiel nummer.")
+        form.reject()
     finally:
         qapp.removeTranslator(translator)

@@ -136,3 +136,38 @@ def test_empty_access_code_on_stdin_is_refused(desk: Desk) -> None:
         "org", "add", "Leeg", "--domain", "leeg.test", "--access-code-stdin", stdin="\n", ok=False
     )
     assert "toegangscode" in _one_line_failure(result)
+
+
+def test_deleting_contacts_and_organisations(desk: Desk) -> None:
+    desk.run("org", "add", "Gemeente", "--domain", "gemeente.test", "--access-code", "Sleutel-24")
+    desk.run(
+        "contact", "add", "balie@gemeente.test", "--mobile", "06 1234 5678", "--org", "Gemeente"
+    )
+    desk.run("contact", "add", "weg@elders.test", "--name", "Vertrokken")
+    # An organisation with a contact is not deleted unless the contact is detached.
+    line = _one_line_failure(desk.run("org", "delete", "Gemeente", ok=False))
+    assert "1 contactpersoon" in line and "--detach-contacts" in line
+    assert [o["name"] for o in desk.json("org", "list")] == ["Gemeente"]
+    out = desk.run("org", "delete", "Gemeente", "--detach-contacts").out
+    assert "Gemeente verwijderd" in out and "balie@gemeente.test" in out
+    assert desk.json("org", "list") == []
+    # The contact stays, without organisation, with its number in international form.
+    people = {c["email"]: c for c in desk.json("contacts", "list")}
+    assert (
+        people["balie@gemeente.test"]["organisation_id"],
+        people["balie@gemeente.test"]["mobile"],
+    ) == (None, "+31612345678")
+    assert "verwijderd" in desk.run("contact", "delete", "Weg@Elders.test").out
+    assert [c["email"] for c in desk.json("contacts", "list")] == ["balie@gemeente.test"]
+    assert "geen contactpersoon" in _one_line_failure(
+        desk.run("contact", "delete", "weg@elders.test", ok=False)
+    )
+    assert "geen organisatie" in _one_line_failure(desk.run("org", "delete", "Gemeente", ok=False))
+
+
+def test_a_wrong_mobile_number_is_refused_when_the_contact_is_saved(desk: Desk) -> None:
+    line = _one_line_failure(
+        desk.run("contact", "add", "p@thuis.test", "--mobile", "020-1234567", ok=False)
+    )
+    assert "'020-1234567'" in line and "06" in line
+    assert desk.json("contacts", "list") == []

@@ -5,6 +5,9 @@ Every call to the backend runs in an `Operation` that belongs to this dialog, so
 drops the answers still on their way. An organisation's access code is read only when the
 user asks for it, shown in one field, and masked again as soon as another organisation is
 selected, the list changes or the dialog is hidden; it is never logged.
+
+Deleting (the Delete button or key) always asks first, naming what goes; an organisation's
+contacts are named too, since they lose its access code and need a check of their own.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtCore import QEvent, QObject, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QDialog,
     QFileDialog,
@@ -24,6 +28,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -85,6 +90,7 @@ class AddressBookDialog(QDialog):
         # The organisation whose code is shown, if any: the code is in `code_field` only.
         self._revealed: str | None = None
         self.import_report: ImportReportDialog | None = None  # the last import's report
+        self.delete_question: QMessageBox | None = None  # the open "Delete …?" question
 
         self.organisations = OrganisationTableModel(self)
         self.organisation_proxy = filtered(self.organisations, self)
@@ -117,6 +123,9 @@ class AddressBookDialog(QDialog):
         self.contact_table.selectionModel().currentRowChanged.connect(self._contact_changed)
         self.contacts.modelReset.connect(self._contact_changed)
         self.contact_table.doubleClicked.connect(lambda _i: self.edit_contact())
+        # The Delete key on a list deletes its selected row (after asking), as in Outlook.
+        self.organisation_table.installEventFilter(self)
+        self.contact_table.installEventFilter(self)
         self._organisation_changed()
         self._contact_changed()
 
@@ -147,6 +156,8 @@ class AddressBookDialog(QDialog):
         self.edit_organisation_button.clicked.connect(self.edit_organisation)
         self.rotate_button = QPushButton(self.tr("New access code…"))
         self.rotate_button.clicked.connect(self.rotate_access_code)
+        self.delete_organisation_button = QPushButton(self.tr("Delete"))
+        self.delete_organisation_button.clicked.connect(self.delete_organisation)
 
         code_row = QHBoxLayout()
         code_row.addWidget(QLabel(self.tr("Access code:")))
@@ -156,6 +167,7 @@ class AddressBookDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_organisation_button)
         buttons.addWidget(self.edit_organisation_button)
+        buttons.addWidget(self.delete_organisation_button)
         buttons.addStretch(1)
         tab = QWidget()
         layout = QVBoxLayout(tab)
@@ -174,11 +186,14 @@ class AddressBookDialog(QDialog):
         self.add_contact_button.clicked.connect(self.add_contact)
         self.edit_contact_button = QPushButton(self.tr("Edit…"))
         self.edit_contact_button.clicked.connect(self.edit_contact)
+        self.delete_contact_button = QPushButton(self.tr("Delete"))
+        self.delete_contact_button.clicked.connect(self.delete_contact)
         self.import_button = QPushButton(self.tr("Import…"))
         self.import_button.clicked.connect(self.import_contacts)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_contact_button)
         buttons.addWidget(self.edit_contact_button)
+        buttons.addWidget(self.delete_contact_button)
         buttons.addStretch(1)
         buttons.addWidget(self.import_button)
         tab = QWidget()
@@ -262,11 +277,14 @@ class AddressBookDialog(QDialog):
         org = self.selected_organisation()
         self._mask_code(org)
         self.edit_organisation_button.setEnabled(org is not None)
+        self.delete_organisation_button.setEnabled(org is not None)
         self.rotate_button.setEnabled(org is not None)
         self.reveal_button.setEnabled(org is not None and org.has_access_code)
 
     def _contact_changed(self, *_args: object) -> None:
-        self.edit_contact_button.setEnabled(self.selected_contact() is not None)
+        selected = self.selected_contact() is not None
+        self.edit_contact_button.setEnabled(selected)
+        self.delete_contact_button.setEnabled(selected)
 
     # --- access codes (S4) ---
     def _mask_code(self, org: OrganisationEntry | None) -> None:
@@ -409,6 +427,109 @@ class AddressBookDialog(QDialog):
             self.refresh(contact=contact.email)
 
         self._run(lambda: save(contact), saved, self._failed_in(form), writes_store=True)
+
+    # --- deleting ---
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Delete)
+        ):
+            if watched is self.organisation_table:
+                self.delete_organisation()
+                return True
+            if watched is self.contact_table:
+                self.delete_contact()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _ask_delete(self, question: str, details: str, delete: Callable[[], None]) -> QMessageBox:
+        """Ask before deleting; `delete` runs only when the user chooses Delete. Cancel is
+        the default, so Enter or Escape keeps everything."""
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Delete"), question, parent=self)
+        box.setInformativeText(details)
+        delete_button = box.addButton(self.tr("Delete"), QMessageBox.ButtonRole.DestructiveRole)
+        cancel_button = box.addButton(self.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel_button)
+        box.setEscapeButton(cancel_button)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def answered(button: QAbstractButton) -> None:
+            if button is delete_button:
+                delete()
+
+        def closed(_result: int) -> None:
+            if self.delete_question is box:
+                self.delete_question = None  # deleted on close: no reference to keep
+
+        box.buttonClicked.connect(answered)
+        box.finished.connect(closed)
+        self.delete_question = box
+        box.open()
+        return box
+
+    def delete_organisation(self) -> QMessageBox | None:
+        """Ask, then delete the selected organisation with its domains and access code."""
+        org = self.selected_organisation()
+        if org is None:
+            return None
+        name = org.name
+        members = [
+            self.contacts.row_at(r)
+            for r in range(self.contacts.rowCount())
+            if self.contacts.row_at(r).organisation == name
+        ]
+        details = self.tr(
+            "Its mail domains and its access code are deleted from this computer. Messages "
+            "already sent stay as they are."
+        )
+        if members:
+            shown = ", ".join(c.name or c.email for c in members[:5])
+            details += "\n\n" + self.tr(
+                "These contacts belong to it: %1. They stay in the address book without an "
+                "organisation; the next message to them needs a check of its own (a code by "
+                "SMS or by e-mail)."
+            ).replace("%1", shown + (", …" if len(members) > 5 else ""))
+
+        def delete() -> None:
+            # Detached only if the user was told about contacts: one added since is refused.
+            self._run(
+                lambda: self.backend.delete_organisation(name, detach_contacts=bool(members)),
+                lambda _r: self._deleted(self.tr("Organisation %1 deleted.").replace("%1", name)),
+                writes_store=True,
+            )
+
+        return self._ask_delete(
+            self.tr("Delete organisation %1?").replace("%1", name), details, delete
+        )
+
+    def delete_contact(self) -> QMessageBox | None:
+        """Ask, then delete the selected contact with their name and mobile number."""
+        contact = self.selected_contact()
+        if contact is None:
+            return None
+        email = contact.email
+        who = f"{contact.name} <{email}>" if contact.name else email
+
+        def delete() -> None:
+            self._run(
+                lambda: self.backend.delete_contact(email),
+                lambda _r: self._deleted(self.tr("Contact %1 deleted.").replace("%1", email)),
+                writes_store=True,
+            )
+
+        return self._ask_delete(
+            self.tr("Delete contact %1?").replace("%1", who),
+            self.tr(
+                "The name and mobile number are deleted from this computer. Messages already "
+                "sent stay as they are."
+            ),
+            delete,
+        )
+
+    def _deleted(self, status: str) -> None:
+        self.status.setText(status)
+        self.refresh()
 
     def import_contacts(self) -> None:
         name, _ = QFileDialog.getOpenFileName(

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zivverdesk.core.mobile import InvalidMobileNumber, normalise_mobile
 from zivverdesk.core.secret import Secret
 from zivverdesk.gui.backend import ContactEntry, ImportSummary, OrganisationEntry
 
@@ -67,7 +68,8 @@ class AddressBookForm(QDialog):
         self.layout_.addLayout(buttons)
 
     def value(self) -> Any:
-        """What is saved; a `str` instead is a problem to show (nothing is emitted)."""
+        """What is saved; a `str` instead is a problem to show (nothing is emitted), "" for
+        one the form already shows beside its field."""
         raise NotImplementedError
 
     def _submit(self) -> None:
@@ -165,7 +167,14 @@ class ContactForm(AddressBookForm):
         self.email_edit.setReadOnly(current is not None)
         self.name_edit = QLineEdit(current.name if current else "")
         self.mobile_edit = QLineEdit(current.mobile if current else "")
-        self.mobile_edit.setPlaceholderText("+31 6 12345678")
+        self.mobile_edit.setPlaceholderText("06 12345678")
+        # A wrong number is said under the field as soon as Save is pressed (the engine's
+        # rule, from core.mobile), not when an SMS cannot be sent months later.
+        self.mobile_problem = QLabel()
+        self.mobile_problem.setObjectName("mobileProblem")
+        self.mobile_problem.setWordWrap(True)
+        self.mobile_problem.hide()
+        self.mobile_edit.textEdited.connect(lambda _text: self.mobile_problem.hide())
         self.organisation_box = QComboBox()
         self.organisation_box.addItem(self.tr("(none)"), "")
         for name in organisations:
@@ -177,13 +186,29 @@ class ContactForm(AddressBookForm):
         self.form.addRow(self.tr("&E-mail address:"), self.email_edit)
         self.form.addRow(self.tr("&Name:"), self.name_edit)
         self.form.addRow(self.tr("&Mobile number:"), self.mobile_edit)
+        self.form.addRow("", self.mobile_problem)
         self.form.addRow(self.tr("&Organisation:"), self.organisation_box)
 
-    def value(self) -> ContactEntry:
+    def value(self) -> ContactEntry | str:
+        mobile = self.mobile_edit.text().strip()
+        if mobile:
+            try:
+                mobile = normalise_mobile(mobile)
+            except InvalidMobileNumber:
+                self.mobile_problem.setText(
+                    self.tr(
+                        "Not a valid mobile number. Type it as 06 12345678 or +31 6 12345678; "
+                        "a Dutch mobile number starts with 06."
+                    )
+                )
+                self.mobile_problem.show()
+                self.mobile_edit.setFocus()
+                return ""
+        self.mobile_problem.hide()
         return ContactEntry(
             email=self.email_edit.text().strip(),
             name=self.name_edit.text().strip(),
-            mobile=self.mobile_edit.text().strip(),
+            mobile=mobile,
             organisation=str(self.organisation_box.currentData() or ""),
         )
 

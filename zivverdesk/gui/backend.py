@@ -324,8 +324,9 @@ class Backend(Protocol):
         ...
 
     def add_contact(self, contact: ContactEntry) -> None:
-        """Raises ZivverdeskError for an invalid or existing address or unknown
-        organisation."""
+        """Raises ZivverdeskError for an invalid or existing address, a mobile number no SMS
+        could reach, or an unknown organisation; a mobile number is stored in international
+        form."""
         ...
 
     def update_contact(self, contact: ContactEntry) -> None:
@@ -335,6 +336,18 @@ class Backend(Protocol):
 
     def import_contacts(self, path: Path) -> ImportSummary:
         """Add or update contacts from a CSV or vCard file."""
+        ...
+
+    def delete_organisation(self, name: str, *, detach_contacts: bool) -> None:
+        """Delete the organisation with its mail domains and access code. While contacts
+        belong to it, it is deleted only with `detach_contacts` (they stay without an
+        organisation); without it the engine refuses with ZivverdeskError, also when a
+        contact was added since the user was asked."""
+        ...
+
+    def delete_contact(self, email: str) -> None:
+        """Delete the contact with its name and mobile number; raises ZivverdeskError when
+        there is no such contact."""
         ...
 
     # --- setting up this workstation ---

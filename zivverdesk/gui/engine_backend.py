@@ -507,6 +507,14 @@ class EngineBackend:
         report = addressbook.import_contacts(self._profile.store.addressbook, path)
         return ImportSummary(added=report.added, updated=report.updated, skipped=report.skipped)
 
+    def delete_organisation(self, name: str, *, detach_contacts: bool) -> None:
+        addressbook.delete_organisation(
+            self._profile.store.addressbook, name, detach_contacts=detach_contacts
+        )
+
+    def delete_contact(self, email: str) -> None:
+        addressbook.delete_contact(self._profile.store.addressbook, email)
+
     # --- setting up this workstation: over services.setup, as `zivverdesk account add` and
     # `zivverdesk enroll` do ---
     def setup_state(self) -> SetupState:

@@ -78,12 +78,16 @@ def make_gateway(settings: SmsSettings) -> SmsGateway:
 
 
 def mask_phone(phone: str | None) -> str | None:
-    """`0612345678` → `06 •• •• •• 78`: enough to recognise, too little to misuse."""
+    """`0612345678` → `06 •• •• •• 78`: enough to recognise, too little to misuse. A Dutch
+    number in the international form the desktop sends (`+31612345678`) is shown the way
+    people in the Netherlands know their own number, starting with 06."""
     if not phone:
         return None
     digits = "".join(c for c in phone if c.isdigit())
     if len(digits) < 4:
         return "••"
+    if phone.strip().startswith(("+316", "00316")) and len(digits) in (11, 13):
+        digits = "0" + digits[-9:]
     return f"{digits[:2]} •• •• •• {digits[-2:]}"
 
 

@@ -3,6 +3,11 @@
 CSV columns (header row, any order, Dutch or English names): e-mail/email, naam/name,
 mobiel/mobile, organisatie/organisation. vCard 3.0/4.0: FN, EMAIL, TEL (TYPE=cell preferred),
 ORG. Imports update existing contacts by e-mail address and report what they skipped.
+
+Mobile numbers are checked and stored in international form by the rule the send path uses
+(`core.mobile`), when a contact is saved and when one is imported. Deleting wipes the
+data from the profile's files (`Database.wipe_freed_pages`); messages already sent keep their
+own copy of the recipient.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zivverdesk.core.errors import ZivverdeskError
+from zivverdesk.core.mobile import InvalidMobileNumber, normalise_mobile
 from zivverdesk.core.secret import Secret
 from zivverdesk.crypto.errors import InvalidAccessCode
 from zivverdesk.crypto.keyschedule import normalise_access_code
@@ -106,6 +112,40 @@ def rotate_access_code(book: AddressBook, organisation: str, new_code: str) -> O
     return book.organisation(org.id)
 
 
+def check_mobile(mobile: str | None) -> str | None:
+    """A mobile number as stored (`+31612345678`), None for none; `InvalidMobileNumber`
+    when no SMS could reach it."""
+    if mobile is None or not mobile.strip():
+        return None
+    return normalise_mobile(mobile)
+
+
+def delete_organisation(
+    book: AddressBook, name: str, *, detach_contacts: bool = False
+) -> list[Contact]:
+    """Delete the organisation with its mail domains and access code; returns the contacts
+    that belonged to it. While contacts belong to it, it is deleted only with
+    `detach_contacts`: they stay in the address book without an organisation, so the next
+    message to them needs a check of its own (SMS or e-mail code, or a one-off code) instead
+    of the deleted access code."""
+    try:
+        org = book.organisation_by_name(name)
+    except NotInAddressBook as exc:
+        raise NotInAddressBook(
+            f"Er is geen organisatie {name!r}. / There is no organisation called {name!r}."
+        ) from exc
+    return book.delete_organisation(org.id, detach_contacts=detach_contacts)
+
+
+def delete_contact(book: AddressBook, email: str) -> None:
+    """Delete the contact with its name and mobile number."""
+    if book.contact(email) is None:
+        raise NotInAddressBook(
+            f"Er is geen contactpersoon {email.strip()!r}. / There is no contact with that address."
+        )
+    book.delete_contact(email)
+
+
 def add_contact(
     book: AddressBook,
     *,
@@ -124,16 +164,18 @@ def add_contact(
             f"Er is al een contactpersoon met {email.strip()!r}. / A contact with that address "
             "already exists."
         )
+    number = check_mobile(mobile)
     org_id = book.organisation_by_name(organisation).id if organisation else None
-    return book.upsert_contact(email=email, name=name, mobile=mobile, organisation_id=org_id)
+    return book.upsert_contact(email=email, name=name, mobile=number, organisation_id=org_id)
 
 
 def edit_contact(
     book: AddressBook, *, email: str, name: str, mobile: str | None, organisation: str | None
 ) -> Contact:
     """Set every field of an existing contact: no mobile or organisation removes it."""
+    number = check_mobile(mobile)
     org_id = book.organisation_by_name(organisation).id if organisation else None
-    return book.set_contact(email, name=name, mobile=mobile or None, organisation_id=org_id)
+    return book.set_contact(email, name=name, mobile=number, organisation_id=org_id)
 
 
 def import_contacts(book: AddressBook, path: Path) -> ImportReport:
@@ -149,6 +191,13 @@ def import_contacts(book: AddressBook, path: Path) -> ImportReport:
         if not _ADDRESS.match(email):
             report.skipped.append(f"{email or '(leeg)'}: geen geldig e-mailadres / invalid address")
             continue
+        # A wrong number is found now, not when an SMS cannot be sent: the row is left out
+        # whole (an update would otherwise keep the old number beside the new name).
+        try:
+            mobile = check_mobile(row.get("mobile")) or _mobile_or_none(row.get("other_phone"))
+        except InvalidMobileNumber as exc:
+            report.skipped.append(f"{email}: niet geïmporteerd / not imported — {exc}")
+            continue
         org_id = None
         if row.get("organisation"):
             try:
@@ -162,7 +211,7 @@ def import_contacts(book: AddressBook, path: Path) -> ImportReport:
         book.upsert_contact(
             email=email,
             name=row.get("name") or None,
-            mobile=row.get("mobile") or None,
+            mobile=mobile,
             organisation_id=org_id,
         )
         if existed:
@@ -170,6 +219,15 @@ def import_contacts(book: AddressBook, path: Path) -> ImportReport:
         else:
             report.added += 1
     return report
+
+
+def _mobile_or_none(number: str | None) -> str | None:
+    """A vCard's number not marked as a mobile one: used when it is one, else left out (a
+    landline is no mistake, just not a number for SMS)."""
+    try:
+        return check_mobile(number)
+    except InvalidMobileNumber:
+        return None
 
 
 def _csv_rows(text: str) -> list[dict[str, str]]:
@@ -235,9 +293,13 @@ def _vcards(text: str) -> list[dict[str, str]]:
         elif name == "EMAIL" and "email" not in card:
             card["email"] = value.strip().removeprefix("mailto:")
         elif name == "TEL":
+            # A number marked as a mobile one is checked (and the card refused when it is
+            # wrong); another number is taken only if it turns out to be a mobile one.
             number = value.strip().removeprefix("tel:")
-            if "cell" in params_text or "mobile" in params_text or "mobile" not in card:
+            if "cell" in params_text or "mobile" in params_text:
                 card["mobile"] = number
+            elif "other_phone" not in card:
+                card["other_phone"] = number
         elif name == "ORG":
             card["organisation"] = _vcard_value(value.split(";")[0].strip())
     return cards

@@ -32,6 +32,7 @@ from zivverdesk.services.relay_sync import save_attachment
 from zivverdesk.services.resend import queue_resend
 from zivverdesk.services.secure_send import SecureDraft, queue_secure
 from zivverdesk.services.sync import sync_once, watch
+from zivverdesk.store.addressbook import OrganisationHasContacts
 from zivverdesk.store.outbox import OutboxJob
 
 EX_TEMPFAIL = 75
@@ -262,6 +263,29 @@ def cmd_org_list(profile: Profile, args: argparse.Namespace) -> int:
     for o in orgs:
         code = "code ✓" if o.has_access_code else "geen code / no code"
         print(f"{o.name}  {', '.join(o.domains)}  {code}  {o.contact_person}")
+    return 0
+
+
+def cmd_org_delete(profile: Profile, args: argparse.Namespace) -> int:
+    try:
+        detached = book_service.delete_organisation(
+            profile.store.addressbook, args.name, detach_contacts=args.detach_contacts
+        )
+    except OrganisationHasContacts as exc:
+        raise UsageError(
+            f"{exc} Verwijder of wijzig die eerst, of gebruik --detach-contacts: zij blijven "
+            "dan zonder organisatie en krijgen bij het volgende bericht een eigen controle. / "
+            "Delete or edit them first, or use --detach-contacts."
+        ) from exc
+    print(f"Organisatie {args.name} verwijderd / deleted.")
+    for contact in detached:
+        print(f"  {contact.email}: geen organisatie meer / no organisation any more")
+    return 0
+
+
+def cmd_contact_delete(profile: Profile, args: argparse.Namespace) -> int:
+    book_service.delete_contact(profile.store.addressbook, args.email)
+    print(f"Contactpersoon {args.email.strip().lower()} verwijderd / deleted.")
     return 0
 
 
@@ -543,6 +567,18 @@ def register(subparsers: Any) -> None:
     p = add("code", cmd_org_code, "show (or --set) an organisation's access code", org_sub)
     p.add_argument("name")
     p.add_argument("--set", metavar="NEW_CODE", help="rotate: store a new access code")
+    p = add(
+        "delete",
+        cmd_org_delete,
+        "delete an organisation with its domains and access code (messages sent stay)",
+        org_sub,
+    )
+    p.add_argument("name")
+    p.add_argument(
+        "--detach-contacts",
+        action="store_true",
+        help="delete it even when contacts belong to it: they stay without an organisation",
+    )
     p = add("list", cmd_org_list, "list organisations", org_sub)
     p.add_argument("--json", action="store_true")
 
@@ -553,6 +589,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--name")
     p.add_argument("--mobile")
     p.add_argument("--org", metavar="NAME")
+    p = add("delete", cmd_contact_delete, "delete a contact (messages sent stay)", contact_sub)
+    p.add_argument("email")
     contacts = subparsers.add_parser("contacts", help="the address book")
     contacts_sub = contacts.add_subparsers(dest="contacts_command", metavar="ACTION", required=True)
     p = add("import", cmd_contacts_import, "import contacts from CSV or vCard", contacts_sub)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from zivverdesk.core.mobile import InvalidMobileNumber, normalise_mobile
 from zivverdesk.core.model import VerificationMethod
 from zivverdesk.core.secret import Secret
 from zivverdesk.crypto.errors import InvalidAccessCode
@@ -21,7 +22,6 @@ from zivverdesk.services.errors import MissingMethod, RecipientsIncomplete
 from zivverdesk.store.addressbook import AddressBook
 
 _ADDRESS = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
-_MOBILE = re.compile(r"^\+?[0-9][0-9 ()-]{7,18}[0-9]$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,9 +108,10 @@ def _resolve_one(
         phone = request.phone or (contact.mobile if contact else None)
         if not phone:
             return MissingMethod(address, "geen mobiel nummer voor sms / no mobile number for SMS")
-        if not _MOBILE.match(phone.strip()):
-            return MissingMethod(address, f"ongeldig mobiel nummer {phone!r} / invalid mobile")
-        return done(VerificationMethod.SMS, None, phone.strip())
+        try:
+            return done(VerificationMethod.SMS, None, normalise_mobile(phone))
+        except InvalidMobileNumber as exc:
+            return MissingMethod(address, str(exc))
     if method is VerificationMethod.EMAIL:
         return done(VerificationMethod.EMAIL, None, None)
     # No explicit choice: the organisation's code, else the contact's mobile number.
@@ -119,7 +120,11 @@ def _resolve_one(
         if code is not None:
             return done(VerificationMethod.ACCESS_CODE, code, None, organisation.name)
     if contact is not None and contact.mobile:
-        return done(VerificationMethod.SMS, None, contact.mobile)
+        # Checked again: a number saved before the address book checked numbers may be wrong.
+        try:
+            return done(VerificationMethod.SMS, None, normalise_mobile(contact.mobile))
+        except InvalidMobileNumber as exc:
+            return MissingMethod(address, str(exc))
     return MissingMethod(
         address,
         "geen verificatiemethode: geen organisatie met toegangscode, geen mobiel nummer; kies "

@@ -17,6 +17,26 @@ class NotInAddressBook(ZivverdeskError):
     code = "not_found"
 
 
+class OrganisationHasContacts(ZivverdeskError):
+    """An organisation with contacts is not deleted unless they are to be detached."""
+
+    code = "organisation_has_contacts"
+
+    def __init__(self, contacts: list[Contact]) -> None:
+        shown = ", ".join(c.email for c in contacts[:3]) + (", …" if len(contacts) > 3 else "")
+        dutch = (
+            "1 contactpersoon hoort"
+            if len(contacts) == 1
+            else f"{len(contacts)} contactpersonen horen"
+        )
+        english = "1 contact belongs" if len(contacts) == 1 else f"{len(contacts)} contacts belong"
+        super().__init__(
+            f"Niet verwijderd: {dutch} bij deze organisatie ({shown}). / Not deleted: "
+            f"{english} to this organisation."
+        )
+        self.contacts = contacts
+
+
 @dataclass(frozen=True, kw_only=True)
 class Organisation:
     id: str
@@ -126,6 +146,7 @@ class AddressBook:
         )
         if not changed:
             raise NotInAddressBook("That organisation does not exist.")
+        self._db.wipe_freed_pages()  # the old code is not kept in the profile's files either
 
     def update_organisation(
         self,
@@ -152,6 +173,35 @@ class AddressBook:
                     [(d.strip().lower().lstrip("@"), org_id) for d in domains if d.strip()],
                 )
         return self.organisation(org_id)
+
+    def delete_organisation(self, org_id: str, *, detach_contacts: bool = False) -> list[Contact]:
+        """Delete the organisation, its mail domains and its access code; returns the contacts
+        that belonged to it. With contacts and without `detach_contacts` nothing is deleted
+        (`OrganisationHasContacts`): the caller has to say that they lose the organisation
+        (and with it its access code), checked in the same transaction so a contact added
+        meanwhile is not detached unseen."""
+        with self._db.transaction() as conn:
+            if (
+                conn.execute("SELECT 1 FROM organisations WHERE id = ?", (org_id,)).fetchone()
+                is None
+            ):
+                raise NotInAddressBook("That organisation does not exist.")
+            members = [
+                _contact(r)
+                for r in conn.execute(
+                    "SELECT * FROM contacts WHERE organisation_id = ? ORDER BY email", (org_id,)
+                )
+            ]
+            if members and not detach_contacts:
+                raise OrganisationHasContacts(members)
+            conn.execute(
+                "UPDATE contacts SET organisation_id = NULL, updated = ? WHERE organisation_id = ?",
+                (utc_now(), org_id),
+            )
+            conn.execute("DELETE FROM organisation_domains WHERE organisation_id = ?", (org_id,))
+            conn.execute("DELETE FROM organisations WHERE id = ?", (org_id,))
+        self._db.wipe_freed_pages()
+        return members
 
     def _organisation(self, row: Any) -> Organisation:
         domains = tuple(
@@ -228,8 +278,12 @@ class AddressBook:
     def contacts(self) -> list[Contact]:
         return [_contact(r) for r in self._db.query("SELECT * FROM contacts ORDER BY email")]
 
-    def remove_contact(self, email: str) -> None:
-        self._db.execute("DELETE FROM contacts WHERE email = ?", (email.strip().lower(),))
+    def delete_contact(self, email: str) -> None:
+        """Delete the contact with its name and mobile number. Messages already sent to the
+        address keep their own copy of the recipient (what was sent stays as it was)."""
+        if not self._db.execute("DELETE FROM contacts WHERE email = ?", (email.strip().lower(),)):
+            raise NotInAddressBook("That contact does not exist.")
+        self._db.wipe_freed_pages()
 
 
 def _contact(row: Any) -> Contact:

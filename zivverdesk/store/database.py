@@ -7,6 +7,7 @@ and avoids `database is locked` retries. Reads are short (indexed), so they shar
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -17,6 +18,8 @@ from typing import Any
 
 from zivverdesk.store.migrations import migrate
 from zivverdesk.store.sealing import ColumnCipher, StoreCorrupt
+
+log = logging.getLogger(__name__)
 
 DB_FILE_NAME = "zivverdesk.sqlite3"
 _KEY_CHECK = b"zivverdesk store key check v1"
@@ -103,6 +106,27 @@ class Database:
             finally:
                 if self._conn.in_transaction:  # an error may have ended it already
                     self._conn.execute("COMMIT")
+
+    def wipe_freed_pages(self) -> bool:
+        """Make what was just deleted unrecoverable from the profile's files.
+
+        `secure_delete` zeroes deleted rows in the database file, but in WAL mode the pages
+        as they were before the delete stay in the write-ahead log until it is checkpointed,
+        and a checkpoint alone leaves the log file's old frames in place to be reused. A
+        TRUNCATE checkpoint copies the log into the database and cuts the log to zero bytes.
+        Call it after the deleting transaction. Returns False when the log could not be
+        emptied now — inside a caller's transaction, or while another connection (another
+        zivverdesk process on this profile) was reading; SQLite empties it when the last
+        connection closes."""
+        with self._lock:
+            if self._depth:
+                return False  # a checkpoint cannot run inside a transaction
+            busy, _frames, _copied = self._conn.execute(
+                "PRAGMA wal_checkpoint(TRUNCATE)"
+            ).fetchone()
+            if busy:
+                log.warning("store: the write-ahead log is in use and is emptied later")
+            return not busy
 
     def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
