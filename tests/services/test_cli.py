@@ -165,6 +165,25 @@ def test_deleting_contacts_and_organisations(desk: Desk) -> None:
     assert "geen organisatie" in _one_line_failure(desk.run("org", "delete", "Gemeente", ok=False))
 
 
+def test_org_edit_keeps_what_is_not_given_and_refuses_a_taken_domain(desk: Desk) -> None:
+    desk.run("org", "add", "Gemeente", "--domain", "gemeente.test", "--contact", "Balie")
+    desk.run("org", "add", "Verzekeraar", "--domain", "verzekeraar.test")
+    desk.run("org", "edit", "Gemeente", "--rename", "Gemeente Noord")
+    org = next(o for o in desk.json("org", "list") if o["name"] == "Gemeente Noord")
+    assert (org["domains"], org["contact_person"]) == (["gemeente.test"], "Balie")
+    # A domain of another organisation: a sentence, and nothing changed.
+    line = _one_line_failure(
+        desk.run("org", "edit", "Gemeente Noord", "--domain", "verzekeraar.test", ok=False)
+    )
+    assert "verzekeraar.test" in line and "Verzekeraar" in line
+    line = _one_line_failure(
+        desk.run("org", "edit", "Gemeente Noord", "--rename", "Verzekeraar", ok=False)
+    )
+    assert "al een organisatie" in line
+    org = next(o for o in desk.json("org", "list") if o["name"] == "Gemeente Noord")
+    assert org["domains"] == ["gemeente.test"]
+
+
 def test_a_wrong_mobile_number_is_refused_when_the_contact_is_saved(desk: Desk) -> None:
     line = _one_line_failure(
         desk.run("contact", "add", "p@thuis.test", "--mobile", "020-1234567", ok=False)

@@ -234,8 +234,14 @@ def cmd_org_add(profile: Profile, args: argparse.Namespace) -> int:
 def cmd_org_edit(profile: Profile, args: argparse.Namespace) -> int:
     book = profile.store.addressbook
     org = book.organisation_by_name(args.name)
-    org = book.update_organisation(
-        org.id, name=args.rename, contact_person=args.contact, domains=args.domain
+    # Through the same checks as the address book window: a name or domain that another
+    # organisation has is refused with a sentence, not a database error.
+    org = book_service.update_organisation(
+        book,
+        org.name,
+        name=args.rename if args.rename is not None else org.name,
+        domains=args.domain if args.domain is not None else list(org.domains),
+        contact=args.contact if args.contact is not None else org.contact_person,
     )
     print(f"Organisatie {org.name} ({', '.join(org.domains)}) bijgewerkt / updated.")
     return 0
