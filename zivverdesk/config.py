@@ -59,8 +59,20 @@ class ProfilePaths:
     def log_file(self) -> Path:
         return self.log_dir / "zivverdesk.log"
 
+    @property
+    def lock_dir(self) -> Path:
+        """Lock files that keep processes on this profile apart (an outbox job runs in one
+        of them at a time; the desktop app runs once). Beside the store they guard."""
+        return self.data_dir / "locks"
+
     def ensure(self) -> ProfilePaths:
-        for folder in (self.data_dir, self.config_dir, self.log_dir, self.cache_dir):
+        for folder in (
+            self.data_dir,
+            self.config_dir,
+            self.log_dir,
+            self.cache_dir,
+            self.lock_dir,
+        ):
             folder.mkdir(parents=True, exist_ok=True)
         return self
 

@@ -1262,4 +1262,17 @@
         <translation>Enrolling…</translation>
     </message>
 </context>
+<context>
+    <name>SingleInstance</name>
+    <message>
+        <location filename="../../zivverdesk/gui/single_instance.py" line="89"/>
+        <source>zivverdesk is already open for this profile but does not respond. Close it (or end it in Task Manager) and start zivverdesk again.</source>
+        <translation>zivverdesk is already open for this profile but does not respond. Close it (or end it in Task Manager) and start zivverdesk again.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/single_instance.py" line="97"/>
+        <source>zivverdesk is already open</source>
+        <translation>zivverdesk is already open</translation>
+    </message>
+</context>
 </TS>

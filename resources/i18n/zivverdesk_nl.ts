@@ -1262,4 +1262,17 @@
         <translation>Bezig met inschrijven…</translation>
     </message>
 </context>
+<context>
+    <name>SingleInstance</name>
+    <message>
+        <location filename="../../zivverdesk/gui/single_instance.py" line="89"/>
+        <source>zivverdesk is already open for this profile but does not respond. Close it (or end it in Task Manager) and start zivverdesk again.</source>
+        <translation>zivverdesk is al geopend voor dit profiel, maar reageert niet. Sluit het (of beëindig het in Taakbeheer) en start zivverdesk opnieuw.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/single_instance.py" line="97"/>
+        <source>zivverdesk is already open</source>
+        <translation>zivverdesk is al geopend</translation>
+    </message>
+</context>
 </TS>

@@ -5,20 +5,28 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zivverdesk import config
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 log = logging.getLogger(__name__)
 
 
 def run(profile: Path | None = None, *, language: str | None = None) -> int:
-    """Open the main window on `profile` (or `$ZIVVERDESK_HOME`, else the user's profile)."""
+    """Open the main window on `profile` (or `$ZIVVERDESK_HOME`, else the user's profile).
+
+    If the app is already open on that profile, its window is asked to come to the front
+    and this start ends with 0 (see `single_instance`)."""
     from PySide6.QtWidgets import QApplication
 
     from zivverdesk.gui.engine_backend import WATCH_FEED_WAIT, EngineBackend
     from zivverdesk.gui.i18n import install_translator
     from zivverdesk.gui.main_window import MainWindow
     from zivverdesk.gui.resources import icon
+    from zivverdesk.gui.single_instance import FirstStartNotResponding, SingleInstance
 
     paths = config.profile_paths(profile).ensure()
     config.setup_logging(paths)
@@ -29,16 +37,41 @@ def run(profile: Path | None = None, *, language: str | None = None) -> int:
     app.setOrganizationName("zivverdesk")
     app.setWindowIcon(icon("app"))
     install_translator(app, language or settings.get("language"))
-    backend = EngineBackend(profile)
-    window = MainWindow(backend)
-    window.show()
-    window.start_after_setup()  # offers the set-up first on a fresh profile
-    log.info("desktop started")
+    instance = SingleInstance(paths)
     try:
-        return app.exec()
+        if not instance.start():
+            return 0
+    except FirstStartNotResponding as exc:
+        log.warning("not started: %s", exc)
+        instance.show_not_responding(exc)
+        return 1
+    try:
+        backend = EngineBackend(profile)
+        window = MainWindow(backend)
+        instance.come_forward_requested.connect(lambda: _bring_to_front(window))
+        window.show()
+        window.start_after_setup()  # offers the set-up first on a fresh profile
+        log.info("desktop started")
+        try:
+            return app.exec()
+        finally:
+            # From here on a later start waits for the lock instead of asking this closing
+            # app to come forward (and then seeing no window).
+            instance.stop_listening()
+            # The window is gone by now; the sync may finish its long-poll of the relay first.
+            if window.live_sync.stop(timeout=WATCH_FEED_WAIT + 5):
+                backend.close()
+            else:  # never close the store under a running sync; the process ends anyway
+                log.warning("closing with the background sync still running")
     finally:
-        # The window is gone by now; the sync may finish its long-poll of the relay first.
-        if window.live_sync.stop(timeout=WATCH_FEED_WAIT + 5):
-            backend.close()
-        else:  # never close the store under a running sync; the process ends anyway
-            log.warning("closing with the background sync still running")
+        instance.release()
+
+
+def _bring_to_front(window: QWidget) -> None:
+    """A later start on this profile: show the window as the user left it, but in front."""
+    from PySide6.QtCore import Qt
+
+    window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
+    window.show()
+    window.raise_()
+    window.activateWindow()

@@ -46,21 +46,25 @@ def retry_delay(attempts: int) -> timedelta:
 def run_job(profile: Profile, job_id: str, *, progress: Any = None, wait: bool = True) -> OutboxJob:
     """Run the job's unfinished steps and return its state afterwards.
 
-    A sync pass and the Send button's worker may reach the same job at once, and a step that
-    is in flight is not yet recorded as done, so both would run it; a step such as the
+    A sync pass and the Send button's worker may reach the same job at once, and so may
+    another process on the profile (the command line beside the desktop app); a step that
+    is in flight is not yet recorded as done, so both would run it, and a step such as the
     notification mail must run once. The job is therefore claimed in `profile.running_jobs`
-    first, and read from the store only after the claim. With `wait` (an explicit run, as
-    after Send) another thread's run of the job is waited for, and the job then carries on
-    from where that run left it (a job that is done by then is returned as it is). Without
-    `wait` (a sync pass) the job's current state is returned at once while another thread
-    runs it.
+    first (among threads and processes), and read from the store only after the claim. With
+    `wait` (an explicit run, as after Send) another run of the job is waited for, and the
+    job then carries on from where that run left it (a job that is done by then is returned
+    as it is). Without `wait` (a sync pass) the job's current state is returned at once
+    while another thread or process runs it.
     """
     if not profile.running_jobs.claim(job_id, wait=wait):
         return profile.store.outbox.job(job_id)
+    finished = False
     try:
-        return _run_claimed(profile, job_id, progress)
+        job = _run_claimed(profile, job_id, progress)
+        finished = job.status == "done"
+        return job
     finally:
-        profile.running_jobs.release(job_id)
+        profile.running_jobs.release(job_id, finished=finished)
 
 
 def _run_claimed(profile: Profile, job_id: str, progress: Any) -> OutboxJob:
@@ -114,9 +118,9 @@ def run_due(profile: Profile, *, ignore_backoff: bool = False) -> list[OutboxJob
     """Run every job that is due (or every unfinished one with `ignore_backoff`, as a manual
     "send now" does). Returns the jobs' states afterwards.
 
-    A job another thread is running right now (e.g. the one the user just sent) is skipped
-    and returned as it stands: waiting for it would hold up the sync pass, and running it
-    too would repeat its step in flight."""
+    A job another thread or process is running right now (e.g. the one the user just sent)
+    is skipped and returned as it stands: waiting for it would hold up the sync pass, and
+    running it too would repeat its step in flight."""
     store = profile.store
     jobs = (
         [j for j in store.outbox.jobs() if j.status in ("queued", "waiting")]

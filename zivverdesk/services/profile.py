@@ -37,8 +37,9 @@ class Profile:
         self._settings: Settings | None = None
         self._identity: IdentityKeyPair | None = None
         self._index_thread: threading.Thread | None = None
-        #: The outbox jobs being run by this process's threads (see `outbox_runner.run_job`).
-        self.running_jobs = RunningJobs()
+        #: The claims of the outbox jobs being run, by this process's threads and among the
+        #: processes open on this profile (see `outbox_runner.run_job`).
+        self.running_jobs = RunningJobs(paths.lock_dir)
 
     @classmethod
     def open(cls, home: Path | str | None = None) -> Profile:
