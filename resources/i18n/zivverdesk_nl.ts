@@ -201,104 +201,109 @@
 <context>
     <name>ComposerDialog</name>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="66"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="67"/>
         <source>New secure message</source>
         <translation>Nieuw beveiligd bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="71"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="72"/>
         <source>name@example.nl; second@example.nl</source>
         <translation>naam@voorbeeld.nl; tweede@voorbeeld.nl</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="84"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="89"/>
         <source>&amp;To:</source>
         <translation>&amp;Aan:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="85"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="90"/>
         <source>Recipient check:</source>
         <translation>Ontvangerscontrole:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="86"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="91"/>
         <source>&amp;Subject:</source>
         <translation>&amp;Onderwerp:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="88"/>
-        <location filename="../../zivverdesk/gui/composer.py" line="222"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="93"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="276"/>
         <source>Add attachment</source>
         <translation>Bijlage toevoegen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="90"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="95"/>
         <source>Remove</source>
         <translation>Verwijderen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="93"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="98"/>
         <source>Send securely</source>
         <translation>Veilig verzenden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="96"/>
-        <location filename="../../zivverdesk/gui/composer.py" line="270"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="101"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="324"/>
         <source>Send without protection</source>
         <translation>Verzenden zonder beveiliging</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="106"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="111"/>
         <source>Save as draft</source>
         <translation>Opslaan als concept</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="123"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="128"/>
         <source>Only if you typed an access code for this recipient yourself</source>
         <translation>Alleen als u voor deze ontvanger zelf een toegangscode hebt ingetypt</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="136"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="141"/>
         <source>Reply</source>
         <translation>Beantwoorden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="150"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="155"/>
         <source>Access code:</source>
         <translation>Toegangscode:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="169"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="174"/>
         <source>Saving draft…</source>
         <translation>Concept opslaan…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="175"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="180"/>
         <source>Draft saved.</source>
         <translation>Concept opgeslagen.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="196"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="201"/>
         <source>Keep as draft?</source>
         <translation>Als concept bewaren?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="197"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="202"/>
         <source>This message has not been sent. Keep it as a draft?</source>
         <translation>Dit bericht is niet verzonden. Als concept bewaren?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="261"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="242"/>
+        <source>A folder cannot be attached: %1</source>
+        <translation>Een map kan niet als bijlage worden toegevoegd: %1</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="315"/>
         <source>Enter at least one recipient.</source>
         <translation>Vul minstens één ontvanger in.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="272"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="326"/>
         <source>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</source>
         <translation>Dit bericht en de bijlagen worden als gewone e-mail verstuurd die anderen kunnen lezen. Doe dit alleen als er geen persoonlijke of medische gegevens in staan. Verzenden zonder beveiliging?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="281"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="335"/>
         <source>Sending…</source>
         <translation>Bezig met verzenden…</translation>
     </message>

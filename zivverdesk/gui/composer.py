@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -79,6 +80,10 @@ class ComposerDialog(QDialog):
         self.body_edit = QPlainTextEdit()
         self.attachments = QListWidget()
         self.attachments.setMaximumHeight(110)
+        self.setAcceptDrops(True)
+        # The text fields would take a dropped file as its path in text: they hand it here.
+        for field in (self.to_edit, self.subject_edit, self.body_edit, self.attachments):
+            field.installEventFilter(self)
 
         form = QFormLayout()
         form.addRow(self.tr("&To:"), self.to_edit)
@@ -207,6 +212,55 @@ class ComposerDialog(QDialog):
                 self.request_draft()
                 return
         super().reject()
+
+    # Files dragged from Explorer (or any file manager) onto the composer are attached, as
+    # mail programs do; only local files, and folders are refused with a sentence.
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = self._dropped_files(event.mimeData())
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        folders = [p for p in paths if not p.is_file()]
+        for path in paths:
+            if path.is_file():
+                self.add_attachment(path)
+        if folders:
+            self.status.setText(
+                self.tr("A folder cannot be attached: %1").replace(
+                    "%1", ", ".join(p.name for p in folders)
+                )
+            )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
+            assert isinstance(event, QDropEvent)  # DragEnter and DragMove events are ones
+            if self._dropped_files(event.mimeData()):
+                if kind == QEvent.Type.Drop:
+                    self.dropEvent(event)
+                else:
+                    event.acceptProposedAction()
+                return True
+        return super().eventFilter(watched, event)
+
+    @staticmethod
+    def _dropped_files(mime: QMimeData | None) -> list[Path]:
+        if mime is None or not mime.hasUrls():
+            return []
+        return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
 
     def add_attachment(self, path: Path) -> None:
         item = QListWidgetItem(f"{path.name} ({size_text(path.stat().st_size)})")
