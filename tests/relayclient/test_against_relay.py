@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,13 @@ from tests.relay.helpers import Recipient, b64, unique_email
 from zivverdesk.core.model import new_id
 from zivverdesk.core.secret import Secret
 from zivverdesk.relayclient.client import RelayClient
-from zivverdesk.relayclient.errors import Conflict, Gone, TransferCancelled, Unauthorized
+from zivverdesk.relayclient.errors import (
+    Conflict,
+    Gone,
+    RelayUnreachable,
+    TransferCancelled,
+    Unauthorized,
+)
 from zivverdesk.relayclient.feed import follow_events
 from zivverdesk.relayclient.transfers import download_blob, upload_blob, upload_offset
 
@@ -147,3 +154,30 @@ def test_rotate_and_review(client: RelayClient, tmp_path: Path) -> None:
     me = client.me()["user"]["id"]
     state = client.review(body["conversation_id"], assigned_to=me, reviewed=True)
     assert state["assigned_to"] == me and state["reviewed"]
+
+
+def test_interrupt_ends_a_long_poll_at_once(client: RelayClient) -> None:
+    """Stopping the sync interrupts the feed's long-poll from another thread instead of
+    waiting for the relay to answer it; the client refuses further calls."""
+    first = client.events(None, wait=0)
+    after = first.next or (first.items[-1].cursor if first.items else None)
+    outcome: list[BaseException | object] = []
+
+    def long_poll() -> None:
+        try:
+            outcome.append(client.events(after, wait=20))
+        except RelayUnreachable as error:
+            outcome.append(error)
+
+    poller = threading.Thread(target=long_poll)
+    poller.start()
+    poller.join(1.0)  # the relay holds the call: nothing has happened for it to answer
+    assert poller.is_alive()
+    started = time.monotonic()
+    client.interrupt()
+    poller.join(5)
+    assert not poller.is_alive()
+    assert time.monotonic() - started < 1.0
+    assert len(outcome) == 1 and isinstance(outcome[0], RelayUnreachable)
+    with pytest.raises(RelayUnreachable):  # at once: no new connection is opened
+        client.me()

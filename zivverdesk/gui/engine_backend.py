@@ -63,9 +63,9 @@ FOLDER_SENT = "sent"
 FOLDER_TO_REVIEW = "to_review"
 FOLDER_OUTBOX = "outbox"
 
-# Seconds one long-poll of the relay's feed may wait in the background sync; stopping the
-# sync (closing the window) may wait that long.
-WATCH_FEED_WAIT = 10
+# Seconds one long-poll of the relay's feed may wait in the background sync. Stopping the
+# sync interrupts the long-poll, so this costs the user no waiting at closing time.
+WATCH_FEED_WAIT = 25
 
 
 def parse_date(text: str) -> datetime:
@@ -420,7 +420,6 @@ class EngineBackend:
         def report(summary: SyncSummary) -> None:
             on_pass(SyncPass(changed=summary.changed_anything(), problems=summary.problems))
 
-        # A shorter long-poll than the command line's: closing the window waits for it.
         watch(self._profile, stop=stop, on_pass=report, feed_wait=WATCH_FEED_WAIT)
 
     # --- address book (S4, S13): validation and errors come from services.addressbook ---
