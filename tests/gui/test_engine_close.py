@@ -17,29 +17,12 @@ from pytestqt.qtbot import QtBot
 from tests.gui.windows import Office
 from zivverdesk.gui.app import shut_down
 from zivverdesk.gui.engine_backend import WATCH_FEED_WAIT
-from zivverdesk.relayclient.client import FeedPage, RelayClient
 from zivverdesk.services.profile import Profile
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
 # "Within about a second" for the user, with room for a busy test machine.
 CLOSE_LIMIT = 2.0
-
-
-@pytest.fixture
-def long_polls(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
-    """Set once a call to the relay's feed that waits for news is under way (the real call,
-    only watched)."""
-    started = threading.Event()
-    real_events = RelayClient.events
-
-    def events(self: RelayClient, after: str | None, *, wait: int = 25) -> FeedPage:
-        if wait > 0:
-            started.set()
-        return real_events(self, after, wait=wait)
-
-    monkeypatch.setattr(RelayClient, "events", events)
-    return started
 
 
 def _sync_threads() -> list[str]:

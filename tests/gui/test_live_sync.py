@@ -140,3 +140,28 @@ def test_the_outage_speaks_dutch(qapp: QApplication) -> None:
         assert text == "Niet bijgewerkt: %1"
     finally:
         qapp.removeTranslator(translator)
+
+
+def test_a_restart_watches_anew_once_the_old_watch_has_ended(
+    window: MainWindow, backend: FakeBackend, qtbot: QtBot
+) -> None:
+    """What the set-up dialog does after saving an account: the sync reads it anew."""
+    old = window.live_sync.worker
+    assert old is not None
+    backend.watching.clear()
+    window.live_sync.restart()
+    assert backend.watching.wait(10)
+    assert not old.is_alive()  # never two watches at once
+    listed = backend.listed
+    backend.passes.put(SyncPass(changed=True))  # the new watch's passes are shown
+    qtbot.waitUntil(lambda: backend.listed > listed)
+
+
+def test_saving_in_the_set_up_restarts_the_sync(
+    window: MainWindow, backend: FakeBackend, qtbot: QtBot
+) -> None:
+    old = window.live_sync.worker
+    backend.watching.clear()
+    window.show_setup().setup_changed.emit()
+    assert backend.watching.wait(10)
+    assert window.live_sync.worker is not old

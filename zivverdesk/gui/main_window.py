@@ -597,11 +597,16 @@ class MainWindow(QMainWindow):
         """The address book (S4, S13): one per window, brought to the front when open."""
         return self._one_dialog(AddressBookDialog)
 
-    def _one_dialog[D: AddressBookDialog | SetupDialog](self, kind: type[D]) -> D:
-        """The window's one dialog of `kind` (made on first use), shown in front."""
+    def _one_dialog[D: AddressBookDialog | SetupDialog](
+        self, kind: type[D], made: Callable[[D], object] | None = None
+    ) -> D:
+        """The window's one dialog of `kind` (made on first use, then handed to `made`),
+        shown in front."""
         dialog = self.findChild(kind)
         if dialog is None:
             dialog = kind(self.backend, self)
+            if made is not None:
+                made(dialog)
         dialog.show()
         dialog.raise_()
         dialog.activateWindow()
@@ -610,7 +615,15 @@ class MainWindow(QMainWindow):
     def show_setup(self) -> SetupDialog:
         """Setting up the mail account and the relay enrollment: one dialog per window,
         brought to the front when open."""
-        return self._one_dialog(SetupDialog)
+        return self._one_dialog(
+            SetupDialog, lambda dialog: dialog.setup_changed.connect(self._setup_changed)
+        )
+
+    def _setup_changed(self) -> None:
+        """A mail account was saved or the workstation enrolled: the background sync starts
+        over, so that it reads the accounts again (it idles on the new account's inbox now,
+        not after the next start of the program)."""
+        self.live_sync.restart()
 
     def start_after_setup(self) -> None:
         """At start: offer the set-up when the profile has no mail account or is not
