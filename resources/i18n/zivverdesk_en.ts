@@ -540,84 +540,84 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="174"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="184"/>
         <source>Address book</source>
         <translation>Address book</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/errors.py" line="14"/>
+        <location filename="../../zivverdesk/gui/errors.py" line="101"/>
         <source>Something went wrong. The details are in the log file.</source>
         <translation>Something went wrong. The details are in the log file.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="80"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="90"/>
         <source>Folders</source>
         <translation>Folders</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="98"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="108"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="145"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="155"/>
         <source>Main</source>
         <translation>Main</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="149"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="159"/>
         <source>New secure message</source>
         <translation>New secure message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="152"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="162"/>
         <source>Message details</source>
         <translation>Message details</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="154"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="164"/>
         <source>Synchronise</source>
         <translation>Synchronise</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="157"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="167"/>
         <source>Mark as reviewed</source>
         <translation>Mark as reviewed</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="159"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="169"/>
         <source>Assign to…</source>
         <translation>Assign to…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="161"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="171"/>
         <source>Reply</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="186"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="187"/>
         <location filename="../../zivverdesk/gui/main_window.py" line="196"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="197"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="206"/>
         <source>Search</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="188"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="198"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Find mail by contact, subject or text</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="273"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="291"/>
         <source>Searching…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="285"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="333"/>
         <source>Nothing found</source>
         <translation>Nothing found</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="287"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="335"/>
         <source>%n conversation(s) found</source>
         <translation>
             <numerusform>%n conversation found</numerusform>
@@ -625,7 +625,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="289"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="337"/>
         <source>More than %n conversations found</source>
         <translation>
             <numerusform>More than %n conversation found</numerusform>
@@ -633,57 +633,57 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="407"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="455"/>
         <source>Assigned to: %1</source>
         <translation>Assigned to: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="409"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="457"/>
         <source>Reviewed by: %1</source>
         <translation>Reviewed by: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="425"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="473"/>
         <source>Saved: %1</source>
         <translation>Saved: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="519"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="567"/>
         <source>Notification sent again to %1</source>
         <translation>Notification sent again to %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="538"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="586"/>
         <source>No colleagues known yet: synchronise first.</source>
         <translation>No colleagues known yet: synchronise first.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="543"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="591"/>
         <source>Assign to</source>
         <translation>Assign to</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="544"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="592"/>
         <source>Which colleague reviews this conversation?</source>
         <translation>Which colleague reviews this conversation?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="567"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="615"/>
         <source>Close zivverdesk?</source>
         <translation>Close zivverdesk?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="569"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="617"/>
         <source>A message you are writing has not been sent or saved as a draft. Close anyway and lose it?</source>
         <translation>A message you are writing has not been sent or saved as a draft. Close anyway and lose it?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="594"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="647"/>
         <source>Not up to date: %1</source>
         <translation>Not up to date: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="269"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="286"/>
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n conversation</numerusform>
@@ -691,12 +691,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="555"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="603"/>
         <source>Synchronising…</source>
         <translation>Synchronising…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="178"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="188"/>
         <source>Set up…</source>
         <translation>Set up…</translation>
     </message>
@@ -908,6 +908,89 @@
         <location filename="../../zivverdesk/gui/recipient_checks.py" line="176"/>
         <source>Not in the address book: choose a check</source>
         <translation>Not in the address book: choose a check</translation>
+    </message>
+</context>
+<context>
+    <name>RelayErrors</name>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="22"/>
+        <source>The relay does not recognise this workstation (any more). Enrol it again under Set up.</source>
+        <translation>The relay does not recognise this workstation (any more). Enrol it again under Set up.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="26"/>
+        <source>The relay does not allow this for your account.</source>
+        <translation>The relay does not allow this for your account.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="29"/>
+        <source>The relay does not know this message or file (any more).</source>
+        <translation>The relay does not know this message or file (any more).</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="32"/>
+        <source>The relay already holds something else under this name. Synchronise and try again.</source>
+        <translation>The relay already holds something else under this name. Synchronise and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="36"/>
+        <source>The message or an attachment is larger than the relay accepts.</source>
+        <translation>The message or an attachment is larger than the relay accepts.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="39"/>
+        <source>This message has been revoked.</source>
+        <translation>This message has been revoked.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="40"/>
+        <source>This message has expired.</source>
+        <translation>This message has expired.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="41"/>
+        <source>This is no longer stored on the relay.</source>
+        <translation>This is no longer stored on the relay.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="44"/>
+        <source>The relay has had too many requests. Wait a minute and try again.</source>
+        <translation>The relay has had too many requests. Wait a minute and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="47"/>
+        <source>The relay is temporarily unavailable. Try again later.</source>
+        <translation>The relay is temporarily unavailable. Try again later.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="50"/>
+        <source>The relay refused the request as incorrect. The details are in the log file.</source>
+        <translation>The relay refused the request as incorrect. The details are in the log file.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="61"/>
+        <source>The relay (%1) cannot be reached. Check the internet connection, or try again later.</source>
+        <translation>The relay (%1) cannot be reached. Check the internet connection, or try again later.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="66"/>
+        <source>This enrollment code is unknown, used or expired. Ask the administrator for a new one.</source>
+        <translation>This enrollment code is unknown, used or expired. Ask the administrator for a new one.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="72"/>
+        <source>The administrator has revoked this workstation. Ask the administrator for a new enrollment code.</source>
+        <translation>The administrator has revoked this workstation. Ask the administrator for a new enrollment code.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="82"/>
+        <source>The relay gave an answer this program does not understand.</source>
+        <translation>The relay gave an answer this program does not understand.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="87"/>
+        <source>The relay refused the request (%1). The details are in the log file.</source>
+        <translation>The relay refused the request (%1). The details are in the log file.</translation>
     </message>
 </context>
 <context>

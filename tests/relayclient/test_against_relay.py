@@ -21,10 +21,10 @@ from zivverdesk.core.secret import Secret
 from zivverdesk.relayclient.client import RelayClient
 from zivverdesk.relayclient.errors import (
     Conflict,
+    EnrollmentRefused,
     Gone,
     RelayUnreachable,
     TransferCancelled,
-    Unauthorized,
 )
 from zivverdesk.relayclient.feed import follow_events
 from zivverdesk.relayclient.transfers import download_blob, upload_blob, upload_offset
@@ -67,8 +67,10 @@ def _message(client: RelayClient, files: list[Path]) -> tuple[dict[str, Any], li
 def test_enrollment_me_and_directory(relay_server: RelayProcess) -> None:
     email = unique_email("enrol")
     with RelayClient(relay_server.url) as anonymous:
-        with pytest.raises(Unauthorized):
+        # A refused code is told apart from a device the relay no longer knows.
+        with pytest.raises(EnrollmentRefused) as refused:
             anonymous.enroll(Secret("WRONG-CODE"), device_name="x", public_key=os.urandom(32))
+        assert refused.value.error == "unauthorized" and refused.value.status == 401
         code = relay_server.enrollment_code(email, "Sanne")
         enrollment = anonymous.enroll(Secret(code), device_name="pc", public_key=os.urandom(32))
         assert enrollment.email == email and enrollment.name == "Sanne"

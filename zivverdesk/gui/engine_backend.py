@@ -50,7 +50,7 @@ from zivverdesk.services.recipients import RecipientRequest, resolve_recipients
 from zivverdesk.services.relay_sync import save_attachment
 from zivverdesk.services.resend import queue_resend
 from zivverdesk.services.secure_send import SecureDraft, queue_secure
-from zivverdesk.services.sync import SyncSummary, sync_once, watch
+from zivverdesk.services.sync import SyncFailed, SyncSummary, sync_once, watch
 from zivverdesk.store.outbox import OutboxJob
 from zivverdesk.store.search import SearchIndex
 
@@ -414,11 +414,17 @@ class EngineBackend:
     def sync(self) -> None:
         summary = sync_once(self._profile)
         if summary.problems:
-            raise ZivverdeskError("; ".join(summary.problems))
+            raise SyncFailed(summary)
 
     def watch(self, stop: threading.Event, on_pass: Callable[[SyncPass], None]) -> None:
         def report(summary: SyncSummary) -> None:
-            on_pass(SyncPass(changed=summary.changed_anything(), problems=summary.problems))
+            on_pass(
+                SyncPass(
+                    changed=summary.changed_anything(),
+                    problems=summary.problems,
+                    errors=summary.errors,
+                )
+            )
 
         watch(self._profile, stop=stop, on_pass=report, feed_wait=WATCH_FEED_WAIT)
 

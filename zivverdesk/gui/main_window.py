@@ -640,7 +640,10 @@ class MainWindow(QMainWindow):
             self.refresh(keep_place=True)
         self._out_of_date = bool(sync.problems)
         if sync.problems:
-            problems = "; ".join(sync.problems)
+            # In the user's language where the errors are known (the relay's are English).
+            problems = "; ".join(
+                [error_text(e) for e in sync.errors] if sync.errors else sync.problems
+            )
             self.status_label.setText(self.tr("Not up to date: %1").replace("%1", problems))
 
     def show_addressbook(self) -> AddressBookDialog:

@@ -22,7 +22,13 @@ import httpx
 
 from zivverdesk.core.secret import Secret
 from zivverdesk.crypto.encoding import b64url_encode
-from zivverdesk.relayclient.errors import RelayError, RelayUnreachable, error_from_response
+from zivverdesk.relayclient.errors import (
+    EnrollmentRefused,
+    RelayError,
+    RelayUnreachable,
+    Unauthorized,
+    error_from_response,
+)
 from zivverdesk.relayclient.interrupt import InterruptibleTransport
 
 API = "/api/v1"
@@ -187,16 +193,20 @@ class RelayClient:
     # -- device and directory ----------------------------------------------------------------
 
     def enroll(self, code: Secret[str], *, device_name: str, public_key: bytes) -> Enrollment:
-        """Exchange a single-use enrollment code for a device token (kept on this client)."""
-        body = self._json(
-            "POST",
-            f"{API}/enroll",
-            json={
-                "code": code.reveal(),
-                "device_name": device_name,
-                "public_key": b64url_encode(public_key),
-            },
-        )
+        """Exchange a single-use enrollment code for a device token (kept on this client);
+        a code the relay does not take is `EnrollmentRefused`."""
+        try:
+            body = self._json(
+                "POST",
+                f"{API}/enroll",
+                json={
+                    "code": code.reveal(),
+                    "device_name": device_name,
+                    "public_key": b64url_encode(public_key),
+                },
+            )
+        except Unauthorized as error:
+            raise EnrollmentRefused(str(error), status=error.status, error=error.error) from error
         try:
             user = body["user"]
             enrollment = Enrollment(

@@ -39,12 +39,28 @@ class SyncSummary:
     updated_mail: int = 0  # flags changed (read on another device) or removed on the server
     replies: int = 0  # found through the relay's reply notices in the inbox
     problems: list[str] = field(default_factory=list)
+    #: The errors behind `problems`, for a window that words them in the user's language.
+    errors: list[ZivverdeskError] = field(default_factory=list)
+
+    def failed(self, part: str, error: ZivverdeskError) -> None:
+        self.problems.append(f"{part}: {error}")
+        self.errors.append(error)
 
     def changed_anything(self) -> bool:
         """Whether what a list of conversations shows may have changed."""
         return bool(
             self.outbox or self.feed_events or self.new_mail or self.updated_mail or self.replies
         )
+
+
+class SyncFailed(ZivverdeskError):
+    """Parts of a sync pass failed (the others ran): `errors` holds each part's error."""
+
+    code = "sync_failed"
+
+    def __init__(self, summary: SyncSummary) -> None:
+        super().__init__("; ".join(summary.problems))
+        self.errors = tuple(summary.errors)
 
 
 class Interrupter:
@@ -107,14 +123,14 @@ def sync_once(
     try:
         summary.outbox = outbox_runner.run_due(profile, ignore_backoff=retry_now)
     except ZivverdeskError as exc:
-        summary.problems.append(f"outbox: {exc}")
+        summary.failed("outbox", exc)
     if store.relay.enrollment() is not None and not stopped():
         try:
             with connections() as conn:
                 refresh_directory(profile, conn.relay)  # names of colleagues in the feed
                 summary.feed_events = poll_feed(profile, conn.relay, wait=feed_wait)
         except ZivverdeskError as exc:
-            summary.problems.append(f"relay: {exc}")
+            summary.failed("relay", exc)
     if store.accounts.all() and not stopped():
         try:
             client = open_imap(profile)
@@ -127,7 +143,7 @@ def sync_once(
             finally:
                 disconnect(client)
         except ZivverdeskError as exc:
-            summary.problems.append(f"mail: {exc}")
+            summary.failed("mail", exc)
     return summary
 
 
@@ -190,6 +206,7 @@ def watch(
                 # Cut short by the stop: its failures are the interruption's own. What it
                 # did store is still reported.
                 summary.problems.clear()
+                summary.errors.clear()
             if on_pass is not None:
                 on_pass(summary)
             if summary.problems:
