@@ -598,89 +598,89 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="178"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="188"/>
         <source>Address book</source>
         <translation>Address book</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/errors.py" line="14"/>
+        <location filename="../../zivverdesk/gui/errors.py" line="101"/>
         <source>Something went wrong. The details are in the log file.</source>
         <translation>Something went wrong. The details are in the log file.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="82"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="92"/>
         <source>Folders</source>
         <translation>Folders</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="100"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="110"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="147"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="157"/>
         <source>Main</source>
         <translation>Main</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="151"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="161"/>
         <source>New secure message</source>
         <translation>New secure message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="154"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="164"/>
         <source>Message details</source>
         <translation>Message details</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="156"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="166"/>
         <source>Synchronise</source>
         <translation>Synchronise</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="161"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="171"/>
         <source>Mark as reviewed</source>
         <translation>Mark as reviewed</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="163"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="173"/>
         <source>Assign to…</source>
         <translation>Assign to…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="165"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="175"/>
         <source>Reply</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="182"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="192"/>
         <source>Print…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="195"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="196"/>
         <location filename="../../zivverdesk/gui/main_window.py" line="205"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="206"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="215"/>
         <source>Search</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="197"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="207"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Find mail by contact, subject or text</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="282"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="300"/>
         <source>Searching…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="294"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="342"/>
         <source>Nothing found</source>
         <translation>Nothing found</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="296"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="344"/>
         <source>%n conversation(s) found</source>
         <translation>
             <numerusform>%n conversation found</numerusform>
@@ -688,7 +688,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="298"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="346"/>
         <source>More than %n conversations found</source>
         <translation>
             <numerusform>More than %n conversation found</numerusform>
@@ -696,57 +696,57 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="417"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="465"/>
         <source>Assigned to: %1</source>
         <translation>Assigned to: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="419"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="467"/>
         <source>Reviewed by: %1</source>
         <translation>Reviewed by: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="442"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="490"/>
         <source>Saved: %1</source>
         <translation>Saved: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="543"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="591"/>
         <source>Notification sent again to %1</source>
         <translation>Notification sent again to %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="562"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="610"/>
         <source>No colleagues known yet: synchronise first.</source>
         <translation>No colleagues known yet: synchronise first.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="567"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="615"/>
         <source>Assign to</source>
         <translation>Assign to</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="568"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="616"/>
         <source>Which colleague reviews this conversation?</source>
         <translation>Which colleague reviews this conversation?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="591"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="639"/>
         <source>Close zivverdesk?</source>
         <translation>Close zivverdesk?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="593"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="641"/>
         <source>A message you are writing has not been sent or saved as a draft. Close anyway and lose it?</source>
         <translation>A message you are writing has not been sent or saved as a draft. Close anyway and lose it?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="618"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="671"/>
         <source>Not up to date: %1</source>
         <translation>Not up to date: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="278"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="295"/>
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n conversation</numerusform>
@@ -754,12 +754,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="579"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="627"/>
         <source>Synchronising…</source>
         <translation>Synchronising…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="187"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="197"/>
         <source>Set up…</source>
         <translation>Set up…</translation>
     </message>
@@ -979,6 +979,89 @@
         <location filename="../../zivverdesk/gui/recipient_checks.py" line="176"/>
         <source>Not in the address book: choose a check</source>
         <translation>Not in the address book: choose a check</translation>
+    </message>
+</context>
+<context>
+    <name>RelayErrors</name>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="22"/>
+        <source>The relay does not recognise this workstation (any more). Enrol it again under Set up.</source>
+        <translation>The relay does not recognise this workstation (any more). Enrol it again under Set up.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="26"/>
+        <source>The relay does not allow this for your account.</source>
+        <translation>The relay does not allow this for your account.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="29"/>
+        <source>The relay does not know this message or file (any more).</source>
+        <translation>The relay does not know this message or file (any more).</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="32"/>
+        <source>The relay already holds something else under this name. Synchronise and try again.</source>
+        <translation>The relay already holds something else under this name. Synchronise and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="36"/>
+        <source>The message or an attachment is larger than the relay accepts.</source>
+        <translation>The message or an attachment is larger than the relay accepts.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="39"/>
+        <source>This message has been revoked.</source>
+        <translation>This message has been revoked.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="40"/>
+        <source>This message has expired.</source>
+        <translation>This message has expired.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="41"/>
+        <source>This is no longer stored on the relay.</source>
+        <translation>This is no longer stored on the relay.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="44"/>
+        <source>The relay has had too many requests. Wait a minute and try again.</source>
+        <translation>The relay has had too many requests. Wait a minute and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="47"/>
+        <source>The relay is temporarily unavailable. Try again later.</source>
+        <translation>The relay is temporarily unavailable. Try again later.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="50"/>
+        <source>The relay refused the request as incorrect. The details are in the log file.</source>
+        <translation>The relay refused the request as incorrect. The details are in the log file.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="61"/>
+        <source>The relay (%1) cannot be reached. Check the internet connection, or try again later.</source>
+        <translation>The relay (%1) cannot be reached. Check the internet connection, or try again later.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="66"/>
+        <source>This enrollment code is unknown, used or expired. Ask the administrator for a new one.</source>
+        <translation>This enrollment code is unknown, used or expired. Ask the administrator for a new one.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="72"/>
+        <source>The administrator has revoked this workstation. Ask the administrator for a new enrollment code.</source>
+        <translation>The administrator has revoked this workstation. Ask the administrator for a new enrollment code.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="82"/>
+        <source>The relay gave an answer this program does not understand.</source>
+        <translation>The relay gave an answer this program does not understand.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="87"/>
+        <source>The relay refused the request (%1). The details are in the log file.</source>
+        <translation>The relay refused the request (%1). The details are in the log file.</translation>
     </message>
 </context>
 <context>

@@ -598,89 +598,89 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="178"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="188"/>
         <source>Address book</source>
         <translation>Adresboek</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/errors.py" line="14"/>
+        <location filename="../../zivverdesk/gui/errors.py" line="101"/>
         <source>Something went wrong. The details are in the log file.</source>
         <translation>Er ging iets mis. De details staan in het logbestand.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="82"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="92"/>
         <source>Folders</source>
         <translation>Mappen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="100"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="110"/>
         <source>Message</source>
         <translation>Bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="147"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="157"/>
         <source>Main</source>
         <translation>Hoofdbalk</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="151"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="161"/>
         <source>New secure message</source>
         <translation>Nieuw beveiligd bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="154"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="164"/>
         <source>Message details</source>
         <translation>Berichtdetails</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="156"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="166"/>
         <source>Synchronise</source>
         <translation>Synchroniseren</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="161"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="171"/>
         <source>Mark as reviewed</source>
         <translation>Markeren als beoordeeld</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="163"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="173"/>
         <source>Assign to…</source>
         <translation>Toewijzen aan…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="165"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="175"/>
         <source>Reply</source>
         <translation>Beantwoorden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="182"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="192"/>
         <source>Print…</source>
         <translation>Afdrukken…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="195"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="196"/>
         <location filename="../../zivverdesk/gui/main_window.py" line="205"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="206"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="215"/>
         <source>Search</source>
         <translation>Zoeken</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="197"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="207"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Zoek op contactpersoon, onderwerp of tekst</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="282"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="300"/>
         <source>Searching…</source>
         <translation>Bezig met zoeken…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="294"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="342"/>
         <source>Nothing found</source>
         <translation>Niets gevonden</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="296"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="344"/>
         <source>%n conversation(s) found</source>
         <translation>
             <numerusform>%n gesprek gevonden</numerusform>
@@ -688,7 +688,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="298"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="346"/>
         <source>More than %n conversations found</source>
         <translation>
             <numerusform>Meer dan %n gesprek gevonden</numerusform>
@@ -696,57 +696,57 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="417"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="465"/>
         <source>Assigned to: %1</source>
         <translation>Toegewezen aan: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="419"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="467"/>
         <source>Reviewed by: %1</source>
         <translation>Beoordeeld door: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="442"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="490"/>
         <source>Saved: %1</source>
         <translation>Opgeslagen: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="543"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="591"/>
         <source>Notification sent again to %1</source>
         <translation>Melding opnieuw verstuurd naar %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="562"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="610"/>
         <source>No colleagues known yet: synchronise first.</source>
         <translation>Nog geen collega&apos;s bekend: synchroniseer eerst.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="567"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="615"/>
         <source>Assign to</source>
         <translation>Toewijzen aan</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="568"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="616"/>
         <source>Which colleague reviews this conversation?</source>
         <translation>Welke collega beoordeelt dit gesprek?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="591"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="639"/>
         <source>Close zivverdesk?</source>
         <translation>zivverdesk afsluiten?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="593"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="641"/>
         <source>A message you are writing has not been sent or saved as a draft. Close anyway and lose it?</source>
         <translation>Een bericht dat u aan het schrijven bent, is niet verzonden en niet als concept bewaard. Toch afsluiten? Het bericht gaat dan verloren.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="618"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="671"/>
         <source>Not up to date: %1</source>
         <translation>Niet bijgewerkt: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="278"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="295"/>
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n gesprek</numerusform>
@@ -754,12 +754,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="579"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="627"/>
         <source>Synchronising…</source>
         <translation>Bezig met synchroniseren…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="187"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="197"/>
         <source>Set up…</source>
         <translation>Instellen…</translation>
     </message>
@@ -979,6 +979,89 @@
         <location filename="../../zivverdesk/gui/recipient_checks.py" line="176"/>
         <source>Not in the address book: choose a check</source>
         <translation>Niet in het adresboek: kies een controle</translation>
+    </message>
+</context>
+<context>
+    <name>RelayErrors</name>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="22"/>
+        <source>The relay does not recognise this workstation (any more). Enrol it again under Set up.</source>
+        <translation>De relay herkent deze werkplek niet (meer). Schrijf hem opnieuw in via Instellen.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="26"/>
+        <source>The relay does not allow this for your account.</source>
+        <translation>De relay staat dit niet toe voor uw account.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="29"/>
+        <source>The relay does not know this message or file (any more).</source>
+        <translation>De relay kent dit bericht of bestand niet (meer).</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="32"/>
+        <source>The relay already holds something else under this name. Synchronise and try again.</source>
+        <translation>De relay heeft onder deze naam al iets anders. Synchroniseer en probeer het opnieuw.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="36"/>
+        <source>The message or an attachment is larger than the relay accepts.</source>
+        <translation>Het bericht of een bijlage is groter dan de relay toestaat.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="39"/>
+        <source>This message has been revoked.</source>
+        <translation>Dit bericht is ingetrokken.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="40"/>
+        <source>This message has expired.</source>
+        <translation>Dit bericht is verlopen.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="41"/>
+        <source>This is no longer stored on the relay.</source>
+        <translation>Dit staat niet meer op de relay.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="44"/>
+        <source>The relay has had too many requests. Wait a minute and try again.</source>
+        <translation>De relay heeft te veel verzoeken gekregen. Wacht een minuut en probeer het opnieuw.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="47"/>
+        <source>The relay is temporarily unavailable. Try again later.</source>
+        <translation>De relay is tijdelijk niet beschikbaar. Probeer het later opnieuw.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="50"/>
+        <source>The relay refused the request as incorrect. The details are in the log file.</source>
+        <translation>De relay weigerde het verzoek als onjuist. De details staan in het logbestand.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="61"/>
+        <source>The relay (%1) cannot be reached. Check the internet connection, or try again later.</source>
+        <translation>De relay (%1) is niet bereikbaar. Controleer de internetverbinding of probeer het later opnieuw.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="66"/>
+        <source>This enrollment code is unknown, used or expired. Ask the administrator for a new one.</source>
+        <translation>Deze inschrijvingscode is onbekend, al gebruikt of verlopen. Vraag de beheerder om een nieuwe.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="72"/>
+        <source>The administrator has revoked this workstation. Ask the administrator for a new enrollment code.</source>
+        <translation>De beheerder heeft deze werkplek ingetrokken. Vraag de beheerder om een nieuwe inschrijvingscode.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="82"/>
+        <source>The relay gave an answer this program does not understand.</source>
+        <translation>De relay gaf een antwoord dat dit programma niet begrijpt.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="87"/>
+        <source>The relay refused the request (%1). The details are in the log file.</source>
+        <translation>De relay weigerde het verzoek (%1). De details staan in het logbestand.</translation>
     </message>
 </context>
 <context>

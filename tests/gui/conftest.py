@@ -4,6 +4,7 @@ relay and mail servers, with a patient's mailbox."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from tests.plugins.relay import RelayProcess
 from zivverdesk.crypto.keyring_backend import INSECURE_ENV
 from zivverdesk.gui.engine_backend import EngineBackend
 from zivverdesk.gui.main_window import MainWindow
+from zivverdesk.relayclient.client import FeedPage, RelayClient
 from zivverdesk.services.profile import Profile
 
 
@@ -59,3 +61,19 @@ def office(
     sender, patient = mail_account("secretariaat"), mail_account("patient")
     desk = setup_desk(tmp_path / "desk", mailstack, sender, relay_server)
     return Office(desk=desk, sender=sender, patient=patient, relay=relay_server)
+
+
+@pytest.fixture
+def long_polls(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Set once a call to the relay's feed that waits for news is under way (the real call,
+    only watched)."""
+    started = threading.Event()
+    real_events = RelayClient.events
+
+    def events(self: RelayClient, after: str | None, *, wait: int = 25) -> FeedPage:
+        if wait > 0:
+            started.set()
+        return real_events(self, after, wait=wait)
+
+    monkeypatch.setattr(RelayClient, "events", events)
+    return started

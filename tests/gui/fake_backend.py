@@ -34,7 +34,7 @@ from zivverdesk.gui.backend import (
 )
 from zivverdesk.gui.conversation_model import ConversationPage, ConversationRow
 from zivverdesk.mail.auth import AuthenticationFailed
-from zivverdesk.relayclient.errors import RelayError
+from zivverdesk.relayclient.errors import EnrollmentRefused
 from zivverdesk.services.addressbook import check_access_code
 
 # What the fake's mail server and relay accept.
@@ -405,8 +405,12 @@ class FakeBackend:
 
     def enroll(self, relay_url: str, code: Secret[str], *, ca_file: Path | None = None) -> None:
         if code.reveal() != ENROLLMENT_CODE or self.setup.enrolled_as:
-            raise RelayError(
-                "Deze inschrijvingscode is onbekend of al gebruikt.", status=403, error="forbidden"
+            # What the relay client raises for the relay's refusal (401, English sentence).
+            raise EnrollmentRefused(
+                "This enrollment code is unknown, used or expired; ask the administrator for "
+                "a new one.",
+                status=401,
+                error="unauthorized",
             )
         self.enrollments.append((relay_url, code.reveal(), ca_file))
         self.setup = replace(

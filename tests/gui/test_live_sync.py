@@ -8,18 +8,24 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QObject, QPoint
+from PySide6.QtWidgets import QAbstractItemView, QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.gui.fake_backend import FakeBackend
 from tests.gui.windows import shown_window
 from zivverdesk.core.model import EnvelopeState
 from zivverdesk.gui.backend import SyncPass
-from zivverdesk.gui.conversation_model import ROLE_ENVELOPE, Column
+from zivverdesk.gui.conversation_model import (
+    PAGE_SIZE,
+    ROLE_CONVERSATION_ID,
+    ROLE_ENVELOPE,
+    Column,
+)
 from zivverdesk.gui.i18n import install_translator
 from zivverdesk.gui.live_sync import LiveSync
 from zivverdesk.gui.main_window import MainWindow
@@ -140,3 +146,74 @@ def test_the_outage_speaks_dutch(qapp: QApplication) -> None:
         assert text == "Niet bijgewerkt: %1"
     finally:
         qapp.removeTranslator(translator)
+
+
+def test_a_restart_watches_anew_once_the_old_watch_has_ended(
+    window: MainWindow, backend: FakeBackend, qtbot: QtBot
+) -> None:
+    """What the set-up dialog does after saving an account: the sync reads it anew."""
+    old = window.live_sync.worker
+    assert old is not None
+    backend.watching.clear()
+    window.live_sync.restart()
+    assert backend.watching.wait(10)
+    assert not old.is_alive()  # never two watches at once
+    listed = backend.listed
+    backend.passes.put(SyncPass(changed=True))  # the new watch's passes are shown
+    qtbot.waitUntil(lambda: backend.listed > listed)
+
+
+def test_saving_in_the_set_up_restarts_the_sync(
+    window: MainWindow, backend: FakeBackend, qtbot: QtBot
+) -> None:
+    old = window.live_sync.worker
+    backend.watching.clear()
+    window.show_setup().setup_changed.emit()
+    assert backend.watching.wait(10)
+    assert window.live_sync.worker is not old
+
+
+def _top_conversation(window: MainWindow) -> str | None:
+    top = window.table.indexAt(QPoint(0, 0))
+    return top.data(ROLE_CONVERSATION_ID) if top.isValid() else None
+
+
+def test_a_live_reload_keeps_the_scroll_position_and_the_selection(
+    window: MainWindow, backend: FakeBackend, qtbot: QtBot
+) -> None:
+    """A user far down a long list (past its first page) stays there when a pass brings
+    news, also when that news is a new conversation at the top of the list."""
+    newest = backend.rows[0].updated
+    backend.rows = [
+        replace(backend.rows[0], conversation_id=f"{n:032x}", updated=newest - timedelta(hours=n))
+        for n in range(1, 451)
+    ]
+    window.refresh()
+    window.table.scrollToBottom()  # the second page loads as the list scrolls
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2 * PAGE_SIZE)
+    window.table.scrollTo(window.proxy.index(300, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+    window.table.selectRow(305)
+    top, reading = _top_conversation(window), window.current_conversation()
+    scroll = window.table.verticalScrollBar().value()
+    assert top == f"{301:032x}" and reading == f"{306:032x}" and scroll > 0
+
+    backend.rows.insert(0, replace(backend.rows[0], conversation_id="f" * 32, updated=newest))
+    listed = backend.listed
+    backend.passes.put(SyncPass(changed=True))
+    qtbot.waitUntil(lambda: backend.listed > listed)
+
+    assert window.model.rowCount() >= 2 * PAGE_SIZE  # not back to the first page
+    assert _top_conversation(window) == top  # the same rows in view
+    assert window.current_conversation() == reading
+    assert window.table.selectionModel().isRowSelected(
+        window.table.currentIndex().row(), window.table.currentIndex().parent()
+    )
+
+
+def test_a_live_reload_at_the_top_shows_new_conversations(
+    window: MainWindow, backend: FakeBackend, qtbot: QtBot
+) -> None:
+    assert window.table.verticalScrollBar().value() == 0
+    backend.rows.insert(0, replace(backend.rows[0], conversation_id="f" * 32))
+    backend.passes.put(SyncPass(changed=True))
+    qtbot.waitUntil(lambda: _top_conversation(window) == "f" * 32)

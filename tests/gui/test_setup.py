@@ -237,7 +237,10 @@ def test_a_refused_code_is_shown_and_nothing_saved(
     QTest.keyClicks(dialog.code_edit, "AAAA-BBBB-CCCC")
     dialog.enroll_button.click()
     qtbot.waitUntil(lambda: not dialog.busy())
-    assert dialog.relay_status.text() == "Deze inschrijvingscode is onbekend of al gebruikt."
+    # The desktop's own sentence (Dutch in a Dutch window: tests/gui/test_errors.py).
+    assert dialog.relay_status.text() == (
+        "This enrollment code is unknown, used or expired. Ask the administrator for a new one."
+    )
     assert backend.enrollments == [] and backend.setup.enrolled_as == ""
     assert dialog.relay_form.isVisible() and dialog.enroll_button.isEnabled()
     assert dialog.summary.text().startswith("Still to do:")

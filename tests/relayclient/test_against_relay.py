@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,13 @@ from tests.relay.helpers import Recipient, b64, unique_email
 from zivverdesk.core.model import new_id
 from zivverdesk.core.secret import Secret
 from zivverdesk.relayclient.client import RelayClient
-from zivverdesk.relayclient.errors import Conflict, Gone, TransferCancelled, Unauthorized
+from zivverdesk.relayclient.errors import (
+    Conflict,
+    EnrollmentRefused,
+    Gone,
+    RelayUnreachable,
+    TransferCancelled,
+)
 from zivverdesk.relayclient.feed import follow_events
 from zivverdesk.relayclient.transfers import download_blob, upload_blob, upload_offset
 
@@ -60,8 +67,10 @@ def _message(client: RelayClient, files: list[Path]) -> tuple[dict[str, Any], li
 def test_enrollment_me_and_directory(relay_server: RelayProcess) -> None:
     email = unique_email("enrol")
     with RelayClient(relay_server.url) as anonymous:
-        with pytest.raises(Unauthorized):
+        # A refused code is told apart from a device the relay no longer knows.
+        with pytest.raises(EnrollmentRefused) as refused:
             anonymous.enroll(Secret("WRONG-CODE"), device_name="x", public_key=os.urandom(32))
+        assert refused.value.error == "unauthorized" and refused.value.status == 401
         code = relay_server.enrollment_code(email, "Sanne")
         enrollment = anonymous.enroll(Secret(code), device_name="pc", public_key=os.urandom(32))
         assert enrollment.email == email and enrollment.name == "Sanne"
@@ -147,3 +156,30 @@ def test_rotate_and_review(client: RelayClient, tmp_path: Path) -> None:
     me = client.me()["user"]["id"]
     state = client.review(body["conversation_id"], assigned_to=me, reviewed=True)
     assert state["assigned_to"] == me and state["reviewed"]
+
+
+def test_interrupt_ends_a_long_poll_at_once(client: RelayClient) -> None:
+    """Stopping the sync interrupts the feed's long-poll from another thread instead of
+    waiting for the relay to answer it; the client refuses further calls."""
+    first = client.events(None, wait=0)
+    after = first.next or (first.items[-1].cursor if first.items else None)
+    outcome: list[BaseException | object] = []
+
+    def long_poll() -> None:
+        try:
+            outcome.append(client.events(after, wait=20))
+        except RelayUnreachable as error:
+            outcome.append(error)
+
+    poller = threading.Thread(target=long_poll)
+    poller.start()
+    poller.join(1.0)  # the relay holds the call: nothing has happened for it to answer
+    assert poller.is_alive()
+    started = time.monotonic()
+    client.interrupt()
+    poller.join(5)
+    assert not poller.is_alive()
+    assert time.monotonic() - started < 1.0
+    assert len(outcome) == 1 and isinstance(outcome[0], RelayUnreachable)
+    with pytest.raises(RelayUnreachable):  # at once: no new connection is opened
+        client.me()

@@ -12,7 +12,15 @@ from zivverdesk import config
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from zivverdesk.gui.engine_backend import EngineBackend
+    from zivverdesk.gui.main_window import MainWindow
+
 log = logging.getLogger(__name__)
+
+# Seconds closing waits for the background sync at most; it normally ends well within one.
+# A sync still running after that (a mail server that stopped answering) is left to the end
+# of the process, with the store open under it.
+STOP_WAIT = 3.0
 
 
 def run(profile: Path | None = None, *, language: str | None = None) -> int:
@@ -22,7 +30,7 @@ def run(profile: Path | None = None, *, language: str | None = None) -> int:
     and this start ends with 0 (see `single_instance`)."""
     from PySide6.QtWidgets import QApplication
 
-    from zivverdesk.gui.engine_backend import WATCH_FEED_WAIT, EngineBackend
+    from zivverdesk.gui.engine_backend import EngineBackend
     from zivverdesk.gui.i18n import install_translator
     from zivverdesk.gui.main_window import MainWindow
     from zivverdesk.gui.resources import icon
@@ -58,11 +66,7 @@ def run(profile: Path | None = None, *, language: str | None = None) -> int:
             # From here on a later start waits for the lock instead of asking this closing
             # app to come forward (and then seeing no window).
             instance.stop_listening()
-            # The window is gone by now; the sync may finish its long-poll of the relay first.
-            if window.live_sync.stop(timeout=WATCH_FEED_WAIT + 5):
-                backend.close()
-            else:  # never close the store under a running sync; the process ends anyway
-                log.warning("closing with the background sync still running")
+            shut_down(window, backend)
     finally:
         instance.release()
 
@@ -75,3 +79,13 @@ def _bring_to_front(window: QWidget) -> None:
     window.show()
     window.raise_()
     window.activateWindow()
+
+
+def shut_down(window: MainWindow, backend: EngineBackend) -> None:
+    """End the window's background sync, then close the store (never under a running sync).
+    The sync interrupts its long-poll of the relay and leaves IDLE: this takes about a
+    second, not the long-poll's wait."""
+    if window.live_sync.stop(timeout=STOP_WAIT):
+        backend.close()
+    else:  # never close the store under a running sync; the process ends anyway
+        log.warning("closing with the background sync still running")

@@ -125,6 +125,8 @@ class SyncPass:
 
     changed: bool
     problems: Sequence[str] = ()
+    #: The errors behind `problems` where there are (shown through `gui.errors`).
+    errors: Sequence[BaseException] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -120,14 +120,18 @@ class ConversationListModel(QAbstractTableModel):
         self._date_texts: dict[datetime, str] = {}
 
     # --- loading ---
-    def load(self, fetch: PageFetch, *, first: ConversationPage | None = None) -> None:
+    def load(
+        self, fetch: PageFetch, *, first: ConversationPage | None = None, limit: int = PAGE_SIZE
+    ) -> None:
         """Replace the content; `fetch(after, limit)` returns the page after `after` (a
-        page's `next`; None for the first page). A `first` page already fetched (on a worker
-        thread: a search may take a while) is shown as it is."""
+        page's `next`; None for the first page). The first page holds up to `limit` rows
+        (more than a page: a reload that keeps as many rows as the user had scrolled
+        through). A `first` page already fetched (on a worker thread: a search may take a
+        while) is shown as it is."""
         self.beginResetModel()
         self._replaced()
         self._fetch = fetch
-        page = fetch(None, PAGE_SIZE) if first is None else first
+        page = fetch(None, limit) if first is None else first
         self._rows = list(page.rows)
         self._next = page.next
         self.endResetModel()
@@ -150,6 +154,13 @@ class ConversationListModel(QAbstractTableModel):
 
     def row_at(self, row: int) -> ConversationRow:
         return self._rows[row]
+
+    def row_of(self, conversation_id: str) -> int | None:
+        """The row that lists `conversation_id`, None when it is not (yet) loaded."""
+        for number, row in enumerate(self._rows):
+            if row.conversation_id == conversation_id:
+                return number
+        return None
 
     def set_unread(self, conversation_id: str, unread: bool) -> None:
         """Show a row read or unread (after the engine marked it), without reloading."""

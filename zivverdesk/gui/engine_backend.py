@@ -50,7 +50,7 @@ from zivverdesk.services.recipients import RecipientRequest, resolve_recipients
 from zivverdesk.services.relay_sync import save_attachment
 from zivverdesk.services.resend import queue_resend
 from zivverdesk.services.secure_send import SecureDraft, queue_secure
-from zivverdesk.services.sync import SyncSummary, sync_once, watch
+from zivverdesk.services.sync import SyncFailed, SyncSummary, sync_once, watch
 from zivverdesk.store.outbox import OutboxJob
 from zivverdesk.store.search import SearchIndex
 
@@ -63,9 +63,9 @@ FOLDER_SENT = "sent"
 FOLDER_TO_REVIEW = "to_review"
 FOLDER_OUTBOX = "outbox"
 
-# Seconds one long-poll of the relay's feed may wait in the background sync; stopping the
-# sync (closing the window) may wait that long.
-WATCH_FEED_WAIT = 10
+# Seconds one long-poll of the relay's feed may wait in the background sync. Stopping the
+# sync interrupts the long-poll, so this costs the user no waiting at closing time.
+WATCH_FEED_WAIT = 25
 
 
 def parse_date(text: str) -> datetime:
@@ -414,13 +414,18 @@ class EngineBackend:
     def sync(self) -> None:
         summary = sync_once(self._profile)
         if summary.problems:
-            raise ZivverdeskError("; ".join(summary.problems))
+            raise SyncFailed(summary)
 
     def watch(self, stop: threading.Event, on_pass: Callable[[SyncPass], None]) -> None:
         def report(summary: SyncSummary) -> None:
-            on_pass(SyncPass(changed=summary.changed_anything(), problems=summary.problems))
+            on_pass(
+                SyncPass(
+                    changed=summary.changed_anything(),
+                    problems=summary.problems,
+                    errors=summary.errors,
+                )
+            )
 
-        # A shorter long-poll than the command line's: closing the window waits for it.
         watch(self._profile, stop=stop, on_pass=report, feed_wait=WATCH_FEED_WAIT)
 
     # --- address book (S4, S13): validation and errors come from services.addressbook ---

@@ -37,6 +37,7 @@ class LiveSync(QObject):
         super().__init__(parent)
         self._backend = backend
         self._stop = threading.Event()
+        self._stopped = False  # by `stop`: what the thread still reports is not shown
         self.worker: threading.Thread | None = None
         self._reports = _Reports()
         self._reports.passed.connect(self._passed)
@@ -45,16 +46,37 @@ class LiveSync(QObject):
     def start(self) -> None:
         if self.worker is not None and self.worker.is_alive():
             return
-        self._stop.clear()
+        self._begin(previous=None)
+
+    def restart(self) -> None:
+        """Begin again, so that the sync reads the accounts anew (a mail account added or
+        changed in the set-up): the running one is asked to stop, and the new one starts once
+        it has ended (two at once would both write the feed's cursor). Returns at once; does
+        nothing when the sync is not running."""
+        previous = self.worker
+        if previous is None or not previous.is_alive():
+            return
+        self._stop.set()
+        self._begin(previous=previous)
+
+    def _begin(self, *, previous: threading.Thread | None) -> None:
+        self._stopped = False
+        # Each run has its own stop: the one that ends the previous run must not end this.
+        self._stop = threading.Event()
         reports, stop, backend = self._reports, self._stop, self._backend
         self.worker = threading.Thread(
-            target=_run, args=(backend, stop, reports), name="live-sync", daemon=True
+            target=_run,
+            args=(backend, stop, reports, previous),
+            name="live-sync",
+            daemon=True,
         )
         self.worker.start()
 
     def stop(self, timeout: float) -> bool:
-        """Ask the sync to end and wait up to `timeout` seconds (a long-poll of the relay
-        may take that long to return); True once its thread has ended."""
+        """Ask the sync to end and wait up to `timeout` seconds (it interrupts its calls to
+        the relay and leaves IDLE within about a second); True once its thread has ended.
+        Passes it reports after this are dropped."""
+        self._stopped = True
         self._stop.set()
         worker = self.worker
         if worker is None:
@@ -68,16 +90,28 @@ class LiveSync(QObject):
 
     @Slot(object)
     def _passed(self, sync: SyncPass) -> None:
-        self.passed.emit(sync)
+        # After `stop` the store may be closed: a list read for this pass would fail.
+        if not self._stopped:
+            self.passed.emit(sync)
 
     @Slot(object)
     def _failed(self, error: BaseException) -> None:
-        self.failed.emit(error)
+        if not self._stopped:
+            self.failed.emit(error)
 
 
-def _run(backend: Backend, stop: threading.Event, reports: _Reports) -> None:
+def _run(
+    backend: Backend,
+    stop: threading.Event,
+    reports: _Reports,
+    previous: threading.Thread | None,
+) -> None:
     # Only what the thread was given: not the LiveSync, whose C++ side may be deleted with
     # its window while this still runs.
+    if previous is not None:
+        previous.join()  # a restart: the stopped run ends within about a second
+    if stop.is_set():
+        return
     try:
         backend.watch(stop, reports.passed.emit)
     except Exception as exc:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import QPoint, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -68,6 +69,15 @@ log = logging.getLogger(__name__)
 # query the store for words the user has not finished typing. (A plain comment: lupdate would
 # take a "#:" one for a note to the translators of the next translated text.)
 SEARCH_DELAY_MS = 250
+
+
+@dataclass(frozen=True)
+class _ListPlace:
+    """Where the user was in the conversation list before a reload."""
+
+    rows: int  # how many rows were loaded
+    top: str | None  # the conversation at the top of the view; None at the list's top
+    scroll: int  # the vertical scroll bar's value
 
 
 class MainWindow(QMainWindow):
@@ -261,34 +271,72 @@ class MainWindow(QMainWindow):
     def _folder_changed(self, *_args: object) -> None:
         self.refresh()
 
-    def refresh(self) -> None:
-        """List the current folder, only what matches the search when there is one."""
+    def refresh(self, *, keep_place: bool = False) -> None:
+        """List the current folder, only what matches the search when there is one. With
+        `keep_place` (a reload after a sync) the list keeps as many rows as the user had
+        scrolled through, and stays scrolled where it was; else it starts at the top."""
         folder = self.current_folder()
         if folder is None:
             return
         query = self._query
         self._list_generation += 1
         generation = self._list_generation
+        place = self._list_place() if keep_place else None
+        # A quarter page more than were loaded: for the rows the sync brought above them,
+        # so the conversation being read near the end stays loaded (and selected).
+        limit = PAGE_SIZE if place is None else max(PAGE_SIZE, place.rows + PAGE_SIZE // 4)
 
         def fetch(after: object | None, limit: int) -> ConversationPage:
             return self.backend.conversations(folder, after, limit, query=query)
 
         if not query:
-            self.model.load(fetch)
+            self.model.load(fetch, limit=limit)
+            self._restore_place(place)
             self.status_label.setText(self.tr("%n conversation(s)", "", self.model.rowCount()))
             return
         # The first search after opening may wait seconds for the engine's index: it runs on
         # a worker. Later pages load as the list scrolls, as a folder's do.
-        self.status_label.setText(self.tr("Searching…"))
-        op = self._track(Operation(self, lambda: fetch(None, PAGE_SIZE)))
-        op.on_success(lambda page: self._show_found(generation, fetch, page))
+        if place is None:  # a reload keeps what the status bar says of the search
+            self.status_label.setText(self.tr("Searching…"))
+        op = self._track(Operation(self, lambda: fetch(None, limit)))
+        op.on_success(lambda page: self._show_found(generation, fetch, page, place))
         op.on_failure(lambda error: self._search_failed(generation, error))
         op.run()
 
-    def _show_found(self, generation: int, fetch: PageFetch, page: ConversationPage) -> None:
+    def _list_place(self) -> _ListPlace:
+        """Where the user is in the list: the conversation at the top of the view (None when
+        the list is at its top: new mail arriving there must show) and how far it is
+        scrolled."""
+        scroll = self.table.verticalScrollBar().value()
+        top = self.table.indexAt(QPoint(0, 0)) if scroll > 0 else None
+        cid = top.data(ROLE_CONVERSATION_ID) if top is not None and top.isValid() else None
+        return _ListPlace(rows=self.model.rowCount(), top=cid, scroll=scroll)
+
+    def _restore_place(self, place: _ListPlace | None) -> None:
+        """Scroll back to `place` after a reload: the same conversation at the top of the
+        view (rows the sync added above it stay above), else the same scroll position."""
+        if place is None or place.scroll == 0:
+            return
+        # The view lays out the new rows when it next paints; scrolling needs them now.
+        self.table.doItemsLayout()
+        number = self.model.row_of(place.top) if place.top is not None else None
+        if number is None:
+            self.table.verticalScrollBar().setValue(place.scroll)
+            return
+        index = self.proxy.mapFromSource(self.model.index(number, 0))
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
+
+    def _show_found(
+        self,
+        generation: int,
+        fetch: PageFetch,
+        page: ConversationPage,
+        place: _ListPlace | None = None,
+    ) -> None:
         if generation != self._list_generation:
             return  # the user typed on, cleared the search or changed folder meanwhile
         self.model.load(fetch, first=page)
+        self._restore_place(place)
         count = self.model.rowCount()
         if count == 0:
             self.status_label.setText(self.tr("Nothing found"))
@@ -343,12 +391,12 @@ class MainWindow(QMainWindow):
         cid, self._kept_conversation = self._kept_conversation, None
         if cid is None:
             return
-        for number in range(self.model.rowCount()):
-            if self.model.row_at(number).conversation_id == cid:
-                # Selecting it again shows it fresh (a reply may have come with the sync).
-                self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(number, 0)))
-                return
-        self._clear_reader()
+        number = self.model.row_of(cid)
+        if number is None:
+            self._clear_reader()
+            return
+        # Selecting it again shows it fresh (a reply may have come with the sync).
+        self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(number, 0)))
 
     def _clear_reader(self) -> None:
         self._details = None
@@ -611,21 +659,31 @@ class MainWindow(QMainWindow):
         something (keeping the conversation being read), and an outage is shown until a
         pass gets through again."""
         if sync.changed or (self._out_of_date and not sync.problems):
-            self.refresh()  # also in an outage: what did get through (the outbox, say)
+            # Also in an outage: what did get through (the outbox, say). The user stays
+            # where they were in the list.
+            self.refresh(keep_place=True)
         self._out_of_date = bool(sync.problems)
         if sync.problems:
-            problems = "; ".join(sync.problems)
+            # In the user's language where the errors are known (the relay's are English).
+            problems = "; ".join(
+                [error_text(e) for e in sync.errors] if sync.errors else sync.problems
+            )
             self.status_label.setText(self.tr("Not up to date: %1").replace("%1", problems))
 
     def show_addressbook(self) -> AddressBookDialog:
         """The address book (S4, S13): one per window, brought to the front when open."""
         return self._one_dialog(AddressBookDialog)
 
-    def _one_dialog[D: AddressBookDialog | SetupDialog](self, kind: type[D]) -> D:
-        """The window's one dialog of `kind` (made on first use), shown in front."""
+    def _one_dialog[D: AddressBookDialog | SetupDialog](
+        self, kind: type[D], made: Callable[[D], object] | None = None
+    ) -> D:
+        """The window's one dialog of `kind` (made on first use, then handed to `made`),
+        shown in front."""
         dialog = self.findChild(kind)
         if dialog is None:
             dialog = kind(self.backend, self)
+            if made is not None:
+                made(dialog)
         dialog.show()
         dialog.raise_()
         dialog.activateWindow()
@@ -634,7 +692,15 @@ class MainWindow(QMainWindow):
     def show_setup(self) -> SetupDialog:
         """Setting up the mail account and the relay enrollment: one dialog per window,
         brought to the front when open."""
-        return self._one_dialog(SetupDialog)
+        return self._one_dialog(
+            SetupDialog, lambda dialog: dialog.setup_changed.connect(self._setup_changed)
+        )
+
+    def _setup_changed(self) -> None:
+        """A mail account was saved or the workstation enrolled: the background sync starts
+        over, so that it reads the accounts again (it idles on the new account's inbox now,
+        not after the next start of the program)."""
+        self.live_sync.restart()
 
     def start_after_setup(self) -> None:
         """At start: offer the set-up when the profile has no mail account or is not

@@ -5,8 +5,9 @@
     client.create_message(body); upload_blob(client, ...); client.commit(message_id)
 
 Every call raises a typed `RelayError` (see `errors.py`); the client holds one connection
-pool and is safe to share between threads (httpx's sync `Client` is). Identifiers are chosen
-by the caller, so retrying `create_message` after a time-out is safe. Uploads, downloads and
+pool and is safe to share between threads (httpx's sync `Client` is), and `interrupt()` ends
+its calls from another thread. Identifiers are chosen by the caller, so retrying
+`create_message` after a time-out is safe. Uploads, downloads and
 the change feed live in `transfers.py` and `feed.py` on top of `request`.
 """
 
@@ -21,7 +22,14 @@ import httpx
 
 from zivverdesk.core.secret import Secret
 from zivverdesk.crypto.encoding import b64url_encode
-from zivverdesk.relayclient.errors import RelayError, RelayUnreachable, error_from_response
+from zivverdesk.relayclient.errors import (
+    EnrollmentRefused,
+    RelayError,
+    RelayUnreachable,
+    Unauthorized,
+    error_from_response,
+)
+from zivverdesk.relayclient.interrupt import InterruptibleTransport
 
 API = "/api/v1"
 JSON = dict[str, Any]
@@ -84,9 +92,10 @@ class RelayClient:
         verify: ssl.SSLContext | bool = True
         if ca_file is not None:
             verify = ssl.create_default_context(cafile=str(ca_file))
+        self._transport = InterruptibleTransport(verify=verify)
         self._http = httpx.Client(
             base_url=self.base_url,
-            verify=verify,
+            transport=self._transport,
             timeout=httpx.Timeout(timeout),
             # The relay is addressed directly; a proxy from the environment would see tokens.
             trust_env=False,
@@ -95,6 +104,11 @@ class RelayClient:
 
     def close(self) -> None:
         self._http.close()
+
+    def interrupt(self) -> None:
+        """End the calls running now (the feed's long-poll) and refuse later ones, from any
+        thread: each fails as `RelayUnreachable`. For stopping; the client is done after."""
+        self._transport.interrupt()
 
     def __enter__(self) -> RelayClient:
         return self
@@ -179,16 +193,20 @@ class RelayClient:
     # -- device and directory ----------------------------------------------------------------
 
     def enroll(self, code: Secret[str], *, device_name: str, public_key: bytes) -> Enrollment:
-        """Exchange a single-use enrollment code for a device token (kept on this client)."""
-        body = self._json(
-            "POST",
-            f"{API}/enroll",
-            json={
-                "code": code.reveal(),
-                "device_name": device_name,
-                "public_key": b64url_encode(public_key),
-            },
-        )
+        """Exchange a single-use enrollment code for a device token (kept on this client);
+        a code the relay does not take is `EnrollmentRefused`."""
+        try:
+            body = self._json(
+                "POST",
+                f"{API}/enroll",
+                json={
+                    "code": code.reveal(),
+                    "device_name": device_name,
+                    "public_key": b64url_encode(public_key),
+                },
+            )
+        except Unauthorized as error:
+            raise EnrollmentRefused(str(error), status=error.status, error=error.error) from error
         try:
             user = body["user"]
             enrollment = Enrollment(

@@ -30,6 +30,8 @@ class RelayUnreachable(RelayError):
     """No answer at all: connection refused, DNS, TLS or time-out. Retry later."""
 
     def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
         super().__init__(
             f"De relay ({url}) is niet bereikbaar: {reason}. / "
             f"The relay ({url}) cannot be reached: {reason}.",
@@ -43,6 +45,10 @@ class RelayUnreachable(RelayError):
 
 class Unauthorized(RelayError):
     """The device token is missing, wrong or revoked: this device must enroll again."""
+
+
+class EnrollmentRefused(Unauthorized):
+    """The relay refused an enrollment code: unknown, used already or expired."""
 
 
 class NotFound(RelayError):
@@ -92,5 +98,7 @@ def error_from_response(status: int, body: object, url: str) -> RelayError:
         error = "unauthorized"
     elif error == "relay_error" and status == 404:
         error = "not_found"
-    cls = _BY_ERROR.get(error, RelayError)
+    # A 401 is about this device, whatever its code says: `revoked` there means the
+    # administrator revoked the device, not a revoked message (410).
+    cls = Unauthorized if status == 401 else _BY_ERROR.get(error, RelayError)
     return cls(message, status=status, error=error)

@@ -6,10 +6,11 @@ outage must not stop feed updates. Failures are collected and reported, never sw
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from imapclient import IMAPClient
@@ -38,6 +39,12 @@ class SyncSummary:
     updated_mail: int = 0  # flags changed (read on another device) or removed on the server
     replies: int = 0  # found through the relay's reply notices in the inbox
     problems: list[str] = field(default_factory=list)
+    #: The errors behind `problems`, for a window that words them in the user's language.
+    errors: list[ZivverdeskError] = field(default_factory=list)
+
+    def failed(self, part: str, error: ZivverdeskError) -> None:
+        self.problems.append(f"{part}: {error}")
+        self.errors.append(error)
 
     def changed_anything(self) -> bool:
         """Whether what a list of conversations shows may have changed."""
@@ -46,33 +53,97 @@ class SyncSummary:
         )
 
 
-def sync_once(profile: Profile, *, feed_wait: int = 0, retry_now: bool = True) -> SyncSummary:
+class SyncFailed(ZivverdeskError):
+    """Parts of a sync pass failed (the others ran): `errors` holds each part's error."""
+
+    code = "sync_failed"
+
+    def __init__(self, summary: SyncSummary) -> None:
+        super().__init__("; ".join(summary.problems))
+        self.errors = tuple(summary.errors)
+
+
+class Interrupter:
+    """Ends the relay calls of a watch's running pass when the watch is asked to stop, so
+    that a stop does not wait for the feed's long-poll to answer.
+
+    A `threading.Event` tells nobody when it is set, so `run` (on a thread of the watch)
+    waits for it and then interrupts the connections open at that moment, and any opened
+    later. An interrupted call fails as a lost connection: the feed's cursor only advances
+    after an event is stored, so the event is fetched again next time (at least once)."""
+
+    def __init__(self, stop: threading.Event) -> None:
+        self.stop = stop
+        self._lock = threading.Lock()
+        self._open: set[Connections] = set()
+        self._fired = False
+
+    def run(self) -> None:
+        self.stop.wait()
+        with self._lock:
+            self._fired = True
+            open_now = list(self._open)
+        for conn in open_now:
+            conn.interrupt()
+
+    @contextlib.contextmanager
+    def connections(self, profile: Profile) -> Iterator[Connections]:
+        """The pass's relay connections, interrupted by a stop while they are open."""
+        conn = Connections(profile)
+        with self._lock:
+            self._open.add(conn)
+            if self._fired:
+                conn.interrupt()
+        try:
+            yield conn
+        finally:
+            with self._lock:
+                self._open.discard(conn)
+            conn.close()
+
+
+def sync_once(
+    profile: Profile,
+    *,
+    feed_wait: int = 0,
+    retry_now: bool = True,
+    interrupter: Interrupter | None = None,
+) -> SyncSummary:
+    """One pass; with an `interrupter`, a stop ends its relay calls and skips the parts
+    still to come (the mail server's part is short: IDLE follows the inbox meanwhile)."""
     summary = SyncSummary()
     store = profile.store
+
+    def connections() -> contextlib.AbstractContextManager[Connections]:
+        return Connections(profile) if interrupter is None else interrupter.connections(profile)
+
+    def stopped() -> bool:
+        return interrupter is not None and interrupter.stop.is_set()
+
     try:
         summary.outbox = outbox_runner.run_due(profile, ignore_backoff=retry_now)
     except ZivverdeskError as exc:
-        summary.problems.append(f"outbox: {exc}")
-    if store.relay.enrollment() is not None:
+        summary.failed("outbox", exc)
+    if store.relay.enrollment() is not None and not stopped():
         try:
-            with Connections(profile) as conn:
+            with connections() as conn:
                 refresh_directory(profile, conn.relay)  # names of colleagues in the feed
                 summary.feed_events = poll_feed(profile, conn.relay, wait=feed_wait)
         except ZivverdeskError as exc:
-            summary.problems.append(f"relay: {exc}")
-    if store.accounts.all():
+            summary.failed("relay", exc)
+    if store.accounts.all() and not stopped():
         try:
             client = open_imap(profile)
             try:
                 result = sync_account(profile, client=client)
                 summary.new_mail, summary.updated_mail = result.added, result.updated
                 if store.relay.enrollment() is not None:
-                    with Connections(profile) as conn:
+                    with connections() as conn:
                         summary.replies = len(scan_reply_notices(profile, client, conn.relay))
             finally:
                 disconnect(client)
         except ZivverdeskError as exc:
-            summary.problems.append(f"mail: {exc}")
+            summary.failed("mail", exc)
     return summary
 
 
@@ -85,8 +156,8 @@ def watch(
     min_interval: float = 5.0,
 ) -> None:
     """Until `stop`: IMAP IDLE on the inbox (its own thread and connection), the relay feed
-    by long-poll (`feed_wait` seconds, which is also how long a stop may take), and the
-    outbox by its retry times. `on_pass` hears of every pass, and of every change IDLE
+    by long-poll (`feed_wait` seconds; a stop interrupts it), and the outbox by its retry
+    times. `on_pass` hears of every pass, and of every change IDLE
     brought into the inbox (from the IDLE thread: it must be safe to call from two).
 
     Passes start at least `min_interval` seconds apart: a pass returns at once when there is
@@ -106,15 +177,36 @@ def watch(
                     )
                 )
 
-        watcher = IdleWatcher(lambda: open_imap(profile, account.id), "INBOX", on_change, stop=stop)
+        # IDLE looks at `stop` between waits of `check_interval`: a quarter second keeps a
+        # stop (closing the program) quick, and a wait is one poll of an idle socket.
+        watcher = IdleWatcher(
+            lambda: open_imap(profile, account.id),
+            "INBOX",
+            on_change,
+            stop=stop,
+            check_interval=0.25,
+        )
         idle_thread = threading.Thread(target=watcher.run, name="imap-idle", daemon=True)
         idle_thread.start()
+    interrupter = Interrupter(stop)
+    stopping = threading.Thread(target=interrupter.run, name="stopping", daemon=True)
+    stopping.start()
     try:
         first = True
         while not stop.is_set():
             started = time.monotonic()
-            summary = sync_once(profile, feed_wait=0 if first else feed_wait, retry_now=first)
+            summary = sync_once(
+                profile,
+                feed_wait=0 if first else feed_wait,
+                retry_now=first,
+                interrupter=interrupter,
+            )
             first = False
+            if stop.is_set():
+                # Cut short by the stop: its failures are the interruption's own. What it
+                # did store is still reported.
+                summary.problems.clear()
+                summary.errors.clear()
             if on_pass is not None:
                 on_pass(summary)
             if summary.problems:
@@ -124,6 +216,7 @@ def watch(
             else:
                 stop.wait(max(0.0, min_interval - (time.monotonic() - started)))
     finally:
-        stop.set()
+        stop.set()  # also ends `stopping`
         if idle_thread is not None:
             idle_thread.join(timeout=5)
+        stopping.join()
