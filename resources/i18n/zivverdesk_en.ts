@@ -180,6 +180,17 @@
     </message>
 </context>
 <context>
+    <name>ArrivalNotice</name>
+    <message numerus="yes">
+        <location filename="../../zivverdesk/gui/arrival_notice.py" line="40"/>
+        <source>%n new secure message(s)</source>
+        <translation>
+            <numerusform>%n new secure message</numerusform>
+            <numerusform>%n new secure messages</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>AttachmentsPanel</name>
     <message>
         <location filename="../../zivverdesk/gui/attachments_panel.py" line="44"/>
@@ -537,37 +548,37 @@
 <context>
     <name>FolderNames</name>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="100"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="102"/>
         <source>Secure</source>
         <translation>Secure</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="101"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="103"/>
         <source>To review</source>
         <translation>To review</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="102"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="104"/>
         <source>Inbox</source>
         <translation>Inbox</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="103"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="105"/>
         <source>Sent</source>
         <translation>Sent</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="104"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="106"/>
         <source>All mail</source>
         <translation>All mail</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="105"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="107"/>
         <source>Drafts</source>
         <translation>Drafts</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="106"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="108"/>
         <source>Outbox</source>
         <translation>Outbox</translation>
     </message>
@@ -598,7 +609,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="188"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="193"/>
         <source>Address book</source>
         <translation>Address book</translation>
     </message>
@@ -608,79 +619,79 @@
         <translation>Something went wrong. The details are in the log file.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="92"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="94"/>
         <source>Folders</source>
         <translation>Folders</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="110"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="112"/>
         <source>Message</source>
         <translation>Message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="157"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="162"/>
         <source>Main</source>
         <translation>Main</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="161"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="166"/>
         <source>New secure message</source>
         <translation>New secure message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="164"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="169"/>
         <source>Message details</source>
         <translation>Message details</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="166"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="171"/>
         <source>Synchronise</source>
         <translation>Synchronise</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="171"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="176"/>
         <source>Mark as reviewed</source>
         <translation>Mark as reviewed</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="173"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="178"/>
         <source>Assign to…</source>
         <translation>Assign to…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="175"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="180"/>
         <source>Reply</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="192"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="197"/>
         <source>Print…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="205"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="206"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="215"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="210"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="211"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="220"/>
         <source>Search</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="207"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="212"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Find mail by contact, subject or text</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="300"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="305"/>
         <source>Searching…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="342"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="347"/>
         <source>Nothing found</source>
         <translation>Nothing found</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="344"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="349"/>
         <source>%n conversation(s) found</source>
         <translation>
             <numerusform>%n conversation found</numerusform>
@@ -688,7 +699,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="346"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="351"/>
         <source>More than %n conversations found</source>
         <translation>
             <numerusform>More than %n conversation found</numerusform>
@@ -696,57 +707,57 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="465"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="470"/>
         <source>Assigned to: %1</source>
         <translation>Assigned to: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="467"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="472"/>
         <source>Reviewed by: %1</source>
         <translation>Reviewed by: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="490"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="495"/>
         <source>Saved: %1</source>
         <translation>Saved: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="591"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="596"/>
         <source>Notification sent again to %1</source>
         <translation>Notification sent again to %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="610"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="615"/>
         <source>No colleagues known yet: synchronise first.</source>
         <translation>No colleagues known yet: synchronise first.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="615"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="620"/>
         <source>Assign to</source>
         <translation>Assign to</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="616"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="621"/>
         <source>Which colleague reviews this conversation?</source>
         <translation>Which colleague reviews this conversation?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="639"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="644"/>
         <source>Close zivverdesk?</source>
         <translation>Close zivverdesk?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="641"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="646"/>
         <source>A message you are writing has not been sent or saved as a draft. Close anyway and lose it?</source>
         <translation>A message you are writing has not been sent or saved as a draft. Close anyway and lose it?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="671"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="703"/>
         <source>Not up to date: %1</source>
         <translation>Not up to date: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="295"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="300"/>
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n conversation</numerusform>
@@ -754,12 +765,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="627"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="632"/>
         <source>Synchronising…</source>
         <translation>Synchronising…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="197"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="202"/>
         <source>Set up…</source>
         <translation>Set up…</translation>
     </message>

@@ -180,6 +180,17 @@
     </message>
 </context>
 <context>
+    <name>ArrivalNotice</name>
+    <message numerus="yes">
+        <location filename="../../zivverdesk/gui/arrival_notice.py" line="40"/>
+        <source>%n new secure message(s)</source>
+        <translation>
+            <numerusform>%n nieuw beveiligd bericht</numerusform>
+            <numerusform>%n nieuwe beveiligde berichten</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>AttachmentsPanel</name>
     <message>
         <location filename="../../zivverdesk/gui/attachments_panel.py" line="44"/>
@@ -537,37 +548,37 @@
 <context>
     <name>FolderNames</name>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="100"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="102"/>
         <source>Secure</source>
         <translation>Beveiligd</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="101"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="103"/>
         <source>To review</source>
         <translation>Te beoordelen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="102"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="104"/>
         <source>Inbox</source>
         <translation>Postvak IN</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="103"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="105"/>
         <source>Sent</source>
         <translation>Verzonden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="104"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="106"/>
         <source>All mail</source>
         <translation>Alle e-mail</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="105"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="107"/>
         <source>Drafts</source>
         <translation>Concepten</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/engine_backend.py" line="106"/>
+        <location filename="../../zivverdesk/gui/engine_backend.py" line="108"/>
         <source>Outbox</source>
         <translation>Postvak UIT</translation>
     </message>
@@ -598,7 +609,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="188"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="193"/>
         <source>Address book</source>
         <translation>Adresboek</translation>
     </message>
@@ -608,79 +619,79 @@
         <translation>Er ging iets mis. De details staan in het logbestand.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="92"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="94"/>
         <source>Folders</source>
         <translation>Mappen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="110"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="112"/>
         <source>Message</source>
         <translation>Bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="157"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="162"/>
         <source>Main</source>
         <translation>Hoofdbalk</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="161"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="166"/>
         <source>New secure message</source>
         <translation>Nieuw beveiligd bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="164"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="169"/>
         <source>Message details</source>
         <translation>Berichtdetails</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="166"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="171"/>
         <source>Synchronise</source>
         <translation>Synchroniseren</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="171"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="176"/>
         <source>Mark as reviewed</source>
         <translation>Markeren als beoordeeld</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="173"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="178"/>
         <source>Assign to…</source>
         <translation>Toewijzen aan…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="175"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="180"/>
         <source>Reply</source>
         <translation>Beantwoorden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="192"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="197"/>
         <source>Print…</source>
         <translation>Afdrukken…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="205"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="206"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="215"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="210"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="211"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="220"/>
         <source>Search</source>
         <translation>Zoeken</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="207"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="212"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Zoek op contactpersoon, onderwerp of tekst</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="300"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="305"/>
         <source>Searching…</source>
         <translation>Bezig met zoeken…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="342"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="347"/>
         <source>Nothing found</source>
         <translation>Niets gevonden</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="344"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="349"/>
         <source>%n conversation(s) found</source>
         <translation>
             <numerusform>%n gesprek gevonden</numerusform>
@@ -688,7 +699,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="346"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="351"/>
         <source>More than %n conversations found</source>
         <translation>
             <numerusform>Meer dan %n gesprek gevonden</numerusform>
@@ -696,57 +707,57 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="465"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="470"/>
         <source>Assigned to: %1</source>
         <translation>Toegewezen aan: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="467"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="472"/>
         <source>Reviewed by: %1</source>
         <translation>Beoordeeld door: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="490"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="495"/>
         <source>Saved: %1</source>
         <translation>Opgeslagen: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="591"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="596"/>
         <source>Notification sent again to %1</source>
         <translation>Melding opnieuw verstuurd naar %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="610"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="615"/>
         <source>No colleagues known yet: synchronise first.</source>
         <translation>Nog geen collega&apos;s bekend: synchroniseer eerst.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="615"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="620"/>
         <source>Assign to</source>
         <translation>Toewijzen aan</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="616"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="621"/>
         <source>Which colleague reviews this conversation?</source>
         <translation>Welke collega beoordeelt dit gesprek?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="639"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="644"/>
         <source>Close zivverdesk?</source>
         <translation>zivverdesk afsluiten?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="641"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="646"/>
         <source>A message you are writing has not been sent or saved as a draft. Close anyway and lose it?</source>
         <translation>Een bericht dat u aan het schrijven bent, is niet verzonden en niet als concept bewaard. Toch afsluiten? Het bericht gaat dan verloren.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="671"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="703"/>
         <source>Not up to date: %1</source>
         <translation>Niet bijgewerkt: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="295"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="300"/>
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n gesprek</numerusform>
@@ -754,12 +765,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="627"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="632"/>
         <source>Synchronising…</source>
         <translation>Bezig met synchroniseren…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="197"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="202"/>
         <source>Set up…</source>
         <translation>Instellen…</translation>
     </message>

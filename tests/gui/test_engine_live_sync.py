@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.e2e.harness import Browser, link_of, wait_for_notifications
 from tests.gui.windows import Office
+from zivverdesk.gui.backend import SyncPass
 from zivverdesk.gui.conversation_model import ROLE_ENVELOPE, Column
 from zivverdesk.gui.engine_backend import WATCH_FEED_WAIT
 
@@ -21,6 +22,8 @@ def test_the_envelope_opens_and_the_reply_appears_by_themselves(
     recipient, relay_server = office.patient, office.relay
     office.send("Uw rapport", "Zie bijlage.")
     backend, window = office.open_window(qtbot)
+    passes: list[SyncPass] = []
+    window.live_sync.passed.connect(passes.append)
     try:
         window.start_live_sync()
         envelope = window.proxy.index(0, Column.ENVELOPE)
@@ -46,6 +49,9 @@ def test_the_envelope_opens_and_the_reply_appears_by_themselves(
             timeout=(WATCH_FEED_WAIT + 10) * 1000,
         )
         assert window.status_label.text().endswith("conversation(s)")  # no outage shown
+        # The reply was announced as an arrival, once; the opening was not.
+        cid = window.current_conversation()
+        assert [p.arrived for p in passes if p.arrived] == [[cid]]
     finally:
         assert window.live_sync.stop(timeout=WATCH_FEED_WAIT + 10)
         backend.close()

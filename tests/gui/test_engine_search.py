@@ -15,8 +15,9 @@ from pytestqt.qtbot import QtBot
 
 from tests.store.mail_data import offline_account
 from zivverdesk.crypto.keyring_backend import INSECURE_ENV
+from zivverdesk.gui.backend import FOLDER_SECURE
 from zivverdesk.gui.conversation_model import PAGE_SIZE, Column
-from zivverdesk.gui.engine_backend import FOLDER_ALL, FOLDER_OUTBOX, FOLDER_SECURE, EngineBackend
+from zivverdesk.gui.engine_backend import FOLDER_ALL, FOLDER_OUTBOX, EngineBackend
 from zivverdesk.gui.main_window import MainWindow
 from zivverdesk.services.profile import Profile
 from zivverdesk.store.folders import SyncedHeader

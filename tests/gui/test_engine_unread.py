@@ -13,13 +13,9 @@ from pytestqt.qtbot import QtBot
 
 from tests.store.mail_data import secure_sent
 from zivverdesk.crypto.keyring_backend import INSECURE_ENV
+from zivverdesk.gui.backend import FOLDER_SECURE
 from zivverdesk.gui.conversation_model import Column
-from zivverdesk.gui.engine_backend import (
-    FOLDER_ALL,
-    FOLDER_SECURE,
-    FOLDER_TO_REVIEW,
-    EngineBackend,
-)
+from zivverdesk.gui.engine_backend import FOLDER_ALL, FOLDER_TO_REVIEW, EngineBackend
 from zivverdesk.gui.main_window import MainWindow
 from zivverdesk.services.profile import Profile
 

@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING
 from zivverdesk import config
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
-
     from zivverdesk.gui.engine_backend import EngineBackend
     from zivverdesk.gui.main_window import MainWindow
 
@@ -56,7 +54,7 @@ def run(profile: Path | None = None, *, language: str | None = None) -> int:
     try:
         backend = EngineBackend(profile)
         window = MainWindow(backend)
-        instance.come_forward_requested.connect(lambda: _bring_to_front(window))
+        instance.come_forward_requested.connect(window.come_forward)
         window.show()
         window.start_after_setup()  # offers the set-up first on a fresh profile
         log.info("desktop started")
@@ -69,16 +67,6 @@ def run(profile: Path | None = None, *, language: str | None = None) -> int:
             shut_down(window, backend)
     finally:
         instance.release()
-
-
-def _bring_to_front(window: QWidget) -> None:
-    """A later start on this profile: show the window as the user left it, but in front."""
-    from PySide6.QtCore import Qt
-
-    window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
-    window.show()
-    window.raise_()
-    window.activateWindow()
 
 
 def shut_down(window: MainWindow, backend: EngineBackend) -> None:

@@ -108,6 +108,8 @@ Progress = Callable[[int, int], None]
 
 # The folder of unsent drafts, and how its rows' ids say which draft they are.
 FOLDER_DRAFTS = "drafts"
+# The secure conversations: where arrivals are announced from.
+FOLDER_SECURE = "secure"
 DRAFT_PREFIX = "draft:"
 
 
@@ -127,6 +129,9 @@ class SyncPass:
     problems: Sequence[str] = ()
     #: The errors behind `problems` where there are (shown through `gui.errors`).
     errors: Sequence[BaseException] = ()
+    #: Secure conversations that became unread with this pass (a reply or a new message
+    #: came in), newest first; not those already unread when the watch started.
+    arrived: Sequence[str] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -22,6 +22,7 @@ from zivverdesk.core.secret import Secret
 from zivverdesk.gui.backend import (
     DRAFT_PREFIX,
     FOLDER_DRAFTS,
+    FOLDER_SECURE,
     AddressBookCheck,
     Colleague,
     ContactEntry,
@@ -57,7 +58,6 @@ from zivverdesk.store.search import SearchIndex
 # Folder keys; the services list secure conversations and plain mail together, the folders
 # filter that list.
 FOLDER_ALL = "all"
-FOLDER_SECURE = "secure"
 FOLDER_INBOX = "inbox"
 FOLDER_SENT = "sent"
 FOLDER_TO_REVIEW = "to_review"
@@ -90,6 +90,8 @@ class EngineBackend:
         self._profile.build_search_index_in_background()
         # Opened plain mail is marked read over one kept connection per account.
         self._seen = mail_sync.SeenMarker(self._profile)
+        # What the background sync has announced as arrived (see `_Arrivals`).
+        self._arrivals = _Arrivals(self)
 
     def close(self) -> None:
         self._seen.close()
@@ -317,7 +319,10 @@ class EngineBackend:
         self._seen.mark(conversation_id)
 
     def mark_read(self, conversation_id: str, message_ids: Sequence[str]) -> bool:
-        return conversations.mark_read(self._profile, conversation_id, seen=message_ids)
+        still_unread = conversations.mark_read(self._profile, conversation_id, seen=message_ids)
+        if not still_unread:  # a later reply to it is news again
+            self._arrivals.forget(conversation_id)
+        return still_unread
 
     def address_book_checks(self, addresses: Sequence[str]) -> Sequence[AddressBookCheck]:
         book = self._profile.store.addressbook
@@ -417,12 +422,17 @@ class EngineBackend:
             raise SyncFailed(summary)
 
     def watch(self, stop: threading.Event, on_pass: Callable[[SyncPass], None]) -> None:
+        arrivals = self._arrivals
+        arrivals.start()  # what is unread already is not announced
+
         def report(summary: SyncSummary) -> None:
+            changed = summary.changed_anything()
             on_pass(
                 SyncPass(
-                    changed=summary.changed_anything(),
+                    changed=changed,
                     problems=summary.problems,
                     errors=summary.errors,
+                    arrived=arrivals.after_pass() if changed else (),
                 )
             )
 
@@ -620,3 +630,37 @@ def _message(m: conversations.MessageView) -> MessageView:
         attachments=[(str(a.get("name", "")), int(a.get("size", 0))) for a in m.attachments],
         from_recipient=m.direction == "in",
     )
+
+
+class _Arrivals:
+    """Which secure conversations became unread since the previous pass, for the window to
+    announce: the newest page of the secure list compared with what was unread after the
+    previous pass. `start` only notes what is unread already (the list shows those in
+    bold); a conversation the user has read (`forget`) is announced again at its next
+    reply. Passes come from the watch's thread and from IDLE's, reads from the GUI's
+    workers: hence the lock."""
+
+    PAGE = 100
+
+    def __init__(self, backend: EngineBackend) -> None:
+        self._backend = backend
+        self._lock = threading.Lock()
+        self._unread: set[str] = set()
+
+    def _unread_now(self) -> list[str]:
+        rows = self._backend.conversations(FOLDER_SECURE, None, self.PAGE).rows
+        return [r.conversation_id for r in rows if r.unread]
+
+    def start(self) -> None:
+        with self._lock:
+            self._unread = set(self._unread_now())
+
+    def after_pass(self) -> list[str]:
+        with self._lock:  # held while reading: a `forget` meanwhile is not overwritten
+            unread = self._unread_now()
+            before, self._unread = self._unread, set(unread)
+        return [cid for cid in unread if cid not in before]
+
+    def forget(self, conversation_id: str) -> None:
+        with self._lock:
+            self._unread.discard(conversation_id)

@@ -32,9 +32,11 @@ from PySide6.QtWidgets import (
 
 from zivverdesk.gui import printing
 from zivverdesk.gui.addressbook_dialog import AddressBookDialog
+from zivverdesk.gui.arrival_notice import ArrivalNotice
 from zivverdesk.gui.attachments_panel import AttachmentsPanel
 from zivverdesk.gui.backend import (
     FOLDER_DRAFTS,
+    FOLDER_SECURE,
     AddressBookCheck,
     Backend,
     Colleague,
@@ -149,6 +151,9 @@ class MainWindow(QMainWindow):
         # The background sync (started by `start_live_sync`); whether its last pass failed.
         self.live_sync = LiveSync(backend, self)
         self.live_sync.passed.connect(self._synced)
+        self.arrival_notice = ArrivalNotice(self)
+        self.arrival_notice.opened.connect(self.show_arrival)
+        self._arrived: list[str] = []  # the last pass's arrivals, newest first
         self.live_sync.failed.connect(self.show_error)
         self._out_of_date = False
         self._load_folders()
@@ -650,6 +655,29 @@ class MainWindow(QMainWindow):
                 return
         super().closeEvent(event)
 
+    def come_forward(self) -> None:
+        """Show the window as the user left it, but in front (also when minimised)."""
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def show_arrival(self) -> None:
+        """The user clicked the notice of arrivals: the window in front, on the newest
+        arrival (the secure conversations are listed first when it is not in the list)."""
+        self.come_forward()
+        if not self._arrived:
+            return
+        cid = self._arrived[0]
+        if self.model.row_of(cid) is None and not self._query:
+            for number in range(self.folder_list.count()):
+                item = self.folder_list.item(number)
+                if item is not None and item.data(Qt.ItemDataRole.UserRole) == FOLDER_SECURE:
+                    self.folder_list.setCurrentRow(number)  # lists it at once (no search)
+        listed = self.model.row_of(cid)
+        if listed is not None:
+            self.table.setCurrentIndex(self.proxy.mapFromSource(self.model.index(listed, 0)))
+
     def start_live_sync(self) -> None:
         """Keep the lists up to date from now on: envelopes, replies, new mail, the outbox."""
         self.live_sync.start()
@@ -662,6 +690,10 @@ class MainWindow(QMainWindow):
             # Also in an outage: what did get through (the outbox, say). The user stays
             # where they were in the list.
             self.refresh(keep_place=True)
+        if sync.arrived:
+            self._arrived = list(sync.arrived)
+            if not self.isActiveWindow():  # someone looking at the window sees them
+                self.arrival_notice.announce(len(sync.arrived))
         self._out_of_date = bool(sync.problems)
         if sync.problems:
             # In the user's language where the errors are known (the relay's are English).
