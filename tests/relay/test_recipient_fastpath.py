@@ -4,7 +4,11 @@ the same security headers, cookie and error shape as every other response."""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 import httpx
+import pytest
 
 from tests.plugins.relay import EnrolledDevice, RelayProcess
 from tests.relay.helpers import (
@@ -15,6 +19,9 @@ from tests.relay.helpers import (
     recipient_client,
     verify,
 )
+from zivverdesk.relay.api import recipient_fastpath
+from zivverdesk.relay.app import create_app
+from zivverdesk.relay.settings import load_settings
 
 
 def _new_link(relay: RelayProcess, alice: EnrolledDevice) -> tuple[SentMessage, Recipient, str]:
@@ -110,3 +117,27 @@ def test_verify_answer_carries_the_thread(relay: RelayProcess, alice: EnrolledDe
     root = next(i for i in thread["items"] if i["message_id"] == msg.message_id)
     assert root["opened"] is True and root["wrapped_cek"] == answer["wrapped_cek"]
     assert {b["blob_id"] for b in root["blobs"]} == set(msg.blobs)
+
+
+def test_unexpected_error_gets_the_stacks_500(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fast-path answer that fails unexpectedly gets the plain 500 that Starlette's error
+    middleware gives every other request (with the security headers), and the error goes
+    on to the server."""
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(recipient_fastpath, "link_info_response", broken)
+    app = create_app(load_settings(data_dir=tmp_path, environ={}), workers=False)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+
+    async def get() -> httpx.Response:
+        async with httpx.AsyncClient(transport=transport, base_url="http://relay") as client:
+            return await client.get(f"/api/v1/r/{'a' * 32}/{'b' * 32}")
+
+    answer = asyncio.run(get())
+    app.state.relay.db.dispose()
+    assert answer.status_code == 500 and answer.text == "Internal Server Error"
+    assert "default-src 'self'" in answer.headers["content-security-policy"]
