@@ -5,10 +5,13 @@ the same security headers, cookie and error shape as every other response."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
 import pytest
+from starlette.requests import Request
+from starlette.types import Message
 
 from tests.plugins.relay import EnrolledDevice, RelayProcess
 from tests.relay.helpers import (
@@ -19,7 +22,7 @@ from tests.relay.helpers import (
     recipient_client,
     verify,
 )
-from zivverdesk.relay.api import recipient_fastpath
+from zivverdesk.relay.api import recipient, recipient_fastpath
 from zivverdesk.relay.app import create_app
 from zivverdesk.relay.settings import load_settings
 
@@ -141,3 +144,50 @@ def test_unexpected_error_gets_the_stacks_500(
     app.state.relay.db.dispose()
     assert answer.status_code == 500 and answer.text == "Internal Server Error"
     assert "default-src 'self'" in answer.headers["content-security-policy"]
+
+
+def test_an_error_of_the_stack_is_answered_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request the fast path hands on to the stack is answered by the stack alone, also
+    when that fails: its error middleware's 500, and no second answer from the fast path."""
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("a bug")
+
+    async def hand_on(
+        _self: object, request: Request, _match: object
+    ) -> tuple[None, Callable[[], Awaitable[Message]]]:
+        return None, request.receive
+
+    monkeypatch.setattr(recipient_fastpath.RecipientFastPath, "_answer", hand_on)
+    monkeypatch.setattr(recipient, "link_info_response", broken)
+    app = create_app(load_settings(data_dir=tmp_path, environ={}), workers=False)
+    path = f"/api/v1/r/{'a' * 32}/{'b' * 32}"
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"relay")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    with pytest.raises(RuntimeError, match="a bug"):
+        asyncio.run(app(scope, receive, send))
+    app.state.relay.db.dispose()
+    starts = [m for m in sent if m["type"] == "http.response.start"]
+    assert [m["status"] for m in starts] == [500]

@@ -24,7 +24,7 @@ import re
 
 from pydantic import ValidationError
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zivverdesk.relay.api.common import ApiError, error_response
@@ -69,7 +69,6 @@ class RecipientFastPath:
         ):
             await self.app(scope, receive, send)  # refused there, with the stack's answer
             return
-        message_id, recipient_id, action, blob_id = match.groups()
         request = Request(scope, receive)
         extra = security_headers(scope)
         started = False
@@ -83,36 +82,45 @@ class RecipientFastPath:
 
         try:
             try:
-                if method == "GET" and action is None and blob_id is None:
-                    response = link_info_response(self.ctx, message_id, recipient_id)
-                elif method == "GET" and action == "thread":
-                    token = request.cookies.get(SESSION_COOKIE)
-                    response = thread_response(self.ctx, request, message_id, recipient_id, token)
-                elif method == "GET" and blob_id is not None:
-                    token = request.cookies.get(SESSION_COOKIE)
-                    response = await blob_response(
-                        self.ctx, request, message_id, recipient_id, blob_id, token
-                    )
-                elif method == "POST" and action == "verify":
-                    body = await self._verify_body(request)
-                    if body is None:  # FastAPI answers what does not validate, as always
-                        await self.app(scope, _replay(await request.body()), send)
-                        return
-                    response = await verify_response(
-                        self.ctx, request, message_id, recipient_id, body
-                    )
-                else:
-                    await self.app(scope, receive, send)
-                    return
+                response, onward = await self._answer(request, match)
             except ApiError as exc:
-                response = error_response(exc)
-            await response(scope, receive, secured_send)
+                response, onward = error_response(exc), None
+            if response is not None:
+                await response(scope, receive, secured_send)
         except Exception:
             # What Starlette's ServerErrorMiddleware does at the top of the stack: a plain
             # 500 unless the answer already started, and the error on to the server's log.
             if not started:
                 await PlainTextResponse("Internal Server Error", 500)(scope, receive, secured_send)
             raise
+        if onward is not None:  # outside the handling above: the stack answers its own errors
+            await self.app(scope, onward, send)
+
+    async def _answer(
+        self, request: Request, match: re.Match[str]
+    ) -> tuple[Response | None, Receive | None]:
+        """The answer to a recipient request, or None and the `receive` with which the
+        stack gets it instead (FastAPI answers a verify body that does not validate, and
+        methods this layer does not serve)."""
+        message_id, recipient_id, action, blob_id = match.groups()
+        method = request.scope["method"]
+        if method == "GET" and action is None and blob_id is None:
+            return link_info_response(self.ctx, message_id, recipient_id), None
+        if method == "GET" and action == "thread":
+            token = request.cookies.get(SESSION_COOKIE)
+            return thread_response(self.ctx, request, message_id, recipient_id, token), None
+        if method == "GET" and blob_id is not None:
+            token = request.cookies.get(SESSION_COOKIE)
+            answer = await blob_response(
+                self.ctx, request, message_id, recipient_id, blob_id, token
+            )
+            return answer, None
+        if method == "POST" and action == "verify":
+            body = await self._verify_body(request)
+            if body is None:  # FastAPI answers what does not validate, as always
+                return None, _replay(await request.body())
+            return await verify_response(self.ctx, request, message_id, recipient_id, body), None
+        return None, request.receive
 
     @staticmethod
     async def _verify_body(request: Request) -> VerifyRequest | None:
