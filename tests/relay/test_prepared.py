@@ -10,6 +10,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Connection, select
+from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+from sqlalchemy.exc import InvalidRequestError
 
 from tests.plugins.relay import EnrolledDevice, RelayProcess
 from tests.relay.helpers import create_message, recipient_client, verify
@@ -19,6 +22,7 @@ from zivverdesk.relay.access import _MESSAGE
 from zivverdesk.relay.api.messages import _BLOBS_OF
 from zivverdesk.relay.api.recipient import _CHILDREN_OF, _LINK, _SESSION_LINK
 from zivverdesk.relay.api.uploads import _BLOB_ROW
+from zivverdesk.relay.db import prepared as prepared_module
 from zivverdesk.relay.db.engine import Database
 from zivverdesk.relay.db.prepared import Prepared
 from zivverdesk.relay.db.schema import audit_head, events, messages, rate_limits, recipients
@@ -149,3 +153,33 @@ def test_thread_walk_matches_core(relay: RelayProcess, alice: EnrolledDevice, db
         assert sorted(r.id for r in one) == [f"{n:032x}" for n in range(2)]
         assert len(one) == 2 and all(r.committed_at.tzinfo is UTC for r in one)
         raise _Undo
+
+
+def test_values_gathered_as_slot_by_slot() -> None:
+    """The common case's shortcut gives each statement the values its slots would: required
+    ones by key, fixed ones converted, and a value given for a fixed slot or by the rendered
+    name taking the slot-by-slot path."""
+    at = datetime(2026, 11, 30, 10, 0, 0, 123456, tzinfo=UTC)
+    mark = (
+        recipients.update()
+        .where(recipients.c.id == "r" * 32, recipients.c.opened_at.is_(None))
+        .values(opened_at=at)
+    )
+    session = {"b_recipient_id": "r", "b_message_id": "m", "b_token_hash": b"h", "b_now": at}
+    cases: list[tuple[Any, dict[str, Any]]] = [
+        (_SESSION_LINK, session),
+        (_SESSION_LINK, {**session, "scope_1": "desktop"}),  # a fixed value given
+        (_CHILDREN_OF, {"b_parent": "p", "b_conversation_id": "c", "b_address": "a@b"}),
+        (mark, {}),
+        (mark, {"opened_at": at + timedelta(days=1)}),
+        (events.insert(), {"kind": "opened", "at": at, "detail": ""}),
+    ]
+    postgres = PGDialect_psycopg()  # type: ignore[no-untyped-call]
+    for dialect in (SQLiteDialect_pysqlite(), postgres):
+        for statement, params in cases:
+            plan = Prepared(statement)._plan(dialect, params)
+            slot_by_slot = [prepared_module._value(slot, params) for slot in plan.slots]
+            assert prepared_module._gather(plan, params) == slot_by_slot, plan.sql
+    missing = Prepared(_SESSION_LINK)._plan(SQLiteDialect_pysqlite(), session)
+    with pytest.raises(InvalidRequestError):
+        prepared_module._gather(missing, {"b_recipient_id": "r"})

@@ -4,7 +4,14 @@ the same security headers, cookie and error shape as every other response."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
 import httpx
+import pytest
+from starlette.requests import Request
+from starlette.types import Message
 
 from tests.plugins.relay import EnrolledDevice, RelayProcess
 from tests.relay.helpers import (
@@ -15,6 +22,9 @@ from tests.relay.helpers import (
     recipient_client,
     verify,
 )
+from zivverdesk.relay.api import recipient, recipient_fastpath
+from zivverdesk.relay.app import create_app
+from zivverdesk.relay.settings import load_settings
 
 
 def _new_link(relay: RelayProcess, alice: EnrolledDevice) -> tuple[SentMessage, Recipient, str]:
@@ -110,3 +120,74 @@ def test_verify_answer_carries_the_thread(relay: RelayProcess, alice: EnrolledDe
     root = next(i for i in thread["items"] if i["message_id"] == msg.message_id)
     assert root["opened"] is True and root["wrapped_cek"] == answer["wrapped_cek"]
     assert {b["blob_id"] for b in root["blobs"]} == set(msg.blobs)
+
+
+def test_unexpected_error_gets_the_stacks_500(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fast-path answer that fails unexpectedly gets the plain 500 that Starlette's error
+    middleware gives every other request (with the security headers), and the error goes
+    on to the server."""
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(recipient_fastpath, "link_info_response", broken)
+    app = create_app(load_settings(data_dir=tmp_path, environ={}), workers=False)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+
+    async def get() -> httpx.Response:
+        async with httpx.AsyncClient(transport=transport, base_url="http://relay") as client:
+            return await client.get(f"/api/v1/r/{'a' * 32}/{'b' * 32}")
+
+    answer = asyncio.run(get())
+    app.state.relay.db.dispose()
+    assert answer.status_code == 500 and answer.text == "Internal Server Error"
+    assert "default-src 'self'" in answer.headers["content-security-policy"]
+
+
+def test_an_error_of_the_stack_is_answered_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request the fast path hands on to the stack is answered by the stack alone, also
+    when that fails: its error middleware's 500, and no second answer from the fast path."""
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("a bug")
+
+    async def hand_on(
+        _self: object, request: Request, _match: object
+    ) -> tuple[None, Callable[[], Awaitable[Message]]]:
+        return None, request.receive
+
+    monkeypatch.setattr(recipient_fastpath.RecipientFastPath, "_answer", hand_on)
+    monkeypatch.setattr(recipient, "link_info_response", broken)
+    app = create_app(load_settings(data_dir=tmp_path, environ={}), workers=False)
+    path = f"/api/v1/r/{'a' * 32}/{'b' * 32}"
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"relay")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    with pytest.raises(RuntimeError, match="a bug"):
+        asyncio.run(app(scope, receive, send))
+    app.state.relay.db.dispose()
+    starts = [m for m in sent if m["type"] == "http.response.start"]
+    assert [m["status"] for m in starts] == [500]

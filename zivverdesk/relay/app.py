@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from zivverdesk import __version__
 from zivverdesk.relay.api import (
@@ -49,6 +50,23 @@ _STATUS_CODES = {
 }
 
 
+class RelayApi(FastAPI):
+    """The relay's FastAPI application with the recipient fast path in front of its whole
+    middleware stack (`relay/api/recipient_fastpath.py`)."""
+
+    front: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.front is None:
+            await super().__call__(scope, receive, send)
+        else:
+            await self.front(scope, receive, send)
+
+    async def stack(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """FastAPI with its middleware, behind the front layer."""
+        await super().__call__(scope, receive, send)
+
+
 def open_context(settings: RelaySettings, *, migrate: bool = True) -> RelayContext:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.database_url)
@@ -59,7 +77,7 @@ def open_context(settings: RelaySettings, *, migrate: bool = True) -> RelayConte
     )
 
 
-def create_app(settings: RelaySettings, *, workers: bool = True) -> FastAPI:
+def create_app(settings: RelaySettings, *, workers: bool = True) -> RelayApi:
     ctx = open_context(settings)
 
     @asynccontextmanager
@@ -76,7 +94,7 @@ def create_app(settings: RelaySettings, *, workers: bool = True) -> FastAPI:
             purge.stop()
             ctx.db.dispose()
 
-    app = FastAPI(
+    app = RelayApi(
         title="zivverdesk relay",
         version=__version__,
         openapi_url="/api/openapi.json",
@@ -114,11 +132,11 @@ def create_app(settings: RelaySettings, *, workers: bool = True) -> FastAPI:
         app.include_router(module.router)
     app.include_router(web_router)
     _install_error_handlers(app)
-    # Middleware added first runs innermost: the fast path sits inside the body limit and
-    # the security headers, which apply to its answers as to every other.
-    app.add_middleware(RecipientFastPath, ctx=ctx)
+    # Middleware added first runs innermost. The recipient fast path sits in front of all
+    # of it and applies the same checks and headers itself.
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders, public_url=settings.effective_public_url)
+    app.front = RecipientFastPath(app.stack, ctx=ctx, public_url=settings.effective_public_url)
     return app
 
 

@@ -20,7 +20,7 @@ CSP = (
 )
 PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 HSTS = "max-age=63072000; includeSubDomains"
-_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def _extra_headers(tls: bool, static: bool) -> tuple[tuple[bytes, bytes], ...]:
@@ -46,42 +46,58 @@ _EXTRA = {
 }
 
 
+def security_headers(scope: Scope) -> tuple[tuple[bytes, bytes], ...]:
+    """The headers every answer to `scope` carries (unless the answer sets them itself)."""
+    return _EXTRA[scope.get("scheme") == "https", scope["path"].startswith("/web/")]
+
+
+def add_security_headers(message: Message, extra: tuple[tuple[bytes, bytes], ...]) -> None:
+    """Add `extra` to an `http.response.start` message, except headers it already has."""
+    headers = list(message.get("headers", []))
+    present = {k.lower() for k, _ in headers}
+    headers += [(k, v) for k, v in extra if k not in present]
+    message["headers"] = headers
+
+
+def public_origin(public_url: str) -> str:
+    parts = urlsplit(public_url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def same_origin(scope: Scope, public: str) -> bool:
+    """Whether a state-changing request may be served: not cross-site (CSRF)."""
+    headers = {k.lower(): v for k, v in scope.get("headers", [])}
+    if headers.get(b"sec-fetch-site", b"") == b"cross-site":
+        return False
+    origin = headers.get(b"origin")
+    if origin is None:
+        return True  # non-browser clients (the desktop) send no Origin
+    host = headers.get(b"host", b"").decode("latin-1").lower()
+    own = f"{scope.get('scheme', 'http')}://{host}"
+    value = origin.decode("latin-1").lower()
+    return value in (own, public)
+
+
 class SecurityHeaders:
     def __init__(self, app: ASGIApp, *, public_url: str) -> None:
         self.app = app
-        parts = urlsplit(public_url)
-        self.public_origin = f"{parts.scheme}://{parts.netloc}".lower()
+        self.public_origin = public_origin(public_url)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if scope["method"] in _UNSAFE and not self._same_origin(scope):
+        if scope["method"] in UNSAFE_METHODS and not same_origin(scope, self.public_origin):
             await self._refuse(send)
             return
-        extra = _EXTRA[scope.get("scheme") == "https", scope["path"].startswith("/web/")]
+        extra = security_headers(scope)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {k.lower() for k, _ in headers}
-                headers += [(k, v) for k, v in extra if k not in present]
-                message["headers"] = headers
+                add_security_headers(message, extra)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-    def _same_origin(self, scope: Scope) -> bool:
-        headers = {k.lower(): v for k, v in scope.get("headers", [])}
-        if headers.get(b"sec-fetch-site", b"") == b"cross-site":
-            return False
-        origin = headers.get(b"origin")
-        if origin is None:
-            return True  # non-browser clients (the desktop) send no Origin
-        host = headers.get(b"host", b"").decode("latin-1").lower()
-        own = f"{scope.get('scheme', 'http')}://{host}"
-        value = origin.decode("latin-1").lower()
-        return value in (own, self.public_origin)
 
     async def _refuse(self, send: Send) -> None:
         await _answer(send, 403, "forbidden", "Cross-site requests are not accepted.")
@@ -99,22 +115,31 @@ class BodyLimit:
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] not in _UNSAFE
-            or (scope["method"] == "PUT" and "/blobs/" in scope["path"])
-        ):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.lower(): v for k, v in scope.get("headers", [])}
-        length = headers.get(b"content-length")
-        if length is None and b"transfer-encoding" in headers:
+        refusal = body_refusal(scope, self.limit)
+        if refusal == 411:
             await _answer(send, 411, "bad_request", "Send the body with a Content-Length.")
-            return
-        if length is not None and (not length.isdigit() or int(length) > self.limit):
+        elif refusal == 413:
             await _answer(send, 413, "too_large", "The request body is larger than 1 MiB.")
-            return
-        await self.app(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
+def body_refusal(scope: Scope, limit: int = JSON_LIMIT) -> int | None:
+    """411 or 413 when `BodyLimit` refuses the body of HTTP request `scope`, else None."""
+    if scope["method"] not in UNSAFE_METHODS or (
+        scope["method"] == "PUT" and "/blobs/" in scope["path"]
+    ):
+        return None
+    headers = {k.lower(): v for k, v in scope.get("headers", [])}
+    length = headers.get(b"content-length")
+    if length is None and b"transfer-encoding" in headers:
+        return 411
+    if length is not None and (not length.isdigit() or int(length) > limit):
+        return 413
+    return None
 
 
 async def _answer(send: Send, status: int, code: str, message: str) -> None:

@@ -52,6 +52,14 @@ class _Plan:
     positional: bool
     row: type | None  # a named tuple of the selected columns, or None for DML
     results: tuple[_Convert, ...]
+    # The common case, worked out once (see `_gather`): the caller gives every required
+    # value by its key and none of the others, which are fixed values.
+    gatherable: bool  # no slot's value comes from a callable
+    fixed: tuple[Any, ...]  # every slot's converted fixed value (None where required)
+    required: tuple[tuple[int, str, _Convert], ...]  # (position, key, conversion)
+    optional: frozenset[str]  # keys and names of the slots with fixed values
+    # (position, conversion) of the result columns that convert
+    converted: tuple[tuple[int, Callable[[Any], Any]], ...]
 
 
 class Prepared:
@@ -84,7 +92,7 @@ class Prepared:
 
     def _execute(self, conn: Connection, params: Mapping[str, Any]) -> tuple[_Plan, Any]:
         plan = self._plan(conn.dialect, params)
-        values = [_value(slot, params) for slot in plan.slots]
+        values = _gather(plan, params)
         driver = conn.connection.driver_connection
         if plan.positional:
             return plan, driver.execute(plan.sql, values)  # type: ignore[union-attr]
@@ -98,6 +106,25 @@ class Prepared:
         if plan is None:
             plan = self._plans[(dialect.name, keys)] = _compile(self.statement, dialect, keys)
         return plan
+
+
+def _gather(plan: _Plan, params: Mapping[str, Any]) -> list[Any]:
+    """The statement's values in slot order, as `_value` gives them slot by slot.
+
+    Every statement of a visit runs this (some twenty a visit): in the common case the
+    required values are looked up by key and the fixed ones were converted once, which
+    costs half of asking every slot where its value comes from."""
+    if plan.gatherable and (not plan.optional or plan.optional.isdisjoint(params)):
+        values = list(plan.fixed)
+        try:
+            for position, key, convert in plan.required:
+                value = params[key]
+                values[position] = value if convert is None else convert(value)
+        except KeyError:
+            pass  # given by its rendered name, or missing: `_value` decides
+        else:
+            return values
+    return [_value(slot, params) for slot in plan.slots]
 
 
 def _value(slot: _Slot, params: Mapping[str, Any]) -> Any:
@@ -143,7 +170,34 @@ def _compile(statement: Select[Any] | UpdateBase, dialect: Dialect, keys: tuple[
         results = tuple(
             c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns
         )
-    return _Plan(compiled.string, slots, bool(compiled.positional), row, results)
+    return _Plan(
+        sql=compiled.string,
+        slots=slots,
+        positional=bool(compiled.positional),
+        row=row,
+        results=results,
+        gatherable=not any(slot.call for slot in slots),
+        fixed=tuple(
+            None if slot.call or slot.fallback is _REQUIRED else _converted(slot, slot.fallback)
+            for slot in slots
+        ),
+        required=tuple(
+            (i, slot.key, slot.convert)
+            for i, slot in enumerate(slots)
+            if slot.fallback is _REQUIRED
+        ),
+        optional=frozenset(
+            name
+            for slot in slots
+            if slot.fallback is not _REQUIRED
+            for name in (slot.key, slot.name)
+        ),
+        converted=tuple((i, convert) for i, convert in enumerate(results) if convert),
+    )
+
+
+def _converted(slot: _Slot, value: Any) -> Any:
+    return value if slot.convert is None else slot.convert(value)
 
 
 def _row_type(names: list[str]) -> type:
@@ -153,8 +207,10 @@ def _row_type(names: list[str]) -> type:
 
 def _row(plan: _Plan, values: tuple[Any, ...]) -> Any:
     assert plan.row is not None, "this statement returns no rows"
-    converted = (
-        v if convert is None or v is None else convert(v)
-        for convert, v in zip(plan.results, values, strict=True)
-    )
-    return plan.row(*converted)
+    if not plan.converted:
+        return plan.row(*values)
+    row = list(values)
+    for position, convert in plan.converted:
+        if row[position] is not None:
+            row[position] = convert(row[position])
+    return plan.row(*row)
