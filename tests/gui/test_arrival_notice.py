@@ -12,7 +12,6 @@ from pytestqt.qtbot import QtBot
 
 from tests.gui.fake_backend import FakeBackend
 from tests.gui.windows import shown_window
-from zivverdesk.gui import arrival_notice
 from zivverdesk.gui.backend import SyncPass
 from zivverdesk.gui.main_window import MainWindow
 
@@ -25,16 +24,14 @@ Shown = list[tuple[str, str]]
 def notifications(monkeypatch: pytest.MonkeyPatch) -> Shown:
     """A desktop with a notification area, whose notifications the test reads."""
     shown: Shown = []
-    monkeypatch.setattr(
-        arrival_notice.QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: True)
-    )
+    monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: True))
 
     def show_message(
         _tray: QSystemTrayIcon, title: str, text: str, *_args: object, **_kwargs: object
     ) -> None:
         shown.append((title, text))
 
-    monkeypatch.setattr(arrival_notice.QSystemTrayIcon, "showMessage", show_message)
+    monkeypatch.setattr(QSystemTrayIcon, "showMessage", show_message)
     return shown
 
 
