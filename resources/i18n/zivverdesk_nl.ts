@@ -1078,285 +1078,300 @@
 <context>
     <name>SetupDialog</name>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="91"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="92"/>
         <source>Set up</source>
         <translation>Instellen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="101"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="103"/>
         <source>Advanced</source>
         <translation>Geavanceerd</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="106"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="108"/>
         <source>Close</source>
         <translation>Sluiten</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="123"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="126"/>
         <source>Mail account</source>
         <translation>E-mailaccount</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="128"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="131"/>
         <source>name@example.nl</source>
         <translation>naam@voorbeeld.nl</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="131"/>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="380"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="134"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="425"/>
         <source>Microsoft 365</source>
         <translation>Microsoft 365</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="132"/>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="380"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="135"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="425"/>
         <source>Google</source>
         <translation>Google</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="133"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="136"/>
         <source>Other mail server</source>
         <translation>Andere mailserver</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="146"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="149"/>
         <source>&amp;E-mail address:</source>
         <translation>&amp;E-mailadres:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="147"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="150"/>
         <source>&amp;Name:</source>
         <translation>&amp;Naam:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="148"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="151"/>
         <source>&amp;Organisation:</source>
         <translation>&amp;Organisatie:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="149"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="152"/>
         <source>Mail provider:</source>
         <translation>Soort account:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="156"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="159"/>
         <source>Test connection</source>
         <translation>Verbinding testen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="158"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="161"/>
         <source>Save</source>
         <translation>Opslaan</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="180"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="183"/>
         <source>Same as the e-mail address</source>
         <translation>Gelijk aan het e-mailadres</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="183"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="186"/>
         <source>imap.example.nl</source>
         <translation>imap.voorbeeld.nl</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="187"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="190"/>
         <source>smtp.example.nl</source>
         <translation>smtp.voorbeeld.nl</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="190"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="193"/>
         <source>&amp;User name:</source>
         <translation>&amp;Gebruikersnaam:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="191"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="194"/>
         <source>&amp;Password:</source>
         <translation>&amp;Wachtwoord:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="193"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="196"/>
         <source>&amp;IMAP server:</source>
         <translation>&amp;IMAP-server:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="197"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="200"/>
         <source>&amp;SMTP server:</source>
         <translation>&amp;SMTP-server:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="205"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="208"/>
         <source>Port:</source>
         <translation>Poort:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="214"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="217"/>
         <source>Port</source>
         <translation>Poort</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="219"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="222"/>
         <source>TLS</source>
         <translation>TLS</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="220"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="223"/>
         <source>STARTTLS</source>
         <translation>STARTTLS</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="221"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="224"/>
         <source>None (unencrypted)</source>
         <translation>Geen (onversleuteld)</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="223"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="226"/>
         <source>Security</source>
         <translation>Beveiliging</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="238"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="241"/>
         <source>Enrol this workstation</source>
         <translation>Werkplek inschrijven</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="246"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="249"/>
         <source>https://relay.example.nl</source>
         <translation>https://relay.voorbeeld.nl</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="248"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="251"/>
         <source>The one-time code your administrator gave you.</source>
         <translation>De eenmalige code die u van uw beheerder hebt gekregen.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="250"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="253"/>
         <source>Enrol</source>
         <translation>Inschrijven</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="252"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="255"/>
         <source>&amp;Relay address:</source>
         <translation>&amp;Relay-adres:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="253"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="256"/>
         <source>Enrollment &amp;code:</source>
         <translation>Inschrijvings&amp;code:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="271"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="282"/>
+        <source>&amp;Language / Taal:</source>
+        <translation>&amp;Taal / Language:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="297"/>
+        <source>Takes effect the next time zivverdesk starts.</source>
+        <translation>Geldt vanaf de volgende keer dat zivverdesk start.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="310"/>
+        <source>Fixed by your administrator.</source>
+        <translation>Vastgezet door uw beheerder.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="315"/>
         <source>Browse…</source>
         <translation>Bladeren…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="277"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="321"/>
         <source>Only for a mail server or relay with a certificate of its own; usually empty.</source>
         <translation>Alleen voor een mailserver of relay met een eigen certificaat; meestal leeg.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="281"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="325"/>
         <source>CA &amp;file:</source>
         <translation>CA-&amp;bestand:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="288"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="332"/>
         <source>Choose a CA file</source>
         <translation>CA-bestand kiezen</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="290"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="334"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>Certificaten (*.pem *.crt *.cer);;Alle bestanden (*)</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="344"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="389"/>
         <source>The mail account %1 is set up.</source>
         <translation>Het e-mailaccount %1 is ingesteld.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="350"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="395"/>
         <source>This workstation is enrolled with %1 as %2.</source>
         <translation>Deze werkplek is ingeschreven bij %1 als %2.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="355"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="400"/>
         <source>This workstation is set up.</source>
         <translation>Deze werkplek is ingesteld.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="357"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="402"/>
         <source>Still to do: enrol this workstation with the relay.</source>
         <translation>Nog te doen: deze werkplek inschrijven bij de relay.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="359"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="404"/>
         <source>Still to do: add the mail account.</source>
         <translation>Nog te doen: het e-mailaccount toevoegen.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="362"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="407"/>
         <source>Still to do: add the mail account and enrol this workstation.</source>
         <translation>Nog te doen: het e-mailaccount toevoegen en deze werkplek inschrijven.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="383"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="428"/>
         <source>Save opens the sign-in page of %1 in your browser; sign in there with this e-mail address.</source>
         <translation>Opslaan opent de aanmeldpagina van %1 in uw browser; meld u daar aan met dit e-mailadres.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="397"/>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="427"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="442"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="472"/>
         <source>Fill in the e-mail address.</source>
         <translation>Vul het e-mailadres in.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="401"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="446"/>
         <source>Fill in the IMAP server and the SMTP server.</source>
         <translation>Vul de IMAP-server en de SMTP-server in.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="404"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="449"/>
         <source>Fill in the password.</source>
         <translation>Vul het wachtwoord in.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="450"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="495"/>
         <source>Testing the connection…</source>
         <translation>Bezig met verbinding testen…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="454"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="499"/>
         <source>The connection works: the IMAP and SMTP servers accepted the sign-in.</source>
         <translation>De verbinding werkt: de IMAP- en de SMTP-server accepteren de aanmelding.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="477"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="522"/>
         <source>Testing the connection and saving…</source>
         <translation>Bezig met verbinding testen en opslaan…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="485"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="530"/>
         <source>Sign in in your browser…</source>
         <translation>Meld u aan in uw browser…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="492"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="537"/>
         <source>Mail account %1 saved.</source>
         <translation>E-mailaccount %1 opgeslagen.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="510"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="555"/>
         <source>Fill in the relay address.</source>
         <translation>Vul het relay-adres in.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="513"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="558"/>
         <source>Fill in the enrollment code.</source>
         <translation>Vul de inschrijvingscode in.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/setup_dialog.py" line="517"/>
+        <location filename="../../zivverdesk/gui/setup_dialog.py" line="562"/>
         <source>Enrolling…</source>
         <translation>Bezig met inschrijven…</translation>
     </message>

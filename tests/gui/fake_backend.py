@@ -387,6 +387,11 @@ class FakeBackend:
     def setup_state(self) -> SetupState:
         return self.setup
 
+    def set_language(self, language: str) -> None:
+        if self.setup.language_locked:
+            raise ZivverdeskError("De taal is vastgezet door uw beheerder.")
+        self.setup = replace(self.setup, language=language)
+
     def test_mail_login(self, account: PasswordAccount) -> None:
         self.login_tests.append(account)
         if account.password.reveal() != MAIL_PASSWORD:

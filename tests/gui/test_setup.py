@@ -312,3 +312,27 @@ def test_the_dialog_speaks_dutch(qapp: QApplication, qtbot: QtBot, backend: Fake
         assert window.setup_action.text() == "Instellen…"
     finally:
         qapp.removeTranslator(translator)
+
+
+def test_the_language_chosen_is_kept_for_the_next_start(
+    dialog: SetupDialog, backend: FakeBackend, qtbot: QtBot
+) -> None:
+    box = dialog.language_box
+    assert box.isEnabled() and box.currentData() == "nl"
+    # Each language is named in itself.
+    assert [box.itemText(i) for i in range(box.count())] == ["Nederlands", "English"]
+    box.setCurrentIndex(1)
+    box.activated.emit(1)
+    qtbot.waitUntil(lambda: backend.setup.language == "en")
+    qtbot.waitUntil(lambda: box.isEnabled())
+    assert dialog.language_status.text() == "Takes effect the next time zivverdesk starts."
+
+
+def test_a_language_fixed_by_the_administrator_cannot_be_changed(
+    qtbot: QtBot, backend: FakeBackend
+) -> None:
+    backend.setup = SetupState(language="en", language_locked=True)
+    dialog = open_dialog(qtbot, backend)
+    assert dialog.language_box.currentData() == "en"
+    assert not dialog.language_box.isEnabled()
+    assert dialog.language_box.toolTip() == "Fixed by your administrator."

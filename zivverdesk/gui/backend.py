@@ -178,6 +178,8 @@ class SetupState:
     account: str = ""  # the mail account's e-mail address
     enrolled_as: str = ""  # the relay user this workstation is enrolled as
     relay_url: str = ""
+    language: str = "nl"  # the program's language from the next start: "nl" or "en"
+    language_locked: bool = False  # fixed by the administrator's site settings
 
     @property
     def complete(self) -> bool:
@@ -375,6 +377,11 @@ class Backend(Protocol):
     def add_oauth_account(self, account: OAuthAccount) -> None:
         """Open the provider's sign-in in the browser and wait for it (minutes, at most),
         test the mail servers with the token, then save the account."""
+        ...
+
+    def set_language(self, language: str) -> None:
+        """The program's language ("nl" or "en") from its next start; raises
+        ZivverdeskError when the administrator fixed it."""
         ...
 
     def enroll(self, relay_url: str, code: Secret[str], *, ca_file: Path | None = None) -> None:

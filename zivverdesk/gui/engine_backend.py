@@ -539,7 +539,12 @@ class EngineBackend:
             account=accounts[0].email if accounts else "",
             enrolled_as=enrollment.email if enrollment else "",
             relay_url=enrollment.relay_url if enrollment else "",
+            language=self._profile.settings.get("language"),
+            language_locked="language" in self._profile.settings.locked,
         )
+
+    def set_language(self, language: str) -> None:
+        self._profile.settings.set("language", language)
 
     def test_mail_login(self, account: PasswordAccount) -> None:
         setup.check_password_login(

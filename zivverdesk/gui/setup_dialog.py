@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,7 @@ class SetupDialog(QDialog):
         self.summary = QLabel()
         self.summary.setObjectName("setupSummary")
         self.summary.setWordWrap(True)
+        language_row = self._language_part()
         self.account_box = self._account_part()
         self.relay_box = self._relay_part()
         self.advanced_button = QPushButton(self.tr("Advanced"))
@@ -111,6 +113,7 @@ class SetupDialog(QDialog):
         bottom.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addLayout(language_row)
         layout.addWidget(self.account_box)
         layout.addWidget(self.relay_box)
         layout.addWidget(self.advanced)
@@ -265,6 +268,47 @@ class SetupDialog(QDialog):
         layout.addWidget(self.relay_status)
         return box
 
+    def _language_part(self) -> QHBoxLayout:
+        # Each language named in itself, so that someone who cannot read the current one
+        # still finds theirs.
+        self.language_box = QComboBox()
+        self.language_box.addItem("Nederlands", "nl")
+        self.language_box.addItem("English", "en")
+        self.language_box.setEnabled(False)  # until the setting is read
+        self.language_box.activated.connect(self._language_chosen)
+        self.language_status = QLabel()
+        self.language_status.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(_label(self.tr("&Language / Taal:"), self.language_box))
+        row.addWidget(self.language_box)
+        row.addWidget(self.language_status, 1)
+        return row
+
+    def _language_chosen(self, _index: int) -> None:
+        language = str(self.language_box.currentData())
+        if self.state is not None and language == self.state.language:
+            return
+        self.language_box.setEnabled(False)
+
+        def saved(_result: object) -> None:
+            self.language_box.setEnabled(True)
+            if self.state is not None:
+                self.state = replace(self.state, language=language)
+            self.language_status.setText(self.tr("Takes effect the next time zivverdesk starts."))
+
+        def failed(error: BaseException) -> None:
+            self.language_status.setText(error_text(error))
+            if self.state is not None:  # back to what is stored
+                self._show_language(self.state)
+
+        self._run(lambda: self.backend.set_language(language), saved, failed)
+
+    def _show_language(self, state: SetupState) -> None:
+        self.language_box.setCurrentIndex(max(0, self.language_box.findData(state.language)))
+        self.language_box.setEnabled(not state.language_locked)
+        if state.language_locked:
+            self.language_box.setToolTip(self.tr("Fixed by your administrator."))
+
     def _advanced_part(self) -> QGroupBox:
         box = QGroupBox()  # untitled: the "Advanced" button above it names it
         self.ca_file_edit = QLineEdit()
@@ -337,6 +381,7 @@ class SetupDialog(QDialog):
 
     def _show_state(self, state: SetupState) -> None:
         self.state = state
+        self._show_language(state)
         self.account_done.setVisible(bool(state.account))
         self.account_form.setVisible(not state.account)
         if state.account:
