@@ -212,109 +212,132 @@
 <context>
     <name>ComposerDialog</name>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="67"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="72"/>
         <source>New secure message</source>
         <translation>New secure message</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="72"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="77"/>
         <source>name@example.nl; second@example.nl</source>
         <translation>name@example.nl; second@example.nl</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="89"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="94"/>
         <source>&amp;To:</source>
         <translation>&amp;To:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="90"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="95"/>
         <source>Recipient check:</source>
         <translation>Recipient check:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="91"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="96"/>
         <source>&amp;Subject:</source>
         <translation>&amp;Subject:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="93"/>
-        <location filename="../../zivverdesk/gui/composer.py" line="276"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="98"/>
+        <source>Office default</source>
+        <translation>Office default</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../zivverdesk/gui/composer.py" line="100"/>
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n day</numerusform>
+            <numerusform>%n days</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="102"/>
+        <source>After this the message&apos;s content is deleted and it can no longer be opened.</source>
+        <translation>After this the message's content is deleted and it can no longer be opened.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="104"/>
+        <source>&amp;Available for:</source>
+        <translation>&amp;Available for:</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/composer.py" line="108"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="293"/>
         <source>Add attachment</source>
         <translation>Add attachment</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="95"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="110"/>
         <source>Remove</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="98"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="113"/>
         <source>Send securely</source>
         <translation>Send securely</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="101"/>
-        <location filename="../../zivverdesk/gui/composer.py" line="324"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="116"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="343"/>
         <source>Send without protection</source>
         <translation>Send without protection</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="111"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="126"/>
         <source>Save as draft</source>
         <translation>Save as draft</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="128"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="143"/>
         <source>Only if you typed an access code for this recipient yourself</source>
         <translation>Only if you typed an access code for this recipient yourself</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="141"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="156"/>
         <source>Reply</source>
         <translation>Reply</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="155"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="171"/>
         <source>Access code:</source>
         <translation>Access code:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="174"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="191"/>
         <source>Saving draft…</source>
         <translation>Saving draft…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="180"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="197"/>
         <source>Draft saved.</source>
         <translation>Draft saved.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="201"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="218"/>
         <source>Keep as draft?</source>
         <translation>Keep as draft?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="202"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="219"/>
         <source>This message has not been sent. Keep it as a draft?</source>
         <translation>This message has not been sent. Keep it as a draft?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="242"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="259"/>
         <source>A folder cannot be attached: %1</source>
         <translation>A folder cannot be attached: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="315"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="334"/>
         <source>Enter at least one recipient.</source>
         <translation>Enter at least one recipient.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="326"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="345"/>
         <source>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</source>
         <translation>This message and its attachments will be sent as ordinary e-mail that others can read. Only do this when it contains no personal or medical information. Send without protection?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/composer.py" line="335"/>
+        <location filename="../../zivverdesk/gui/composer.py" line="354"/>
         <source>Sending…</source>
         <translation>Sending…</translation>
     </message>
@@ -427,31 +450,89 @@
     </message>
     <message>
         <location filename="../../zivverdesk/gui/details_dialog.py" line="29"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="48"/>
         <source>Opened</source>
         <translation>Opened</translation>
     </message>
     <message>
         <location filename="../../zivverdesk/gui/details_dialog.py" line="30"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="53"/>
         <source>Revoked</source>
         <translation>Revoked</translation>
     </message>
     <message>
         <location filename="../../zivverdesk/gui/details_dialog.py" line="31"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="54"/>
         <source>Expired</source>
         <translation>Expired</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="37"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="38"/>
+        <source>Notification accepted by the mail server</source>
+        <translation>Notification accepted by the mail server</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="41"/>
+        <source>Notification refused by the mail server</source>
+        <translation>Notification refused by the mail server</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="44"/>
+        <source>Link looked at (by a mail scanner or the recipient)</source>
+        <translation>Link looked at (by a mail scanner or the recipient)</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="47"/>
+        <source>Recipient check passed</source>
+        <translation>Recipient check passed</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="49"/>
+        <source>Attachment downloaded</source>
+        <translation>Attachment downloaded</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="50"/>
+        <source>Replied</source>
+        <translation>Replied</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="51"/>
+        <source>Wrong code entered</source>
+        <translation>Wrong code entered</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="52"/>
+        <source>Locked after too many wrong attempts</source>
+        <translation>Locked after too many wrong attempts</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="55"/>
+        <source>Message received</source>
+        <translation>Message received</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="56"/>
+        <source>Review changed</source>
+        <translation>Review changed</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="57"/>
+        <source>Mail could not be sent</source>
+        <translation>Mail could not be sent</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="63"/>
         <source>Access code</source>
         <translation>Access code</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="38"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="64"/>
         <source>SMS code</source>
         <translation>SMS code</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="39"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="65"/>
         <source>E-mail code</source>
         <translation>E-mail code</translation>
     </message>
@@ -459,59 +540,64 @@
 <context>
     <name>DetailsDialog</name>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="49"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="75"/>
         <source>Message details</source>
         <translation>Message details</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="53"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="79"/>
         <source>Recipient</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="53"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="79"/>
         <source>Check</source>
         <translation>Check</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="53"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="79"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="64"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="90"/>
         <source>Resend notification</source>
         <translation>Resend notification</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="66"/>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="102"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="92"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="136"/>
         <source>Send to another address</source>
         <translation>Send to another address</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="68"/>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="131"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="94"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="165"/>
         <source>Revoke</source>
         <translation>Revoke</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="102"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="107"/>
+        <source>Can be opened until %1</source>
+        <translation>Can be opened until %1</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="136"/>
         <source>New e-mail address:</source>
         <translation>New e-mail address:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="119"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="153"/>
         <source>Access code</source>
         <translation>Access code</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="121"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="155"/>
         <source>The access code you typed for %1 when sending. Leave empty when it is the access code of their organisation.</source>
         <translation>The access code you typed for %1 when sending. Leave empty when it is the access code of their organisation.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="132"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="166"/>
         <source>Nobody will be able to open this message any more. Revoke it?</source>
         <translation>Nobody will be able to open this message any more. Revoke it?</translation>
     </message>

@@ -5,6 +5,8 @@ recipient's side as the web page does it."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -14,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from tests.e2e.harness import Browser, link_of, wait_for_notifications
 from tests.gui.windows import Office
 from zivverdesk.core.model import VerificationMethod
+from zivverdesk.gui.backend import FOLDER_SECURE
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
@@ -52,8 +55,13 @@ def test_a_patient_outside_the_address_book_gets_a_typed_access_code(
         table.choose(patient.email, VerificationMethod.ACCESS_CODE, "Geboren-1984")
         QTest.keyClicks(dialog.subject_edit, "Uw keuringsrapport")
         dialog.body_edit.setPlainText("Zie bijlage.")
+        dialog.expiry_box.setCurrentIndex(dialog.expiry_box.findData(7))  # a week, not 90 days
         QTest.mouseClick(dialog.send_secure_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=30_000)
+        (sent,) = backend.conversations(FOLDER_SECURE, None, 10).rows
+        expires = backend.details(sent.conversation_id).expires
+        assert expires is not None
+        assert abs(expires - (datetime.now(UTC) + timedelta(days=7))) < timedelta(minutes=5)
 
         (notification,) = wait_for_notifications(patient, 1)
         browser = Browser(relay_server.url, link_of(notification)[0])

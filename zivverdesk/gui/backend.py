@@ -54,6 +54,9 @@ class ConversationDetails:
     to_review: bool = False
     assigned_to: str | None = None
     reviewed_by: str | None = None
+    # Until when the recipients can open the first secure message sent in it (None when
+    # none was sent from here, or it has no end).
+    expires: datetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -102,6 +105,9 @@ class OutgoingMessage:
     # For a reply: the access code given to recipients at the first send, when it was a
     # one-off code rather than their organisation's (those are not kept after sending).
     reply_access_code: str = field(default="", repr=False)
+    # How many days the recipients can open a secure message; None for the office's
+    # default. After that the relay deletes its content (the record stays).
+    expires_days: int | None = None
 
 
 Progress = Callable[[int, int], None]

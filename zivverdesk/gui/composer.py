@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QMimeData, QObject, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -42,6 +43,10 @@ from zivverdesk.gui.resources import icon
 
 # Looks up what the address book gives some addresses, in the background, and hands the
 # answer to the callable (on the GUI thread).
+# How long a new secure message can be opened, as offered (days); the office's default
+# (the relay's setting) comes first.
+EXPIRY_CHOICES = (7, 30, 90, 365)
+
 CheckLookup = Callable[[list[str], Callable[[Sequence[AddressBookCheck]], None]], None]
 # Reads the address book's contacts in the background and hands them to the callable.
 ContactsLoader = Callable[[Callable[[Sequence[ContactEntry]], None]], None]
@@ -89,6 +94,16 @@ class ComposerDialog(QDialog):
         form.addRow(self.tr("&To:"), self.to_edit)
         form.addRow(self.tr("Recipient check:"), self.checks_table)
         form.addRow(self.tr("&Subject:"), self.subject_edit)
+        self.expiry_box = QComboBox()
+        self.expiry_box.addItem(self.tr("Office default"), None)
+        for days in EXPIRY_CHOICES:
+            self.expiry_box.addItem(self.tr("%n day(s)", "", days), days)
+        self.expiry_box.setToolTip(
+            self.tr("After this the message's content is deleted and it can no longer be opened.")
+        )
+        self._expiry_label = QLabel(self.tr("&Available for:"))
+        self._expiry_label.setBuddy(self.expiry_box)
+        form.addRow(self._expiry_label, self.expiry_box)
 
         self.add_attachment_button = QPushButton(icon("paperclip"), self.tr("Add attachment"))
         self.add_attachment_button.clicked.connect(self._choose_files)
@@ -139,6 +154,7 @@ class ComposerDialog(QDialog):
 
     def _set_up_reply(self, details: ConversationDetails, form: QFormLayout) -> None:
         self.setWindowTitle(self.tr("Reply"))
+        form.setRowVisible(self.expiry_box, False)  # a reply follows its conversation
         # Whom the conversation's messages went to; in one an outsider started, that outsider.
         to = (
             list(dict.fromkeys(r.address for r in details.recipients))
@@ -168,6 +184,7 @@ class ComposerDialog(QDialog):
         self._addresses_changed()
         for address, check in message.checks.items():
             self.checks_table.choose(address, check.method, check.phone)
+        self.expiry_box.setCurrentIndex(max(0, self.expiry_box.findData(message.expires_days)))
         self._kept = self.message(secure=message.secure)
 
     def request_draft(self) -> None:
@@ -297,15 +314,17 @@ class ComposerDialog(QDialog):
             self._lookup(new, self.checks_table.set_address_book)
 
     def message(self, *, secure: bool) -> OutgoingMessage:
+        new_secure = secure and self._reply_to is None
         return OutgoingMessage(
             to=self.addresses(),
             subject=self.subject_edit.text().strip(),
             body=self.body_edit.toPlainText(),
             attachments=tuple(self.attachment_paths()),
             secure=secure,
-            checks=self.checks_table.checks() if secure and self._reply_to is None else {},
+            checks=self.checks_table.checks() if new_secure else {},
             reply_to=self._reply_to.conversation_id if self._reply_to is not None else None,
             reply_access_code=self.reply_code_edit.text() if self._reply_to is not None else "",
+            expires_days=self.expiry_box.currentData() if new_secure else None,
         )
 
     def _submit(self, *, secure: bool) -> None:
@@ -346,4 +365,11 @@ class ComposerDialog(QDialog):
 def _kept_fields(message: OutgoingMessage) -> tuple[object, ...]:
     """What a draft keeps of a message (typed access codes are not kept)."""
     checks = tuple(sorted((a, c.method, c.phone) for a, c in message.checks.items()))
-    return (tuple(message.to), message.subject, message.body, tuple(message.attachments), checks)
+    return (
+        tuple(message.to),
+        message.subject,
+        message.body,
+        tuple(message.attachments),
+        checks,
+        message.expires_days,
+    )

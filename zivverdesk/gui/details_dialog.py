@@ -32,6 +32,32 @@ def state_text(state: str) -> str:
     }.get(state, state)
 
 
+def event_text(kind: str) -> str:
+    """A line of a recipient's timeline: what the relay (or this desk) recorded."""
+    return {
+        "notification_accepted": QCoreApplication.translate(
+            "Details", "Notification accepted by the mail server"
+        ),
+        "notification_refused": QCoreApplication.translate(
+            "Details", "Notification refused by the mail server"
+        ),
+        "link_fetched": QCoreApplication.translate(
+            "Details", "Link looked at (by a mail scanner or the recipient)"
+        ),
+        "verified": QCoreApplication.translate("Details", "Recipient check passed"),
+        "opened": QCoreApplication.translate("Details", "Opened"),
+        "downloaded": QCoreApplication.translate("Details", "Attachment downloaded"),
+        "replied": QCoreApplication.translate("Details", "Replied"),
+        "verification_failed": QCoreApplication.translate("Details", "Wrong code entered"),
+        "locked": QCoreApplication.translate("Details", "Locked after too many wrong attempts"),
+        "revoked": QCoreApplication.translate("Details", "Revoked"),
+        "expired": QCoreApplication.translate("Details", "Expired"),
+        "message_received": QCoreApplication.translate("Details", "Message received"),
+        "review_changed": QCoreApplication.translate("Details", "Review changed"),
+        "mail_failed": QCoreApplication.translate("Details", "Mail could not be sent"),
+    }.get(kind, kind)
+
+
 def method_text(method: str) -> str:
     return {
         "access_code": QCoreApplication.translate("Details", "Access code"),
@@ -57,7 +83,7 @@ class DetailsDialog(QDialog):
             )
             for entry in recipient.timeline:
                 when = entry.at.astimezone().strftime("%d-%m-%Y %H:%M")
-                item.addChild(QTreeWidgetItem([when, entry.what, entry.detail]))
+                item.addChild(QTreeWidgetItem([when, event_text(entry.what), entry.detail]))
             self.tree.addTopLevelItem(item)
         self.tree.expandAll()
 
@@ -75,6 +101,14 @@ class DetailsDialog(QDialog):
         buttons.addWidget(self.revoke_button)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(details.subject))
+        self.expires_label = QLabel()
+        if details.expires is not None:
+            self.expires_label.setText(
+                self.tr("Can be opened until %1").replace(
+                    "%1", details.expires.astimezone().strftime("%d-%m-%Y %H:%M")
+                )
+            )
+            layout.addWidget(self.expires_label)
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import platform
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -212,6 +212,7 @@ class EngineBackend:
             "body": message.body,
             "attachments": [str(p) for p in message.attachments],
             "secure": message.secure,
+            "expires_days": message.expires_days,
             # The choice of verification, not a typed access code (see the protocol).
             "checks": {
                 address: {"method": c.method.value if c.method else None, "phone": c.phone}
@@ -235,6 +236,7 @@ class EngineBackend:
             body=str(content.get("body", "")),
             attachments=tuple(Path(p) for p in content.get("attachments", [])),
             secure=bool(content.get("secure", True)),
+            expires_days=_days(content.get("expires_days")),
             checks={
                 address: RecipientCheck(
                     method=VerificationMethod(c["method"]) if c.get("method") else None,
@@ -283,7 +285,17 @@ class EngineBackend:
             to_review=view.to_review,
             assigned_to=self._with_name(view.assigned_to),
             reviewed_by=self._with_name(view.reviewed_by),
+            expires=self._expires(m.message_id for m in view.messages),
         )
+
+    def _expires(self, message_ids: Iterable[str]) -> datetime | None:
+        """The end of the first message of the conversation that was sent from here."""
+        secure = self._profile.store.secure
+        for message_id in message_ids:
+            if secure.is_secure(message_id):
+                expires_at = secure.info(message_id).expires_at
+                return parse_date(expires_at) if expires_at else None
+        return None
 
     def _with_name(self, email: str | None) -> str | None:
         """A colleague's address as the reader shows it: with their name when the relay's
@@ -356,6 +368,7 @@ class EngineBackend:
                     subject=message.subject,
                     body=message.body,
                     attachments=list(message.attachments),
+                    expires_days=message.expires_days,
                 ),
             )
             message_id, job_id = queued.message_id, queued.job_id
@@ -635,6 +648,11 @@ def _message(m: conversations.MessageView) -> MessageView:
         attachments=[(str(a.get("name", "")), int(a.get("size", 0))) for a in m.attachments],
         from_recipient=m.direction == "in",
     )
+
+
+def _days(value: object) -> int | None:
+    """A draft's kept number of days, None when it had none (or a draft from before)."""
+    return value if isinstance(value, int) and value > 0 else None
 
 
 class _Arrivals:
