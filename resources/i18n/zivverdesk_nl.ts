@@ -695,7 +695,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="193"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="194"/>
         <source>Address book</source>
         <translation>Adresboek</translation>
     </message>
@@ -715,69 +715,74 @@
         <translation>Bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="162"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="113"/>
+        <source>Choose a conversation in the list to read it.</source>
+        <translation>Kies een gesprek in de lijst om het te lezen.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/main_window.py" line="163"/>
         <source>Main</source>
         <translation>Hoofdbalk</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="166"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="167"/>
         <source>New secure message</source>
         <translation>Nieuw beveiligd bericht</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="169"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="170"/>
         <source>Message details</source>
         <translation>Berichtdetails</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="171"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="172"/>
         <source>Synchronise</source>
         <translation>Synchroniseren</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="176"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="177"/>
         <source>Mark as reviewed</source>
         <translation>Markeren als beoordeeld</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="178"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="179"/>
         <source>Assign to…</source>
         <translation>Toewijzen aan…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="180"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="181"/>
         <source>Reply</source>
         <translation>Beantwoorden</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="197"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="198"/>
         <source>Print…</source>
         <translation>Afdrukken…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="210"/>
         <location filename="../../zivverdesk/gui/main_window.py" line="211"/>
-        <location filename="../../zivverdesk/gui/main_window.py" line="220"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="212"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="221"/>
         <source>Search</source>
         <translation>Zoeken</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="212"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="213"/>
         <source>Find mail by contact, subject or text</source>
         <translation>Zoek op contactpersoon, onderwerp of tekst</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="305"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="306"/>
         <source>Searching…</source>
         <translation>Bezig met zoeken…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="347"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="348"/>
         <source>Nothing found</source>
         <translation>Niets gevonden</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="349"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="350"/>
         <source>%n conversation(s) found</source>
         <translation>
             <numerusform>%n gesprek gevonden</numerusform>
@@ -785,7 +790,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="351"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="352"/>
         <source>More than %n conversations found</source>
         <translation>
             <numerusform>Meer dan %n gesprek gevonden</numerusform>
@@ -793,57 +798,57 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="470"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="471"/>
         <source>Assigned to: %1</source>
         <translation>Toegewezen aan: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="472"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="473"/>
         <source>Reviewed by: %1</source>
         <translation>Beoordeeld door: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="495"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="496"/>
         <source>Saved: %1</source>
         <translation>Opgeslagen: %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="596"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="597"/>
         <source>Notification sent again to %1</source>
         <translation>Melding opnieuw verstuurd naar %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="615"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="616"/>
         <source>No colleagues known yet: synchronise first.</source>
         <translation>Nog geen collega&apos;s bekend: synchroniseer eerst.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="620"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="621"/>
         <source>Assign to</source>
         <translation>Toewijzen aan</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="621"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="622"/>
         <source>Which colleague reviews this conversation?</source>
         <translation>Welke collega beoordeelt dit gesprek?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="644"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="645"/>
         <source>Close zivverdesk?</source>
         <translation>zivverdesk afsluiten?</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="646"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="647"/>
         <source>A message you are writing has not been sent or saved as a draft. Close anyway and lose it?</source>
         <translation>Een bericht dat u aan het schrijven bent, is niet verzonden en niet als concept bewaard. Toch afsluiten? Het bericht gaat dan verloren.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="703"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="704"/>
         <source>Not up to date: %1</source>
         <translation>Niet bijgewerkt: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../zivverdesk/gui/main_window.py" line="300"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="301"/>
         <source>%n conversation(s)</source>
         <translation>
             <numerusform>%n gesprek</numerusform>
@@ -851,12 +856,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="632"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="633"/>
         <source>Synchronising…</source>
         <translation>Bezig met synchroniseren…</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/main_window.py" line="202"/>
+        <location filename="../../zivverdesk/gui/main_window.py" line="203"/>
         <source>Set up…</source>
         <translation>Instellen…</translation>
     </message>

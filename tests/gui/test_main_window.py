@@ -32,6 +32,9 @@ def test_lists_secure_conversations_with_envelopes(window: MainWindow, tmp_path:
 
 
 def test_selecting_shows_the_message_as_plain_text(window: MainWindow, qtbot: QtBot) -> None:
+    # Before anything is chosen, the empty reader says what to do.
+    assert window.reader.toPlainText() == ""
+    assert window.reader.placeholderText() == "Choose a conversation in the list to read it."
     window.table.selectRow(0)
     qtbot.waitUntil(lambda: "Zie bijlage." in window.reader.toPlainText())
     dialog = window.show_details()

@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self.reader = QPlainTextEdit()
         self.reader.setReadOnly(True)
         self.reader.setAccessibleName(self.tr("Message"))
+        self.reader.setPlaceholderText(self.tr("Choose a conversation in the list to read it."))
 
         self.attachments = AttachmentsPanel()
         self.attachments.save_requested.connect(self._save_attachment)
