@@ -96,6 +96,9 @@ def test_details_say_until_when_and_word_the_timeline(backend: FakeBackend, qtbo
         assert dialog.expires_label.text() == f"Te openen tot {local}"
         top = dialog.tree.topLevelItem(0)
         assert top is not None
+        # The address and the times are shown whole, not cut off.
+        metrics = dialog.tree.fontMetrics()
+        assert dialog.tree.columnWidth(0) > metrics.horizontalAdvance(top.text(0))
         children = [top.child(i) for i in range(top.childCount())]
         lines = [(c.text(1), c.text(2)) for c in children if c is not None]
         assert lines == [

@@ -86,6 +86,9 @@ class DetailsDialog(QDialog):
                 item.addChild(QTreeWidgetItem([when, event_text(entry.what), entry.detail]))
             self.tree.addTopLevelItem(item)
         self.tree.expandAll()
+        # Addresses and times whole, not cut off with "…": the status column takes the rest.
+        for column in range(self.tree.columnCount() - 1):
+            self.tree.resizeColumnToContents(column)
 
         self.resend_button = QPushButton(self.tr("Resend notification"))
         self.resend_button.clicked.connect(self._resend)
