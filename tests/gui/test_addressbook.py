@@ -17,7 +17,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from tests.gui.fake_backend import FakeBackend
-from tests.gui.windows import shown_window
+from tests.gui.windows import shown_dialog, shown_window
 from zivverdesk.gui.addressbook_dialog import MASK, AddressBookDialog
 from zivverdesk.gui.addressbook_models import ContactColumn, OrganisationColumn
 from zivverdesk.gui.backend import ContactEntry, ImportSummary
@@ -34,14 +34,7 @@ def open_dialog(qtbot: QtBot, backend: FakeBackend) -> AddressBookDialog:
     """A shown address book with both lists loaded, closed after the test once every call it
     started has answered."""
     dialog = AddressBookDialog(backend)
-
-    def answered(_closing: QWidget) -> None:
-        qtbot.waitUntil(lambda: not dialog.busy())
-
-    qtbot.addWidget(dialog, before_close_func=answered)
-    dialog.show()
-    qtbot.waitUntil(lambda: dialog.organisations.rowCount() > 0 and not dialog.busy())
-    return dialog
+    return shown_dialog(qtbot, dialog, ready=lambda: dialog.organisations.rowCount() > 0)
 
 
 @pytest.fixture

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from tests.gui.windows import shown_dialog
 from zivverdesk.core.secret import Secret
 from zivverdesk.gui.addressbook_dialog import MASK, AddressBookDialog
 from zivverdesk.gui.backend import ContactEntry
@@ -32,15 +33,7 @@ SECOND_CODE = "herfst-2026-Qm4"
 
 @pytest.fixture
 def dialog(qtbot: QtBot, engine: EngineBackend) -> AddressBookDialog:
-    dialog = AddressBookDialog(engine)
-
-    def answered(_closing: QWidget) -> None:
-        qtbot.waitUntil(lambda: not dialog.busy())
-
-    qtbot.addWidget(dialog, before_close_func=answered)
-    dialog.show()
-    qtbot.waitUntil(lambda: not dialog.busy())
-    return dialog
+    return shown_dialog(qtbot, AddressBookDialog(engine))
 
 
 def test_the_dialog_writes_the_address_book_into_the_engine(

@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from tests.gui.windows import shown_dialog
 from zivverdesk import config
 from zivverdesk.config import ConfigError
 from zivverdesk.gui.engine_backend import EngineBackend
@@ -20,14 +20,7 @@ pytestmark = pytest.mark.gui
 
 def _dialog(qtbot: QtBot, engine: EngineBackend) -> SetupDialog:
     dialog = SetupDialog(engine)
-
-    def answered(_closing: QWidget) -> None:
-        qtbot.waitUntil(lambda: not dialog.busy())
-
-    qtbot.addWidget(dialog, before_close_func=answered)
-    dialog.show()
-    qtbot.waitUntil(lambda: dialog.state is not None and not dialog.busy())
-    return dialog
+    return shown_dialog(qtbot, dialog, ready=lambda: dialog.state is not None)
 
 
 def test_english_chosen_in_the_dialog_is_the_next_starts_language(

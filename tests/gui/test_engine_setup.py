@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from tests.gui.windows import shown_dialog
 from tests.plugins.mailstack import MailAccount, MailStack
 from tests.plugins.relay import RelayProcess
 from zivverdesk.crypto.keyring_backend import INSECURE_FILE_NAME
@@ -32,14 +32,9 @@ SERVER_WAIT_MS = 30_000
 @pytest.fixture
 def dialog(qtbot: QtBot, engine: EngineBackend) -> SetupDialog:
     dialog = SetupDialog(engine)
-
-    def answered(_closing: QWidget) -> None:
-        qtbot.waitUntil(lambda: not dialog.busy(), timeout=SERVER_WAIT_MS)
-
-    qtbot.addWidget(dialog, before_close_func=answered)
-    dialog.show()
-    qtbot.waitUntil(lambda: dialog.state is not None and not dialog.busy())
-    return dialog
+    return shown_dialog(
+        qtbot, dialog, ready=lambda: dialog.state is not None, timeout_ms=SERVER_WAIT_MS
+    )
 
 
 def test_a_fresh_profile_is_set_up_through_the_dialog(

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from tests.gui.fake_backend import ENROLLMENT_CODE, MAIL_PASSWORD, FakeBackend
-from tests.gui.windows import shown_window
+from tests.gui.windows import shown_dialog, shown_window
 from zivverdesk.core.secret import Secret
 from zivverdesk.gui.backend import MailServer, OAuthAccount, PasswordAccount, SetupState
 from zivverdesk.gui.i18n import install_translator
@@ -36,14 +36,7 @@ def open_dialog(qtbot: QtBot, backend: FakeBackend) -> SetupDialog:
     """A shown set-up dialog that has read what is set up, closed after the test once every
     call it started has answered."""
     dialog = SetupDialog(backend)
-
-    def answered(_closing: QWidget) -> None:
-        qtbot.waitUntil(lambda: not dialog.busy())
-
-    qtbot.addWidget(dialog, before_close_func=answered)
-    dialog.show()
-    qtbot.waitUntil(lambda: dialog.state is not None and not dialog.busy())
-    return dialog
+    return shown_dialog(qtbot, dialog, ready=lambda: dialog.state is not None)
 
 
 @pytest.fixture

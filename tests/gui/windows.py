@@ -1,8 +1,9 @@
-"""Opening a main window for a test, and closing it only once its background calls have
-answered; the office of the tests over the real engine."""
+"""Opening a main window or one of its dialogs for a test, and closing it only once its
+background calls have answered; the office of the tests over the real engine."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import QWidget
@@ -11,10 +12,31 @@ from pytestqt.qtbot import QtBot
 from tests.e2e.harness import FAST_KDF, Desk
 from tests.plugins.mailstack import MailAccount
 from tests.plugins.relay import RelayProcess
+from zivverdesk.gui.addressbook_dialog import AddressBookDialog
 from zivverdesk.gui.backend import Backend
 from zivverdesk.gui.composer import ComposerDialog
 from zivverdesk.gui.engine_backend import EngineBackend
 from zivverdesk.gui.main_window import MainWindow
+from zivverdesk.gui.setup_dialog import SetupDialog
+
+
+def shown_dialog[D: (AddressBookDialog, SetupDialog)](
+    qtbot: QtBot,
+    dialog: D,
+    *,
+    ready: Callable[[], bool] = lambda: True,
+    timeout_ms: int = 5000,
+) -> D:
+    """`dialog` shown, once it is `ready` and its calls have answered; pytest-qt closes it
+    after the test only when no call it started is still running (see `shown_window`)."""
+
+    def answered(_closing: QWidget) -> None:
+        qtbot.waitUntil(lambda: not dialog.busy(), timeout=timeout_ms)
+
+    qtbot.addWidget(dialog, before_close_func=answered)
+    dialog.show()
+    qtbot.waitUntil(lambda: ready() and not dialog.busy())
+    return dialog
 
 
 def shown_window(qtbot: QtBot, backend: Backend) -> MainWindow:
