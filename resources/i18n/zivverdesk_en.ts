@@ -693,6 +693,19 @@
     </message>
 </context>
 <context>
+    <name>MailErrors</name>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="99"/>
+        <source>The connection to the mail server %1 was lost (%2). Check the internet connection, or try again later.</source>
+        <translation>The connection to the mail server %1 was lost (%2). Check the internet connection, or try again later.</translation>
+    </message>
+    <message>
+        <location filename="../../zivverdesk/gui/errors.py" line="105"/>
+        <source>The mail server %1 cannot be reached (%2). Check the internet connection, or try again later.</source>
+        <translation>The mail server %1 cannot be reached (%2). Check the internet connection, or try again later.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../zivverdesk/gui/main_window.py" line="194"/>
@@ -700,7 +713,7 @@
         <translation>Address book</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/errors.py" line="101"/>
+        <location filename="../../zivverdesk/gui/errors.py" line="124"/>
         <source>Something went wrong. The details are in the log file.</source>
         <translation>Something went wrong. The details are in the log file.</translation>
     </message>
@@ -1086,82 +1099,82 @@
 <context>
     <name>RelayErrors</name>
     <message>
-        <location filename="../../zivverdesk/gui/errors.py" line="22"/>
+        <location filename="../../zivverdesk/gui/errors.py" line="25"/>
         <source>The relay does not recognise this workstation (any more). Enrol it again under Set up.</source>
         <translation>The relay does not recognise this workstation (any more). Enrol it again under Set up.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/errors.py" line="26"/>
+        <location filename="../../zivverdesk/gui/errors.py" line="29"/>
         <source>The relay does not allow this for your account.</source>
         <translation>The relay does not allow this for your account.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/errors.py" line="29"/>
+        <location filename="../../zivverdesk/gui/errors.py" line="32"/>
         <source>The relay does not know this message or file (any more).</source>
         <translation>The relay does not know this message or file (any more).</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/errors.py" line="32"/>
+        <location filename="../../zivverdesk/gui/errors.py" line="35"/>
         <source>The relay already holds something else under this name. Synchronise and try again.</source>
         <translation>The relay already holds something else under this name. Synchronise and try again.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/errors.py" line="36"/>
+        <location filename="../../zivverdesk/gui/errors.py" line="39"/>
         <source>The message or an attachment is larger than the relay accepts.</source>
         <translation>The message or an attachment is larger than the relay accepts.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/errors.py" line="39"/>
+        <location filename="../../zivverdesk/gui/errors.py" line="42"/>
         <source>This message has been revoked.</source>
         <translation>This message has been revoked.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/errors.py" line="40"/>
+        <location filename="../../zivverdesk/gui/errors.py" line="43"/>
         <source>This message has expired.</source>
         <translation>This message has expired.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/errors.py" line="41"/>
+        <location filename="../../zivverdesk/gui/errors.py" line="44"/>
         <source>This is no longer stored on the relay.</source>
         <translation>This is no longer stored on the relay.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/errors.py" line="44"/>
+        <location filename="../../zivverdesk/gui/errors.py" line="47"/>
         <source>The relay has had too many requests. Wait a minute and try again.</source>
         <translation>The relay has had too many requests. Wait a minute and try again.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/errors.py" line="47"/>
+        <location filename="../../zivverdesk/gui/errors.py" line="50"/>
         <source>The relay is temporarily unavailable. Try again later.</source>
         <translation>The relay is temporarily unavailable. Try again later.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/errors.py" line="50"/>
+        <location filename="../../zivverdesk/gui/errors.py" line="53"/>
         <source>The relay refused the request as incorrect. The details are in the log file.</source>
         <translation>The relay refused the request as incorrect. The details are in the log file.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/errors.py" line="61"/>
+        <location filename="../../zivverdesk/gui/errors.py" line="64"/>
         <source>The relay (%1) cannot be reached. Check the internet connection, or try again later.</source>
         <translation>The relay (%1) cannot be reached. Check the internet connection, or try again later.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/errors.py" line="66"/>
+        <location filename="../../zivverdesk/gui/errors.py" line="69"/>
         <source>This enrollment code is unknown, used or expired. Ask the administrator for a new one.</source>
         <translation>This enrollment code is unknown, used or expired. Ask the administrator for a new one.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/errors.py" line="72"/>
+        <location filename="../../zivverdesk/gui/errors.py" line="75"/>
         <source>The administrator has revoked this workstation. Ask the administrator for a new enrollment code.</source>
         <translation>The administrator has revoked this workstation. Ask the administrator for a new enrollment code.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/errors.py" line="82"/>
+        <location filename="../../zivverdesk/gui/errors.py" line="85"/>
         <source>The relay gave an answer this program does not understand.</source>
         <translation>The relay gave an answer this program does not understand.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/errors.py" line="87"/>
+        <location filename="../../zivverdesk/gui/errors.py" line="90"/>
         <source>The relay refused the request (%1). The details are in the log file.</source>
         <translation>The relay refused the request (%1). The details are in the log file.</translation>
     </message>

@@ -18,6 +18,7 @@ from zivverdesk.core.errors import ZivverdeskError
 from zivverdesk.gui.backend import SyncPass
 from zivverdesk.gui.errors import RELAY_ERROR_TEXTS, error_text
 from zivverdesk.gui.i18n import install_translator
+from zivverdesk.mail.errors import ConnectionLost, ServerUnreachable
 from zivverdesk.relayclient.errors import (
     EnrollmentRefused,
     RelayError,
@@ -111,6 +112,32 @@ def test_no_answer_names_the_relay(language: str) -> None:
     )
 
 
+def test_a_lost_mail_connection_is_worded_with_its_server(language: str) -> None:
+    text = error_text(ConnectionLost("imap.example:993", "time-out"))
+    assert (
+        text
+        == {
+            "nl": "De verbinding met mailserver imap.example:993 is verbroken (time-out). "
+            "Controleer de internetverbinding of probeer het later opnieuw.",
+            "en": "The connection to the mail server imap.example:993 was lost (time-out). "
+            "Check the internet connection, or try again later.",
+        }[language]
+    )
+
+
+def test_an_unreachable_mail_server_keeps_the_reason(language: str) -> None:
+    text = error_text(ServerUnreachable("imap.example:993", "[Errno 111] Connection refused"))
+    assert (
+        text
+        == {
+            "nl": "Mailserver imap.example:993 is niet bereikbaar ([Errno 111] Connection "
+            "refused). Controleer de internetverbinding of probeer het later opnieuw.",
+            "en": "The mail server imap.example:993 cannot be reached ([Errno 111] Connection "
+            "refused). Check the internet connection, or try again later.",
+        }[language]
+    )
+
+
 def test_other_errors_speak_for_themselves(language: str) -> None:
     assert error_text(ZivverdeskError("Eigen tekst / Own text")) == "Eigen tekst / Own text"
 
@@ -151,6 +178,29 @@ def test_the_background_sync_shows_the_relay_refusal_translated(
             "Niet bijgewerkt: De beheerder heeft deze werkplek ingetrokken. Vraag de beheerder "
             "om een nieuwe inschrijvingscode."
         )
+        assert window.live_sync.stop(timeout=10)
+    finally:
+        qapp.removeTranslator(translator)
+
+
+def test_the_background_sync_shows_a_mail_outage_until_a_pass_gets_through(
+    qtbot: QtBot, qapp: QApplication, backend: FakeBackend
+) -> None:
+    translator = install_translator(qapp, "nl")
+    try:
+        window = shown_window(qtbot, backend)
+        window.start_live_sync()
+        lost = ConnectionLost("imap.example:993", "verbinding gesloten / connection closed")
+        backend.passes.put(SyncPass(changed=False, problems=(f"mail: {lost}",), errors=(lost,)))
+        qtbot.waitUntil(lambda: window.status_label.text().startswith("Niet bijgewerkt: "))
+        assert window.status_label.text() == (
+            "Niet bijgewerkt: De verbinding met mailserver imap.example:993 is verbroken "
+            "(verbinding gesloten / connection closed). Controleer de internetverbinding of "
+            "probeer het later opnieuw."
+        )
+        backend.passes.put(SyncPass(changed=False, problems=(), errors=()))
+        qtbot.waitUntil(lambda: not window.status_label.text().startswith("Niet bijgewerkt"))
+        assert window.live_sync.worker is not None and window.live_sync.worker.is_alive()
         assert window.live_sync.stop(timeout=10)
     finally:
         qapp.removeTranslator(translator)

@@ -3,6 +3,8 @@
 The relay's own sentences (`{"error": CODE, "message": TEXT}`) are English and meant for the
 log: the desktop shows its own translated sentence for each code a user can meet, and a
 general one with the code for any other (the relay's text stays on the error, for the log).
+A mail server that cannot be reached, or whose connection broke, gets a sentence of its own
+too: in an outage it stays in the status bar until a pass gets through again.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication
 
 from zivverdesk.core.errors import ZivverdeskError
+from zivverdesk.mail.errors import ConnectionLost, ServerUnreachable
 from zivverdesk.relayclient.errors import EnrollmentRefused, RelayError, RelayUnreachable
 from zivverdesk.services.sync import SyncFailed
 
@@ -89,11 +92,31 @@ def relay_error_text(error: RelayError) -> str:
     ).replace("%1", code)
 
 
+def mail_outage_text(error: ServerUnreachable) -> str:
+    """The translated sentence for a mail server out of reach, with the technical reason
+    (refused, time-out, closed), which tells a wrong port from a network that is down."""
+    if isinstance(error, ConnectionLost):
+        text = QCoreApplication.translate(
+            "MailErrors",
+            "The connection to the mail server %1 was lost (%2). Check the internet "
+            "connection, or try again later.",
+        )
+    else:
+        text = QCoreApplication.translate(
+            "MailErrors",
+            "The mail server %1 cannot be reached (%2). Check the internet connection, or try "
+            "again later.",
+        )
+    return text.replace("%1", error.server).replace("%2", error.reason)
+
+
 def error_text(error: BaseException) -> str:
-    """What the user sees for a failure: the relay's refusals in the user's language, our
-    own other errors speak for themselves."""
+    """What the user sees for a failure: the relay's refusals and an unreachable mail server
+    in the user's language, our own other errors speak for themselves."""
     if isinstance(error, RelayError):
         return relay_error_text(error)
+    if isinstance(error, ServerUnreachable):
+        return mail_outage_text(error)
     if isinstance(error, SyncFailed):  # each part's own, translated where it is the relay's
         return "; ".join(error_text(e) for e in error.errors)
     if isinstance(error, ZivverdeskError):

@@ -1,7 +1,8 @@
 """Typed failures of the mail layer, each with a message a person can act on.
 
-The outbox decides by type: `TemporaryFailure` and `ServerUnreachable` mean "keep the mail and
-try again later"; `RecipientRefused` means "this address will not work, tell the user".
+The outbox and the sync decide by type: `TemporaryFailure` and `ServerUnreachable` (with its
+kind `ConnectionLost`) mean "keep the mail and try again later"; `RecipientRefused` means
+"this address will not work, tell the user".
 Authentication errors live in `zivverdesk.mail.auth`.
 """
 
@@ -27,6 +28,25 @@ class ServerUnreachable(MailError):
             f"Mail server {server} cannot be reached ({reason})."
         )
         self.server = server
+        self.reason = reason
+
+
+class ConnectionLost(ServerUnreachable):
+    """An open connection broke in the middle of a command: the server restarted, the network
+    went away (Wi-Fi, a laptop that slept), or the server stopped answering within the time-out.
+    Nothing about the mail is wrong: what was interrupted is done again on the next try."""
+
+    code = "connection_lost"
+
+    def __init__(self, server: str, reason: str) -> None:
+        MailError.__init__(
+            self,
+            f"De verbinding met mailserver {server} is verbroken ({reason}); er wordt later "
+            f"opnieuw verbonden. / The connection to mail server {server} was lost ({reason}); "
+            "it will be tried again later.",
+        )
+        self.server = server
+        self.reason = reason
 
 
 class CertificateError(MailError):

@@ -9,10 +9,14 @@ EXPUNGE or FETCH during IDLE. It is normally `lambda c: sync_folder(c, "INBOX", 
 is idempotent, so nothing is missed and nothing is doubled across reconnects.
 
 A broken socket (server restart, Wi-Fi change, a NAT dropping the idle connection) shows up
-either as an exception or as `idle_check` returning nothing long before its time-out (EOF);
-both lead to a reconnect after a backoff of 1 s doubling to 60 s. IDLE is re-issued every
-`refresh` seconds (RFC 2177: servers may drop clients idle for 30 minutes). Authentication
-failures are not retried: they need the user (`ReauthRequired`, `AuthenticationFailed`).
+either as `ConnectionLost` (the session's commands run inside `server_errors`) or as
+`idle_check` returning nothing long before its time-out (EOF); both, like a server that
+cannot be reached or refuses a command, lead to a reconnect after a backoff of 1 s doubling
+to 60 s. IDLE is re-issued every `refresh` seconds (RFC 2177: servers may drop clients idle
+for 30 minutes). Authentication failures are not retried: they need the user
+(`ReauthRequired`, `AuthenticationFailed`); they, and anything unexpected (a bug), end `run`
+with the exception, which the caller must report (`services.sync.watch` does). A server
+without IDLE ends `run` quietly (`unsupported`): the caller's regular passes poll instead.
 """
 
 from __future__ import annotations
@@ -23,11 +27,10 @@ import time
 from collections.abc import Callable
 
 from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError
 
 from zivverdesk.mail.auth import TemporarilyUnavailable
-from zivverdesk.mail.errors import ServerUnreachable
-from zivverdesk.mail.imap_connect import CONNECTION_ERRORS, disconnect
+from zivverdesk.mail.errors import ConnectionLost, ImapError, ServerUnreachable
+from zivverdesk.mail.imap_connect import disconnect, server_errors, server_label
 
 log = logging.getLogger(__name__)
 
@@ -58,17 +61,26 @@ class IdleWatcher:
         self.connections = 0  # how many sessions were opened (1 + reconnects)
         self.client: IMAPClient | None = None  # the live session, for diagnostics and tests
         self.idling = threading.Event()  # set while the server is in IDLE for us
+        self.unsupported = False  # the server has no IDLE: `run` returned at once
+        #: Why the last session ended or could not start (None while one runs fine).
+        self.last_error: Exception | None = None
 
     def run(self) -> None:
         delay = self._first_delay
         while not self._stop.is_set():
             try:
                 self._session()
-                delay = self._first_delay
-            except (*CONNECTION_ERRORS, IMAPClientError, ServerUnreachable) as error:
-                log.info("IDLE on %s interrupted (%s); reconnecting", self.folder, error)
-            except TemporarilyUnavailable as error:
-                log.info("IDLE sign-in temporarily unavailable: %s", error)
+                if self.unsupported:
+                    return
+            except (ServerUnreachable, ImapError, TemporarilyUnavailable) as error:
+                # Passing failures (ConnectionLost is a ServerUnreachable): try again later.
+                if self.last_error is None:
+                    # The session had worked: this is a new outage, not the same one going on.
+                    delay = self._first_delay
+                self.last_error = error
+                log.info(
+                    "IDLE on %s interrupted (%s); reconnecting in %.1f s", self.folder, error, delay
+                )
             finally:
                 self.idling.clear()
                 if self.client is not None:
@@ -82,18 +94,24 @@ class IdleWatcher:
         client = self._open()
         self.client = client
         self.connections += 1
-        client.select_folder(self.folder)
-        self._on_change(client)
-        while not self._stop.is_set():
-            client.idle()
-            self.idling.set()
-            changed = self._wait_in_idle(client)
-            self.idling.clear()
-            client.idle_done()
-            if changed:
-                self._on_change(client)
-            else:
-                client.noop()  # proves the connection is alive before idling again
+        with server_errors(client):
+            if not client.has_capability("IDLE"):
+                log.info("%s offers no IDLE; new mail comes with the regular sync", self.folder)
+                self.unsupported = True
+                return
+            client.select_folder(self.folder)
+            self._on_change(client)
+            self.last_error = None
+            while not self._stop.is_set():
+                client.idle()
+                self.idling.set()
+                changed = self._wait_in_idle(client)
+                self.idling.clear()
+                client.idle_done()
+                if changed:
+                    self._on_change(client)
+                else:
+                    client.noop()  # proves the connection is alive before idling again
 
     def _wait_in_idle(self, client: IMAPClient) -> bool:
         """True when the server reported a change; False at refresh time or on stop."""
@@ -109,5 +127,7 @@ class IdleWatcher:
                 return True
             if not responses and time.monotonic() - asked < timeout / 2:
                 # Readable socket but no line: the peer closed it (imapclient hides the EOF).
-                raise ServerUnreachable(self.folder, "verbinding verbroken / connection lost")
+                raise ConnectionLost(
+                    server_label(client), "verbinding gesloten / connection closed"
+                )
         return False

@@ -8,15 +8,35 @@ token is sent after the server's continuation, never on the command line). A ref
 refreshed once and tried again; a second refusal is `ReauthRequired`. Dovecot answers
 `NO [UNAVAILABLE]` when it cannot check a token (the identity provider is down): that is
 `TemporarilyUnavailable`, not a reason to ask the user to sign in.
+
+Once connected, every function of the mail layer that talks to the server does so inside
+`server_errors(client)` (or is decorated with `talks_to_server`): a connection that breaks
+mid-command (`OSError`, `ssl.SSLError`, time-outs, imaplib's `abort`) leaves it as
+`ConnectionLost`, a refusal (NO/BAD) as `ImapError`. Callers above the mail layer therefore
+see typed, worded failures they can report and retry, and never need to catch network
+exceptions themselves; mistakes of our own (a command in the wrong state, a capability
+not checked) still surface as they are.
 """
 
 from __future__ import annotations
 
+import functools
 import imaplib
+import socket
 import ssl
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Concatenate
 
 from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError, LoginError
+from imapclient.exceptions import (
+    CapabilityError,
+    IllegalStateError,
+    IMAPClientError,
+    IMAPClientReadOnlyError,
+    InvalidCriteriaError,
+    LoginError,
+)
 
 from zivverdesk.mail.auth import (
     AuthenticationFailed,
@@ -27,21 +47,92 @@ from zivverdesk.mail.auth import (
     oauthbearer_initial_response,
     xoauth2_initial_response,
 )
-from zivverdesk.mail.errors import CertificateError, MailError, ServerUnreachable
+from zivverdesk.mail.errors import (
+    CertificateError,
+    ConnectionLost,
+    ImapError,
+    MailError,
+    ServerUnreachable,
+)
 from zivverdesk.mail.settings import Security, ServerSettings, tls_context
 
 # What a broken connection looks like from imapclient/imaplib: socket errors and imaplib's
 # `abort` (EOF, "socket error"); callers reconnect on these.
 CONNECTION_ERRORS: tuple[type[BaseException], ...] = (OSError, imaplib.IMAP4.abort, EOFError)
 
+# imapclient's errors that mean our code asked the wrong thing (wrong state, an unchecked
+# capability, a malformed search, writing to a folder opened read-only): bugs, not the
+# server's doing, so they are not dressed up as a refusal.
+_OWN_MISTAKES: tuple[type[BaseException], ...] = (
+    IllegalStateError,
+    CapabilityError,
+    InvalidCriteriaError,
+    IMAPClientReadOnlyError,
+)
+
+
+def server_label(client: IMAPClient) -> str:
+    """ "host:port" of a session, as `ServerSettings.label` words it."""
+    return f"{client.host}:{client.port}"
+
+
+@contextmanager
+def server_errors(client: IMAPClient) -> Iterator[None]:
+    """Inside the block, a broken connection becomes `ConnectionLost` and a NO/BAD answer
+    `ImapError`, each naming the server. Meant for blocks that talk to `client`: an
+    `OSError` from anything else in the block (the store's sink writes to SQLite, whose
+    errors are not `OSError`s) would be taken for a network failure."""
+    try:
+        yield
+    except CONNECTION_ERRORS as error:
+        raise ConnectionLost(server_label(client), _reason(error)) from error
+    except _OWN_MISTAKES:
+        raise
+    except IMAPClientError as error:
+        text = _server_text(str(error))
+        raise ImapError(
+            f"De mailserver {server_label(client)} weigert een opdracht ({text}). / "
+            f"The mail server {server_label(client)} refuses a command ({text})."
+        ) from error
+
+
+def talks_to_server[**P, R](
+    call: Callable[Concatenate[IMAPClient, P], R],
+) -> Callable[Concatenate[IMAPClient, P], R]:
+    """`server_errors` around a function whose first argument is the session."""
+
+    @functools.wraps(call)
+    def translated(client: IMAPClient, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with server_errors(client):
+            return call(client, *args, **kwargs)
+
+    return translated
+
+
+def _reason(error: BaseException) -> str:
+    """Why a connection broke, in a few words fit for the user and the log. imaplib's own
+    texts may quote the half-read answer (a subject, an address: never into a message or
+    the log), so only the socket's reason or the server's BYE is kept of them."""
+    if isinstance(error, socket.timeout | TimeoutError):
+        return "time-out"
+    text = str(error).strip()
+    if isinstance(error, imaplib.IMAP4.abort | EOFError):
+        cause = text.rpartition("socket error: ")[2] if "socket error: " in text else text
+        if not cause or cause.startswith(("EOF", "unterminated")):
+            return "verbinding gesloten / connection closed"
+        if "unexpected" in cause or "=>" in cause:
+            return "onverwacht antwoord / unexpected answer"
+    return text[:200] or type(error).__name__
+
 
 def connect(settings: ServerSettings, auth: MailAuth) -> IMAPClient:
     client = _open(settings)
     try:
         login(client, settings, auth)
-        if client.has_capability("CONDSTORE"):
-            # Makes SELECT report HIGHESTMODSEQ, so a sync with nothing new is one command.
-            client.enable("CONDSTORE")
+        with server_errors(client):
+            if client.has_capability("CONDSTORE"):
+                # Makes SELECT report HIGHESTMODSEQ, so a sync with nothing new is one command.
+                client.enable("CONDSTORE")
     except BaseException:
         _shutdown(client)
         raise

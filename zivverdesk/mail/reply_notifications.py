@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from imapclient import IMAPClient
 
+from zivverdesk.mail.imap_connect import talks_to_server
 from zivverdesk.mail.notification import CONVERSATION_HEADER, MESSAGE_HEADER, NOTIFICATION_HEADER
 
 RELAY_HEADER = "X-Zivverdesk-Relay"
@@ -96,6 +97,7 @@ def _points_at(message: Message, expected: tuple[str, str, int | None]) -> bool:
     return False
 
 
+@talks_to_server
 def find_reply_notifications(
     client: IMAPClient, folder: str, relay_url: str, *, since_uid: int = 1
 ) -> list[tuple[int, ReplyNotice]]:
@@ -117,6 +119,7 @@ def find_reply_notifications(
     return found
 
 
+@talks_to_server
 def file_notifications(client: IMAPClient, folder: str, uids: Collection[int], target: str) -> None:
     """Move handled notices out of the way (creating `target` if needed); MOVE where the
     server has it, else COPY + \\Deleted + UID EXPUNGE of exactly these messages."""

@@ -18,6 +18,9 @@ implementation used by the tests. A sync is:
    with `UID SEARCH ALL`. With nothing new this is one SELECT: a few milliseconds.
 
 Bodies are fetched on demand (`fetch_body`, `iter_bodies`), never during header sync.
+Every function here that talks to the server reports a broken connection as `ConnectionLost`
+and a refusal as `ImapError` (`imap_connect.server_errors`); a sync cut short that way is
+resumed by the next one, as after a crash.
 `\\Seen` travels both ways: `set_seen` writes it to the server, the next sync reads the
 server's changes back.
 """
@@ -33,6 +36,7 @@ from imapclient import IMAPClient
 from zivverdesk.mail.errors import ImapError
 from zivverdesk.mail.fetch_parser import flags_from_fetch, parse_fetch, record_from_fetch
 from zivverdesk.mail.headers import HeaderRecord
+from zivverdesk.mail.imap_connect import server_errors, talks_to_server
 
 HEADER_ITEMS = ["UID", "FLAGS", "ENVELOPE", "RFC822.SIZE", "BODYSTRUCTURE"]
 MAX_BATCH = 1000
@@ -99,6 +103,7 @@ class SyncReport:
     uidvalidity_changed: bool
 
 
+@talks_to_server
 def list_folders(client: IMAPClient) -> list[FolderInfo]:
     """Every folder with its special-use role (from LIST's attributes, RFC 6154)."""
     roles = {role.lower(): role for role in SPECIAL_USE}
@@ -120,6 +125,7 @@ def list_folders(client: IMAPClient) -> list[FolderInfo]:
 SYNCED_ROLES = ("\\Inbox", "\\Sent", "\\Drafts", "\\Junk", "\\Trash", "\\Archive")
 
 
+@talks_to_server
 def folders_to_sync(client: IMAPClient) -> list[FolderInfo]:
     """The selectable folders a mail client shows: the inbox, the special-use folders above
     and every other folder the user subscribed to."""
@@ -135,6 +141,7 @@ def folders_to_sync(client: IMAPClient) -> list[FolderInfo]:
     ]
 
 
+@talks_to_server
 def uid_fetch(
     client: IMAPClient, uid_set: str, items: Sequence[str], modifiers: str = ""
 ) -> dict[int, dict[bytes, Any]]:
@@ -164,6 +171,7 @@ def _text(data: Any) -> str:
     return str(data)[:200]
 
 
+@talks_to_server
 def sync_folder(
     client: IMAPClient, folder: str, sink: MailboxSink, *, batch_size: int = MAX_BATCH
 ) -> SyncReport:
@@ -281,6 +289,7 @@ def _sync_flags(
     return len(changes)
 
 
+@talks_to_server
 def set_seen(client: IMAPClient, folder: str, uids: Collection[int], seen: bool) -> None:
     """Mark messages read or unread on the server (the local store updates itself first)."""
     if not uids:
@@ -295,6 +304,7 @@ def set_seen(client: IMAPClient, folder: str, uids: Collection[int], seen: bool)
             client.remove_flags(chunk, [b"\\Seen"], silent=True)
 
 
+@talks_to_server
 def fetch_body(client: IMAPClient, folder: str, uid: int) -> bytes | None:
     """The full RFC 5322 message (BODY.PEEK: reading does not set \\Seen); None if gone."""
     client.select_folder(folder, readonly=True)
@@ -310,11 +320,13 @@ def iter_bodies(
     client: IMAPClient, folder: str, uids: Sequence[int] | None = None, *, batch_size: int = 200
 ) -> Iterator[tuple[int, bytes]]:
     """(uid, full message) for the given UIDs, or the whole folder, in batches."""
-    client.select_folder(folder, readonly=True)
-    ordered = sorted(uids) if uids is not None else sorted(client.search("ALL"))
+    with server_errors(client):
+        client.select_folder(folder, readonly=True)
+        ordered = sorted(uids) if uids is not None else sorted(client.search("ALL"))
     for start in range(0, len(ordered), batch_size):
         chunk = ordered[start : start + batch_size]
-        answer = client.fetch(chunk, ["BODY.PEEK[]"])
+        with server_errors(client):
+            answer = client.fetch(chunk, ["BODY.PEEK[]"])
         for uid in chunk:
             data = answer.get(uid)
             if data and data.get(b"BODY[]") is not None:

@@ -15,9 +15,10 @@ from datetime import UTC
 
 from imapclient import IMAPClient
 
+from zivverdesk.mail.errors import ConnectionLost
 from zivverdesk.mail.headers import HeaderRecord, MailAddress
 from zivverdesk.mail.html_text import html_to_text
-from zivverdesk.mail.imap_connect import CONNECTION_ERRORS, connect, disconnect
+from zivverdesk.mail.imap_connect import connect, disconnect
 from zivverdesk.mail.mime import ParsedMessage, parse_message
 from zivverdesk.mail.sync import (
     FolderState,
@@ -251,7 +252,7 @@ class SeenMarker:
             if kept is not None:
                 try:
                     set_seen(kept, folder, [uid], seen=True)
-                except CONNECTION_ERRORS:
+                except ConnectionLost:
                     disconnect(kept)  # ended by the server: a new connection below
                 else:
                     self._clients[account_id] = kept

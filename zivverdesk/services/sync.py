@@ -2,6 +2,13 @@
 
 Each part runs even when another fails: a relay outage must not stop plain mail, and an IMAP
 outage must not stop feed updates. Failures are collected and reported, never swallowed.
+
+An outage is a failure of the pass, not of the watch: the mail layer reports a connection
+that cannot be made or breaks mid-pass as `ServerUnreachable`/`ConnectionLost`, the relay
+client as `RelayUnreachable`, so a pass only ever catches `ZivverdeskError`. The watch then
+waits longer after each failed pass (`Backoff`) and syncs normally again, without a restart,
+once a pass gets through. Anything else (a bug, a closed store) ends the watch with the
+exception, for the window to show.
 """
 
 from __future__ import annotations
@@ -61,6 +68,25 @@ class SyncFailed(ZivverdeskError):
     def __init__(self, summary: SyncSummary) -> None:
         super().__init__("; ".join(summary.problems))
         self.errors = tuple(summary.errors)
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """How long to wait before trying again after `failures` failed attempts in a row:
+    `first`, then doubling up to `maximum`. An outage is not hammered (a laptop without
+    Wi-Fi, a server that restarts), and a short one is still over within seconds."""
+
+    first: float
+    maximum: float
+
+    def delay(self, failures: int) -> float:
+        return float(min(self.first * 2 ** max(failures - 1, 0), self.maximum))
+
+
+#: After failed passes: 5 s, 10 s, 20 s, … at most 2 minutes.
+PASS_BACKOFF = Backoff(first=5.0, maximum=120.0)
+#: Reconnecting IDLE: 1 s, 2 s, … at most a minute (the passes cover the inbox meanwhile).
+IDLE_BACKOFF = Backoff(first=1.0, maximum=60.0)
 
 
 class Interrupter:
@@ -154,6 +180,8 @@ def watch(
     on_pass: Callable[[SyncSummary], None] | None = None,
     feed_wait: int = 20,
     min_interval: float = 5.0,
+    backoff: Backoff = PASS_BACKOFF,
+    idle_backoff: Backoff = IDLE_BACKOFF,
 ) -> None:
     """Until `stop`: IMAP IDLE on the inbox (its own thread and connection), the relay feed
     by long-poll (`feed_wait` seconds; a stop interrupts it), and the outbox by its retry
@@ -162,8 +190,13 @@ def watch(
 
     Passes start at least `min_interval` seconds apart: a pass returns at once when there is
     no relay to long-poll, or when the feed has news, and each pass also syncs every IMAP
-    folder; back to back they would keep the mail server busy for nothing."""
+    folder; back to back they would keep the mail server busy for nothing. After a pass with
+    problems (an outage) the next one waits `backoff`, growing while the outage lasts; IDLE
+    reconnects by `idle_backoff`. Should IDLE end for good, the next pass reports why (a
+    refused sign-in), or the watch ends with the exception (a bug): it never stops silently.
+    """
     idle_thread = None
+    idle_ended: list[BaseException] = []  # written once by the IDLE thread, then read here
     if profile.store.accounts.all():
         account = profile.account()
         sink = StoreSink(profile.store, account.id)
@@ -185,14 +218,26 @@ def watch(
             on_change,
             stop=stop,
             check_interval=0.25,
+            first_delay=idle_backoff.first,
+            max_delay=idle_backoff.maximum,
         )
-        idle_thread = threading.Thread(target=watcher.run, name="imap-idle", daemon=True)
+
+        def run_idle() -> None:
+            try:
+                watcher.run()
+            except BaseException as exc:  # handed to the passes' loop, which reports it
+                log.warning("IDLE on the inbox ended: %s", exc, exc_info=exc)
+                idle_ended.append(exc)
+
+        idle_thread = threading.Thread(target=run_idle, name="imap-idle", daemon=True)
         idle_thread.start()
     interrupter = Interrupter(stop)
     stopping = threading.Thread(target=interrupter.run, name="stopping", daemon=True)
     stopping.start()
     try:
         first = True
+        failures = 0  # passes with problems in a row
+        idle_reported = False
         while not stop.is_set():
             started = time.monotonic()
             summary = sync_once(
@@ -202,6 +247,13 @@ def watch(
                 interrupter=interrupter,
             )
             first = False
+            if idle_ended and not idle_reported:
+                idle_reported = True
+                ended = idle_ended[0]
+                if not isinstance(ended, ZivverdeskError):
+                    raise ended  # a bug in the IDLE thread: as loud as one in a pass
+                # Needs the user (a refused sign-in); the passes keep syncing the inbox.
+                summary.failed("mail (IDLE)", ended)
             if stop.is_set():
                 # Cut short by the stop: its failures are the interruption's own. What it
                 # did store is still reported.
@@ -210,10 +262,13 @@ def watch(
             if on_pass is not None:
                 on_pass(summary)
             if summary.problems:
+                failures += 1
+                delay = backoff.delay(failures)
                 for problem in summary.problems:
-                    log.warning("sync: %s", problem)
-                stop.wait(10)  # an outage: do not spin
+                    log.warning("sync: %s (trying again in %.0f s)", problem, delay)
+                stop.wait(delay)  # an outage: do not spin
             else:
+                failures = 0
                 stop.wait(max(0.0, min_interval - (time.monotonic() - started)))
     finally:
         stop.set()  # also ends `stopping`
