@@ -560,44 +560,44 @@
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="90"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="93"/>
         <source>Resend notification</source>
         <translation>Resend notification</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="92"/>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="136"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="95"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="139"/>
         <source>Send to another address</source>
         <translation>Send to another address</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="94"/>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="165"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="97"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="168"/>
         <source>Revoke</source>
         <translation>Revoke</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="107"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="110"/>
         <source>Can be opened until %1</source>
         <translation>Can be opened until %1</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="136"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="139"/>
         <source>New e-mail address:</source>
         <translation>New e-mail address:</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="153"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="156"/>
         <source>Access code</source>
         <translation>Access code</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="155"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="158"/>
         <source>The access code you typed for %1 when sending. Leave empty when it is the access code of their organisation.</source>
         <translation>The access code you typed for %1 when sending. Leave empty when it is the access code of their organisation.</translation>
     </message>
     <message>
-        <location filename="../../zivverdesk/gui/details_dialog.py" line="166"/>
+        <location filename="../../zivverdesk/gui/details_dialog.py" line="169"/>
         <source>Nobody will be able to open this message any more. Revoke it?</source>
         <translation>Nobody will be able to open this message any more. Revoke it?</translation>
     </message>
