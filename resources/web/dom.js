@@ -88,6 +88,25 @@ export function formatDateTime(iso) {
   };
 }
 
+/**
+ * A date and time written out, "7 december 2026 om 14:23" / "7 December 2026 at 14:23", in
+ * the reader's own time zone (the relay gives UTC): a deadline must be read as local time.
+ */
+export function formatLongDateTime(iso) {
+  return (lang) => {
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime())) return String(iso);
+    const format = new Intl.DateTimeFormat(lang === "nl" ? "nl-NL" : "en-GB", {
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+    });
+    return format.format(date);
+  };
+}
+
 /** Replace the children of `node`. */
 export function replaceChildren(node, ...children) {
   node.replaceChildren(...children.filter(Boolean));

@@ -6,7 +6,7 @@ import { RelayError, recipientApi } from "./api.js";
 import { el, replaceChildren } from "./dom.js";
 import { initLanguage } from "./i18n.js";
 import { parseLinkSecret } from "./page-crypto.js";
-import { senderCard, showOffice } from "./view-contact.js";
+import { availability, senderCard, showOffice } from "./view-contact.js";
 import { replySection } from "./view-reply.js";
 import { renderStatePage } from "./view-states.js";
 import { loadThread } from "./view-thread.js";
@@ -42,7 +42,8 @@ async function openThread(main, ctx, opened) {
   const reload = async () => {
     await loadThread(ctx, list);
   };
-  replaceChildren(main, heading, list, replySection(ctx, reload));
+  // The sender card goes once the message is open; until when it opens stays in view.
+  replaceChildren(main, availability(ctx.info), heading, list, replySection(ctx, reload));
   const remembered = await forgetSection(ctx);
   if (remembered) main.append(remembered);
   document.body.dataset.state = "thread";

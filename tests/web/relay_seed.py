@@ -457,11 +457,20 @@ EXPECT_TIMEOUT_MS = 20_000
 
 @contextmanager
 def recipient_page(
-    browser: Browser, *, width: int = 1366, height: int = 900, locale: str = "nl-NL"
+    browser: Browser,
+    *,
+    width: int = 1366,
+    height: int = 900,
+    locale: str = "nl-NL",
+    timezone_id: str | None = None,
 ) -> Iterator[tuple[Page, PageProblems]]:
-    """A fresh browser context (no cookies), Dutch unless told, with downloads enabled."""
+    """A fresh browser context (no cookies), Dutch unless told, with downloads enabled;
+    `timezone_id` sets the reader's time zone (the machine's when not given)."""
     context = browser.new_context(
-        locale=locale, viewport={"width": width, "height": height}, accept_downloads=True
+        locale=locale,
+        viewport={"width": width, "height": height},
+        accept_downloads=True,
+        timezone_id=timezone_id,
     )
     from playwright.sync_api import expect
 

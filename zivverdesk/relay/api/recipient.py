@@ -37,6 +37,7 @@ from zivverdesk.relay.api.common import (
     not_found,
     request_actor,
 )
+from zivverdesk.relay.api.link_state import LinkState
 from zivverdesk.relay.api.messages import blob_list
 from zivverdesk.relay.api.uploads import download, find_blob
 from zivverdesk.relay.context import RelayContext
@@ -197,7 +198,7 @@ def check_ip(conn: Connection, ctx: RelayContext, request: Request) -> None:
         )
 
 
-@router.get("")
+@router.get("", response_model=LinkState)
 async def link_info(message_id: Id, recipient_id: Id, ctx: Ctx) -> Response:
     return link_info_response(ctx, message_id, recipient_id)
 
@@ -222,6 +223,9 @@ def link_info_response(ctx: RelayContext, message_id: str, recipient_id: str) ->
                 "locked_until": rfc3339(lockout.locked_until(row)),
                 "kdf": kdf,
                 "conversation_id": row.conversation_id,
+                # Not secret (the relay deletes the content then anyway): lets the page say
+                # until when the message opens, so files are saved in time.
+                "expires_at": rfc3339(row.expires_at),
                 # Only where remembering is allowed: lets the page find what it remembered.
                 "address_hash": (
                     b64url(remembered.address_hash(row.address))
