@@ -181,6 +181,7 @@ def login(client: IMAPClient, settings: ServerSettings, auth: MailAuth) -> None:
     try:
         client.login(auth.username, auth.password.reveal())
     except LoginError as error:
+        _raise_if_cut(settings, error)
         raise _login_error(settings, str(error)) from error
     except CONNECTION_ERRORS as error:
         raise ServerUnreachable(settings.label, str(error)) from error
@@ -210,6 +211,7 @@ def _oauth_login(client: IMAPClient, settings: ServerSettings, auth: OAuthAuth) 
             client.sasl_login(mechanism, _OAuthExchange(build(auth.username, token), mechanism))
             return
         except LoginError as error:
+            _raise_if_cut(settings, error)
             last = str(error)
             if "[UNAVAILABLE]" in last.upper():
                 raise _login_error(settings, last) from error
@@ -219,6 +221,15 @@ def _oauth_login(client: IMAPClient, settings: ServerSettings, auth: OAuthAuth) 
         f"{settings.label} weigert de aanmelding ({_server_text(last)}); meld u opnieuw aan. / "
         f"{settings.label} refuses the sign-in; please sign in again."
     )
+
+
+def _raise_if_cut(settings: ServerSettings, error: LoginError) -> None:
+    """imapclient reports a connection that broke during the sign-in as a `LoginError`
+    too (raised while handling imaplib's `abort`): that is no refused password, and must
+    not stop the background sync as one would."""
+    cause = error.__context__
+    if isinstance(cause, CONNECTION_ERRORS):
+        raise ConnectionLost(settings.label, _reason(cause)) from error
 
 
 def _login_error(
