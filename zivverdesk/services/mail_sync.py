@@ -140,6 +140,18 @@ def open_imap(profile: Profile, account_id: str | None = None) -> IMAPClient:
     return connect(profile.mail_servers(account).imap, profile.mail_auth(account))
 
 
+_FOLDER_LOCKS: dict[tuple[str, str], threading.Lock] = {}
+_FOLDER_LOCKS_GUARD = threading.Lock()
+
+
+def folder_lock(account_id: str, folder: str) -> threading.Lock:
+    """The lock that one sync of a folder holds in this process. IDLE's sync of the inbox
+    and a pass's run on two threads: side by side both would fetch the same new mail (stored
+    once, by its UID, but fetched and reported twice)."""
+    with _FOLDER_LOCKS_GUARD:
+        return _FOLDER_LOCKS.setdefault((account_id, folder), threading.Lock())
+
+
 def sync_account(
     profile: Profile, account_id: str | None = None, *, client: IMAPClient | None = None
 ) -> MailSyncResult:
@@ -157,7 +169,8 @@ def sync_account(
             row = known.get(info.name)
             if row is None or row.special_use != info.special_use:
                 store.folders.folder(account.id, info.name, special_use=info.special_use)
-            reports.append(sync_folder(imap, info.name, sink))
+            with folder_lock(account.id, info.name):
+                reports.append(sync_folder(imap, info.name, sink))
         return MailSyncResult(tuple(reports))
     finally:
         if own:

@@ -28,7 +28,7 @@ from zivverdesk.mail.imap_connect import disconnect
 from zivverdesk.mail.sync import sync_folder
 from zivverdesk.services import outbox_runner
 from zivverdesk.services.connections import Connections
-from zivverdesk.services.mail_sync import StoreSink, open_imap, sync_account
+from zivverdesk.services.mail_sync import StoreSink, folder_lock, open_imap, sync_account
 from zivverdesk.services.profile import Profile
 from zivverdesk.services.relay_sync import poll_feed
 from zivverdesk.services.reply_notices import scan_reply_notices
@@ -202,7 +202,8 @@ def watch(
         sink = StoreSink(profile.store, account.id)
 
         def on_change(client: IMAPClient) -> None:
-            report = sync_folder(client, "INBOX", sink)
+            with folder_lock(account.id, "INBOX"):
+                report = sync_folder(client, "INBOX", sink)
             if on_pass is not None and (report.added or report.flags_changed or report.removed):
                 on_pass(
                     SyncSummary(
