@@ -4,7 +4,6 @@ the same security headers, cookie and error shape as every other response."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 from starlette.requests import Request
 from starlette.types import Message
 
+from tests.plugins.asyncrun import run as run_in_own_loop
 from tests.plugins.relay import EnrolledDevice, RelayProcess
 from tests.relay.helpers import (
     Recipient,
@@ -140,7 +140,7 @@ def test_unexpected_error_gets_the_stacks_500(
         async with httpx.AsyncClient(transport=transport, base_url="http://relay") as client:
             return await client.get(f"/api/v1/r/{'a' * 32}/{'b' * 32}")
 
-    answer = asyncio.run(get())
+    answer = run_in_own_loop(get())
     app.state.relay.db.dispose()
     assert answer.status_code == 500 and answer.text == "Internal Server Error"
     assert "default-src 'self'" in answer.headers["content-security-policy"]
@@ -187,7 +187,7 @@ def test_an_error_of_the_stack_is_answered_once(
         sent.append(message)
 
     with pytest.raises(RuntimeError, match="a bug"):
-        asyncio.run(app(scope, receive, send))
+        run_in_own_loop(app(scope, receive, send))
     app.state.relay.db.dispose()
     starts = [m for m in sent if m["type"] == "http.response.start"]
     assert [m["status"] for m in starts] == [500]
