@@ -18,12 +18,12 @@ const STRINGS = {
     "landing.check": "Herkent u de afzender? Open het bericht dan hieronder.",
     "office.contact": "Vragen? Neem contact op met {office}: {contact}.",
     "availability.until": "Beschikbaar tot {date}",
-    "availability.soon.days": "Download de bijlagen op tijd: dit bericht is nog {n} dagen beschikbaar.",
-    "availability.soon.oneDay": "Download de bijlagen op tijd: dit bericht is nog 1 dag beschikbaar.",
-    "availability.soon.hours": "Download de bijlagen op tijd: dit bericht is nog {n} uur beschikbaar.",
-    "availability.soon.oneHour": "Download de bijlagen op tijd: dit bericht is nog 1 uur beschikbaar.",
+    "availability.soon.days": "Bewaar op tijd wat u nodig hebt: dit bericht is nog {n} dagen beschikbaar.",
+    "availability.soon.oneDay": "Bewaar op tijd wat u nodig hebt: dit bericht is nog 1 dag beschikbaar.",
+    "availability.soon.hours": "Bewaar op tijd wat u nodig hebt: dit bericht is nog {n} uur beschikbaar.",
+    "availability.soon.oneHour": "Bewaar op tijd wat u nodig hebt: dit bericht is nog 1 uur beschikbaar.",
     "availability.soon.lessThanHour":
-      "Download de bijlagen op tijd: dit bericht is nog minder dan een uur beschikbaar.",
+      "Bewaar op tijd wat u nodig hebt: dit bericht is nog minder dan een uur beschikbaar.",
 
     "state.fragment.title": "Deze link is niet compleet",
     "state.fragment.text":
@@ -164,12 +164,12 @@ const STRINGS = {
     "landing.check": "Do you recognise the sender? Then open the message below.",
     "office.contact": "Questions? Contact {office}: {contact}.",
     "availability.until": "Available until {date}",
-    "availability.soon.days": "Download the attachments in time: this message is available for {n} more days.",
-    "availability.soon.oneDay": "Download the attachments in time: this message is available for 1 more day.",
-    "availability.soon.hours": "Download the attachments in time: this message is available for {n} more hours.",
-    "availability.soon.oneHour": "Download the attachments in time: this message is available for 1 more hour.",
+    "availability.soon.days": "Save what you need in time: this message is available for {n} more days.",
+    "availability.soon.oneDay": "Save what you need in time: this message is available for 1 more day.",
+    "availability.soon.hours": "Save what you need in time: this message is available for {n} more hours.",
+    "availability.soon.oneHour": "Save what you need in time: this message is available for 1 more hour.",
     "availability.soon.lessThanHour":
-      "Download the attachments in time: this message is available for less than an hour.",
+      "Save what you need in time: this message is available for less than an hour.",
 
     "state.fragment.title": "This link is incomplete",
     "state.fragment.text":

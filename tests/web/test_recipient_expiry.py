@@ -92,7 +92,7 @@ def test_fewer_than_three_days_left_asks_to_download_in_time(
 ) -> None:
     expires = datetime.now(UTC) + timedelta(days=2, hours=2)
     link = send(seed, sender, expires)
-    dutch = "Download de bijlagen op tijd: dit bericht is nog 2 dagen beschikbaar."
+    dutch = "Bewaar op tijd wat u nodig hebt: dit bericht is nog 2 dagen beschikbaar."
     # On a phone's width: the notice wraps instead of widening the page.
     with recipient_page(browser, width=360, timezone_id=READER_ZONE) as (page, problems):
         page.goto(link)
@@ -104,7 +104,7 @@ def test_fewer_than_three_days_left_asks_to_download_in_time(
         page.screenshot(path=artifact_dir() / "recipient-near-expiry-360.png", full_page=True)
         page.click("#lang-switch")
         expect(page.locator(".near-expiry")).to_have_text(
-            "Download the attachments in time: this message is available for 2 more days."
+            "Save what you need in time: this message is available for 2 more days."
         )
         page.click("#lang-switch")
         page.fill("#access-code", ACCESS_CODE)
@@ -125,10 +125,10 @@ def test_hours_left_are_said_in_hours(
     with recipient_page(browser, locale="en-GB") as (page, problems):
         page.goto(link)
         expect(page.locator(".near-expiry")).to_have_text(
-            "Download the attachments in time: this message is available for 5 more hours."
+            "Save what you need in time: this message is available for 5 more hours."
         )
         page.click("#lang-switch")
         expect(page.locator(".near-expiry")).to_have_text(
-            "Download de bijlagen op tijd: dit bericht is nog 5 uur beschikbaar."
+            "Bewaar op tijd wat u nodig hebt: dit bericht is nog 5 uur beschikbaar."
         )
         problems.assert_none()
