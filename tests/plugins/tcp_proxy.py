@@ -20,6 +20,11 @@ import socket
 import threading
 from types import TracebackType
 
+from tests.plugins.mailstack import MailAccount
+from zivverdesk.core.secret import Secret
+from zivverdesk.services.profile import Profile
+from zivverdesk.services.setup import add_password_account
+
 
 class CuttableProxy:
     def __init__(self, target_host: str, target_port: int) -> None:
@@ -144,3 +149,28 @@ def _close(sock: socket.socket) -> None:
     with contextlib.suppress(OSError):  # not connected (any more)
         sock.shutdown(socket.SHUT_RDWR)
     sock.close()
+
+
+def add_account_through(
+    profile: Profile,
+    account: MailAccount,
+    *,
+    imap_port: int | None = None,
+    smtp_port: int | None = None,
+) -> None:
+    """Save `account` on `profile` with its IMAP (implicit TLS) or SMTP (STARTTLS) reached
+    through a proxy's port instead of the server's, without testing the sign-in first."""
+    add_password_account(
+        profile,
+        email=account.email,
+        username=account.username,
+        password=Secret(account.password),
+        imap_host=account.imap_host,
+        imap_port=imap_port or account.imaps_port,
+        imap_security="ssl",
+        smtp_host=account.smtp_host,
+        smtp_port=smtp_port or account.smtp_port,
+        smtp_security="starttls",
+        ca_file=account.ca_file,
+        test_connection=False,
+    )

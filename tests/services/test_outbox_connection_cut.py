@@ -10,13 +10,11 @@ import pytest
 
 from tests.mail.helpers import imap_settings, password, wait_for
 from tests.plugins.mailstack import MailAccount
-from tests.plugins.tcp_proxy import CuttableProxy
-from zivverdesk.core.secret import Secret
+from tests.plugins.tcp_proxy import CuttableProxy, add_account_through
 from zivverdesk.mail.imap_connect import connect, disconnect
 from zivverdesk.services import outbox_runner
 from zivverdesk.services.plain_send import queue_plain
 from zivverdesk.services.profile import Profile
-from zivverdesk.services.setup import add_password_account
 from zivverdesk.services.sync import sync_once
 
 pytestmark = pytest.mark.integration
@@ -40,20 +38,7 @@ def test_a_cut_during_data_leaves_the_mail_queued_and_it_goes_out_once(
 ) -> None:
     account = mail_account("smtpcut")
     with CuttableProxy(account.smtp_host, account.smtp_port) as proxy:
-        add_password_account(
-            profile,
-            email=account.email,
-            username=account.username,
-            password=Secret(account.password),
-            imap_host=account.imap_host,
-            imap_port=account.imaps_port,
-            imap_security="ssl",
-            smtp_host=account.smtp_host,
-            smtp_port=proxy.port,
-            smtp_security="starttls",
-            ca_file=account.ca_file,
-            test_connection=False,
-        )
+        add_account_through(profile, account, smtp_port=proxy.port)
         _, job_id = queue_plain(
             profile, to=[account.email], subject=SUBJECT, body=BODY, attachments=[]
         )

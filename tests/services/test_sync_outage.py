@@ -15,15 +15,13 @@ import pytest
 
 from tests.mail.helpers import imap_settings, password, raw_message, wait_for
 from tests.plugins.mailstack import MailAccount
-from tests.plugins.tcp_proxy import CuttableProxy
+from tests.plugins.tcp_proxy import CuttableProxy, add_account_through
 from zivverdesk.core.errors import ZivverdeskError
-from zivverdesk.core.secret import Secret
 from zivverdesk.mail.errors import ConnectionLost, ServerUnreachable
 from zivverdesk.mail.imap_connect import connect, disconnect
 from zivverdesk.mail.sync import sync_folder as mail_sync_folder
 from zivverdesk.services import sync
 from zivverdesk.services.profile import Profile
-from zivverdesk.services.setup import add_password_account
 from zivverdesk.services.sync import Backoff, SyncSummary, watch
 
 pytestmark = pytest.mark.integration
@@ -98,20 +96,7 @@ def watching(
         disconnect(direct)
     started: list[Watching] = []
     with CuttableProxy(account.imap_host, account.imaps_port) as proxy:
-        add_password_account(
-            profile,
-            email=account.email,
-            username=account.username,
-            password=Secret(account.password),
-            imap_host=account.imap_host,
-            imap_port=proxy.port,
-            imap_security="ssl",
-            smtp_host=account.smtp_host,
-            smtp_port=account.smtp_port,
-            smtp_security="starttls",
-            ca_file=account.ca_file,
-            test_connection=False,
-        )
+        add_account_through(profile, account, imap_port=proxy.port)
 
         def start(*, cut_first_pass: bool = True, **options: object) -> Watching:
             if cut_first_pass:
