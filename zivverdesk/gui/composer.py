@@ -233,12 +233,13 @@ class ComposerDialog(QDialog):
     # Files dragged from Explorer (or any file manager) onto the composer are attached, as
     # mail programs do; only local files, and folders are refused with a sentence.
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._dropped_files(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+        self._take_files_only(event)
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self._take_files_only(event)
+
+    def _take_files_only(self, event: QDropEvent) -> None:
+        """Accept a drag that carries local files, refuse anything else."""
         if self._dropped_files(event.mimeData()):
             event.acceptProposedAction()
         else:
@@ -265,6 +266,7 @@ class ComposerDialog(QDialog):
         kind = event.type()
         if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
             assert isinstance(event, QDropEvent)  # DragEnter and DragMove events are ones
+            # Only files are taken from the fields; a dragged text goes on to them as before.
             if self._dropped_files(event.mimeData()):
                 if kind == QEvent.Type.Drop:
                     self.dropEvent(event)
